@@ -1,0 +1,33 @@
+// Package zzdeps pins dependencies while the packages that use them are written. Temporary.
+package zzdeps
+
+import (
+	_ "github.com/alexedwards/argon2id"
+	_ "github.com/alicebob/miniredis/v2"
+	_ "github.com/disintegration/imaging"
+	_ "github.com/gin-gonic/gin"
+	_ "github.com/google/go-cmp/cmp"
+	_ "github.com/google/uuid"
+	_ "github.com/hibiken/asynq"
+	_ "github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/johannesboyne/gofakes3"
+	_ "github.com/johannesboyne/gofakes3/backend/s3afero"
+	_ "github.com/johannesboyne/gofakes3/backend/s3bolt"
+	_ "github.com/mattn/go-isatty"
+	_ "github.com/microcosm-cc/bluemonday"
+	_ "github.com/minio/minio-go/v7"
+	_ "github.com/minio/minio-go/v7/pkg/credentials"
+	_ "github.com/nicksnyder/go-i18n/v2/i18n"
+	_ "github.com/pressly/goose/v3"
+	_ "github.com/prometheus/client_golang/prometheus"
+	_ "github.com/prometheus/client_golang/prometheus/promhttp"
+	_ "github.com/redis/go-redis/v9"
+	_ "github.com/schollz/progressbar/v3"
+	_ "github.com/yuin/goldmark"
+	_ "golang.org/x/image/webp"
+	_ "golang.org/x/net/html"
+	_ "golang.org/x/text/language"
+	_ "modernc.org/sqlite"
+)
