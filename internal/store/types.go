@@ -120,6 +120,11 @@ type OutboxTask struct {
 	EnqueuedAt time.Time // zero until the queue has it
 	DoneAt     time.Time // zero until the handler finished
 	Attempts   int
+
+	// SubmissionID ties the task to a submission so deleting the submission
+	// deletes its pending tasks too; "" for tasks about no one submission.
+	// CreateSubmission fills it.
+	SubmissionID string
 }
 
 // ReviewResult is what the automated review job records.

@@ -1,0 +1,205 @@
+// Package config reads StoryDesk's settings from the environment.
+//
+// Load never touches the disk or the network: it validates what it is given
+// and names the variable in every error, so a bad deployment stops at start-up
+// with one clear line.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is the whole configuration of one StoryDesk process.
+type Config struct {
+	Addr        string
+	BaseURL     string
+	DataDir     string
+	DatabaseURL string // postgres://… or sqlite://PATH; defaults to a SQLite file in DataDir
+
+	RedisURL string // "" = embedded Redis-protocol server
+
+	S3Endpoint  string // "" = embedded S3-protocol server
+	S3AccessKey string
+	S3SecretKey string
+	S3Bucket    string
+	S3Region    string
+	S3TLS       bool
+
+	Secret []byte // nil = generated and kept in DataDir
+
+	MaxFileMB  int
+	MaxFiles   int
+	LogFormat  string // "text" | "json" | "" (= text on a terminal, else json)
+	SubmitRate int    // per client per hour; 0 = unlimited
+
+	TrustedProxies []netip.Prefix
+
+	// SMTP and retention settings arrive with the review desk and privacy work.
+}
+
+// EmbeddedRedis reports whether the in-process Redis-protocol server is used.
+func (c Config) EmbeddedRedis() bool { return c.RedisURL == "" }
+
+// EmbeddedS3 reports whether the in-process S3-protocol server is used.
+func (c Config) EmbeddedS3() bool { return c.S3Endpoint == "" }
+
+// MaxFileBytes is the per-attachment limit in bytes.
+func (c Config) MaxFileBytes() int64 { return int64(c.MaxFileMB) << 20 }
+
+// Load reads the configuration through getenv (os.Getenv in production).
+func Load(getenv func(string) string) (Config, error) {
+	r := reader{getenv: getenv}
+	c := Config{
+		Addr:        r.str("STORYDESK_ADDR", ":8080"),
+		BaseURL:     strings.TrimRight(r.str("STORYDESK_BASE_URL", "http://localhost:8080"), "/"),
+		DataDir:     r.str("STORYDESK_DATA_DIR", "./data"),
+		RedisURL:    r.str("STORYDESK_REDIS_URL", ""),
+		S3Endpoint:  r.str("STORYDESK_S3_ENDPOINT", ""),
+		S3AccessKey: r.str("STORYDESK_S3_ACCESS_KEY", ""),
+		S3SecretKey: r.str("STORYDESK_S3_SECRET_KEY", ""),
+		S3Bucket:    r.str("STORYDESK_S3_BUCKET", "storydesk"),
+		S3Region:    r.str("STORYDESK_S3_REGION", "us-east-1"),
+		S3TLS:       r.boolean("STORYDESK_S3_TLS", false),
+		MaxFileMB:   r.integer("STORYDESK_MAX_FILE_MB", 20, 1, 1024),
+		MaxFiles:    r.integer("STORYDESK_MAX_FILES", 5, 0, 50),
+		LogFormat:   r.oneOf("STORYDESK_LOG_FORMAT", "", "text", "json"),
+		SubmitRate:  r.integer("STORYDESK_SUBMIT_RATE", 20, 0, 1_000_000),
+	}
+	if s := r.str("STORYDESK_SECRET", ""); s != "" {
+		if len(s) < 32 {
+			r.fail("STORYDESK_SECRET", "must be at least 32 characters (try: openssl rand -hex 32)")
+		}
+		c.Secret = []byte(s)
+	}
+	c.DatabaseURL = r.str("STORYDESK_DATABASE_URL", "sqlite://"+filepath.Join(c.DataDir, "storydesk.db"))
+	c.TrustedProxies = r.prefixes("STORYDESK_TRUSTED_PROXIES")
+
+	if c.Addr == "" {
+		r.fail("STORYDESK_ADDR", "must not be empty")
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		r.fail("STORYDESK_BASE_URL", fmt.Sprintf("%q is not an http(s) URL", c.BaseURL))
+	}
+	if !hasAnyPrefix(c.DatabaseURL, "postgres://", "postgresql://", "sqlite://") {
+		r.fail("STORYDESK_DATABASE_URL", "must start with postgres:// or sqlite://")
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			r.fail("STORYDESK_REDIS_URL", "must look like redis://[:password@]host:port/db")
+		}
+	}
+	if c.S3Endpoint != "" {
+		if _, _, err := net.SplitHostPort(c.S3Endpoint); err != nil || strings.Contains(c.S3Endpoint, "/") {
+			r.fail("STORYDESK_S3_ENDPOINT", fmt.Sprintf("%q must be host:port (no scheme; use STORYDESK_S3_TLS for https)", c.S3Endpoint))
+		}
+		if c.S3AccessKey == "" {
+			r.fail("STORYDESK_S3_ACCESS_KEY", "is required when STORYDESK_S3_ENDPOINT is set")
+		}
+		if c.S3SecretKey == "" {
+			r.fail("STORYDESK_S3_SECRET_KEY", "is required when STORYDESK_S3_ENDPOINT is set")
+		}
+	}
+	if c.S3Bucket == "" || strings.ContainsAny(c.S3Bucket, "/ ") {
+		r.fail("STORYDESK_S3_BUCKET", fmt.Sprintf("%q is not a bucket name", c.S3Bucket))
+	}
+	if r.err != nil {
+		return Config{}, r.err
+	}
+	return c, nil
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// reader keeps the first error so Load reads top to bottom without a check per line.
+type reader struct {
+	getenv func(string) string
+	err    error
+}
+
+func (r *reader) fail(name, problem string) {
+	if r.err == nil {
+		r.err = errors.New("config: " + name + ": " + problem)
+	}
+}
+
+func (r *reader) str(name, def string) string {
+	if v := strings.TrimSpace(r.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (r *reader) integer(name string, def, lo, hi int) int {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		r.fail(name, fmt.Sprintf("%q must be a whole number from %d to %d", v, lo, hi))
+		return def
+	}
+	return n
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.fail(name, fmt.Sprintf("%q must be true or false", v))
+		return def
+	}
+	return b
+}
+
+func (r *reader) oneOf(name, def string, allowed ...string) string {
+	v := r.str(name, def)
+	if v == def {
+		return v
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	r.fail(name, fmt.Sprintf("%q must be one of %s", v, strings.Join(allowed, ", ")))
+	return def
+}
+
+func (r *reader) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, f := range strings.Split(r.str(name, ""), ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			r.fail(name, fmt.Sprintf("%q is not an IP address or CIDR range", f))
+			return nil
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out
+}

@@ -1,0 +1,58 @@
+// Package limit counts requests per client and per window in Redis, so every
+// app instance shares one limit.
+//
+// A client is known only by a keyed hash of its address that changes every
+// day; the address itself is never stored, and the counters expire with
+// their window.
+package limit
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Limiter is a fixed-window counter in Redis.
+type Limiter struct {
+	rdb    *redis.Client
+	secret []byte
+	now    func() time.Time
+}
+
+// New returns a Limiter over rdb; secret keys the client hashes.
+func New(rdb *redis.Client, secret []byte) *Limiter {
+	return &Limiter{rdb: rdb, secret: secret, now: time.Now}
+}
+
+// ClientKey is the daily-rotating keyed hash that stands for a client address.
+func (l *Limiter) ClientKey(addr string) string {
+	m := hmac.New(sha256.New, l.secret)
+	m.Write([]byte("client:" + l.now().UTC().Format("2006-01-02") + ":" + addr))
+	return hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+// Allow counts one event for key in bucket and reports whether it is within
+// limit events per window; when it is not, retryAfter says when to come back.
+func (l *Limiter) Allow(ctx context.Context, bucket, key string, limit int, window time.Duration) (ok bool, retryAfter time.Duration, err error) {
+	if limit <= 0 {
+		return true, 0, nil
+	}
+	now := l.now()
+	start := now.Truncate(window)
+	rk := fmt.Sprintf("sd:rl:%s:%s:%d", bucket, key, start.Unix())
+	pipe := l.rdb.TxPipeline()
+	incr := pipe.Incr(ctx, rk)
+	pipe.Expire(ctx, rk, window+time.Minute)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return false, 0, fmt.Errorf("limit: %s: %w", bucket, err)
+	}
+	if incr.Val() > int64(limit) {
+		return false, start.Add(window).Sub(now), nil
+	}
+	return true, 0, nil
+}

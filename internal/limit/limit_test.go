@@ -1,0 +1,60 @@
+package limit
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/storydesk/storydesk/internal/testenv"
+)
+
+func TestAllowCountsPerClientAndWindow(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(t)})
+	t.Cleanup(func() { rdb.Close() })
+	l := New(rdb, []byte("0123456789abcdef0123456789abcdef"))
+	ctx := context.Background()
+	bucket := "test-" + testenv.RandomHex(4)
+	a, b := l.ClientKey("192.0.2.1"), l.ClientKey("192.0.2.2")
+	if a == b || len(a) != 32 {
+		t.Fatalf("client keys %q %q", a, b)
+	}
+	for i := 0; i < 3; i++ {
+		ok, _, err := l.Allow(ctx, bucket, a, 3, time.Hour)
+		if err != nil || !ok {
+			t.Fatalf("request %d refused: %v", i, err)
+		}
+	}
+	ok, retry, err := l.Allow(ctx, bucket, a, 3, time.Hour)
+	if err != nil || ok || retry <= 0 || retry > time.Hour {
+		t.Fatalf("4th request: ok=%v retry=%v err=%v", ok, retry, err)
+	}
+	if ok, _, _ := l.Allow(ctx, bucket, b, 3, time.Hour); !ok {
+		t.Error("another client was limited too")
+	}
+	if ok, _, _ := l.Allow(ctx, bucket, a, 0, time.Hour); !ok {
+		t.Error("limit 0 must mean unlimited")
+	}
+	// The address itself never reaches Redis.
+	keys, err := rdb.Keys(ctx, "sd:rl:"+bucket+":*").Result()
+	if err != nil || len(keys) != 2 {
+		t.Fatalf("keys %v %v", keys, err)
+	}
+	for _, k := range keys {
+		if ttl := rdb.TTL(ctx, k).Val(); ttl <= 0 {
+			t.Errorf("%s has no TTL", k)
+		}
+	}
+}
+
+func TestClientKeyRotatesDaily(t *testing.T) {
+	l := New(nil, []byte("0123456789abcdef0123456789abcdef"))
+	day := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	l.now = func() time.Time { return day }
+	k1 := l.ClientKey("192.0.2.1")
+	l.now = func() time.Time { return day.Add(24 * time.Hour) }
+	if k2 := l.ClientKey("192.0.2.1"); k1 == k2 {
+		t.Error("client key did not change the next day")
+	}
+}

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// CompleteReview records the automated review of submission id and moves it
+// from received to ready, in one transaction with a "reviewed" event and the
+// outbox row "review:"+id marked done. It is the review job's
+// compare-and-set: it returns true only for the call that made the change,
+// and false (marking the outbox row done all the same) when the submission
+// had already left received: reviewed by a concurrent run, or withdrawn.
+// ErrNotFound if the submission does not exist.
+func (s *Store) CompleteReview(ctx context.Context, id string, r ReviewResult) (bool, error) {
+	var changed bool
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		t := now()
+		res, err := tx.ExecContext(ctx, `UPDATE submissions
+			SET status = $1, word_count = $2, reading_minutes = $3, findings = $4, reviewed_at = $5, updated_at = $6
+			WHERE id = $7 AND status = $8`,
+			string(StatusReady), r.WordCount, r.ReadingMinutes, nullJSON(r.Findings), micros(t), micros(t), id, string(StatusReceived))
+		if err != nil {
+			return err
+		}
+		c, err := rowsAffected(res)
+		if err != nil {
+			return err
+		}
+		if c == 0 {
+			var one int
+			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM submissions WHERE id = $1`, id).Scan(&one); err != nil {
+				return notFound(err)
+			}
+		} else {
+			changed = true
+			ev := Event{SubmissionID: id, Actor: "system", Action: "reviewed", FromStatus: StatusReceived, ToStatus: StatusReady, CreatedAt: t}
+			if err := insertEvent(ctx, tx, &ev); err != nil {
+				return err
+			}
+		}
+		// A missing outbox row is fine: the task may have been enqueued by
+		// hand or by an older version.
+		if err := markDone(ctx, tx, "review:"+id); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: complete review %s: %w", id, err)
+	}
+	return changed, nil
+}
+
+// Transition moves submission id to status to if its current status is one
+// of from, appending ev (SubmissionID, FromStatus, ToStatus and CreatedAt
+// filled) in the same transaction, and returns the updated submission. If the
+// current status is not in from it changes nothing and returns an error
+// wrapping ErrConflict that names the current status. Which transitions are
+// allowed is the caller's rule; this is only the compare-and-set.
+func (s *Store) Transition(ctx context.Context, id string, from []Status, to Status, ev Event) (Submission, error) {
+	var sub Submission
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// FOR UPDATE holds the row until commit on PostgreSQL; SQLite's
+		// immediate transaction already holds the database write lock.
+		lock := ""
+		if s.dialect == DialectPostgres {
+			lock = " FOR UPDATE"
+		}
+		var cur string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM submissions WHERE id = $1`+lock, id).Scan(&cur); err != nil {
+			return notFound(err)
+		}
+		if !slices.Contains(from, Status(cur)) {
+			return fmt.Errorf("status is %s, not %v: %w", cur, from, ErrConflict)
+		}
+		t := now()
+		if _, err := tx.ExecContext(ctx, `UPDATE submissions SET status = $1, updated_at = $2 WHERE id = $3`,
+			string(to), micros(t), id); err != nil {
+			return err
+		}
+		ev.SubmissionID, ev.FromStatus, ev.ToStatus, ev.CreatedAt = id, Status(cur), to, t
+		if err := insertEvent(ctx, tx, &ev); err != nil {
+			return err
+		}
+		var err error
+		sub, err = scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE id = $1`, id))
+		if err != nil {
+			return err
+		}
+		sub.Attachments, err = attachments(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return Submission{}, fmt.Errorf("store: transition %s to %s: %w", id, to, err)
+	}
+	return sub, nil
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Revisions returns a submission's revisions, the submitter's original
+// first (empty for an unknown id).
+func (s *Store) Revisions(ctx context.Context, id string) ([]Revision, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, submission_id, number, title, body, body_html, author_id, author_name, created_at
+		FROM revisions WHERE submission_id = $1 ORDER BY number`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: revisions %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out []Revision
+	for rows.Next() {
+		var (
+			r        Revision
+			authorID sql.NullString
+			number   int64
+			created  int64
+		)
+		if err := rows.Scan(&r.ID, &r.SubmissionID, &number, &r.Title, &r.Body, &r.BodyHTML, &authorID, &r.AuthorName, &created); err != nil {
+			return nil, fmt.Errorf("store: revisions %s: %w", id, err)
+		}
+		r.Number, r.AuthorID, r.CreatedAt = int(number), authorID.String, fromMicros(created)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: revisions %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// AddRevision records a new version of a submission's title and body (an
+// editor's edit or the submitter's revision) and makes it the current one,
+// in one transaction with ev (appended as given, SubmissionID filled).
+// Number, ID and CreatedAt of rev are filled; the stored revision is returned.
+// The original (number 1) is never changed.
+func (s *Store) AddRevision(ctx context.Context, id string, rev Revision, ev Event) (Revision, error) {
+	rev.SubmissionID, ev.SubmissionID = id, id
+	t := now()
+	rev.CreatedAt, ev.CreatedAt = t, t
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE submissions SET title = $1, body = $2, body_html = $3, updated_at = $4 WHERE id = $5`,
+			rev.Title, rev.Body, rev.BodyHTML, micros(t), id)
+		if err != nil {
+			return err
+		}
+		if c, err := rowsAffected(res); err != nil {
+			return err
+		} else if c == 0 {
+			return ErrNotFound
+		}
+		// The UPDATE above holds the row lock (PostgreSQL) or the write lock
+		// (SQLite), so two edits cannot pick the same number.
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) FROM revisions WHERE submission_id = $1`, id).Scan(&last); err != nil {
+			return err
+		}
+		rev.Number = int(last) + 1
+		if err := insertRevision(ctx, tx, &rev); err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, &ev)
+	})
+	if err != nil {
+		return Revision{}, fmt.Errorf("store: add revision %s: %w", id, err)
+	}
+	return rev, nil
+}
+
+// insertRevision writes r; ID and CreatedAt are filled when empty.
+func insertRevision(ctx context.Context, q queryer, r *Revision) error {
+	if r.ID == "" {
+		r.ID = newID()
+	}
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = now()
+	}
+	r.CreatedAt = r.CreatedAt.UTC().Truncate(time.Microsecond)
+	_, err := q.ExecContext(ctx, `INSERT INTO revisions
+		(id, submission_id, number, title, body, body_html, author_id, author_name, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		r.ID, r.SubmissionID, r.Number, r.Title, r.Body, r.BodyHTML, nullString(r.AuthorID), r.AuthorName, micros(r.CreatedAt))
+	return err
+}
