@@ -1,0 +1,112 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/storydesk/storydesk/internal/server"
+	"github.com/storydesk/storydesk/web"
+	"github.com/storydesk/storydesk/workers"
+)
+
+// Outbox reconciliation: how often, and how old a row must be before it is
+// enqueued again (younger rows are still on their way from the request).
+const (
+	reconcileEvery = 5 * time.Second
+	reconcileAge   = 10 * time.Second
+)
+
+// WorkerOptions tune the workers of this process.
+type WorkerOptions struct {
+	Concurrency int
+	ReviewPause time.Duration // test hook: sleep mid-review (STORYDESK_TEST_REVIEW_PAUSE)
+}
+
+// Handler builds the web handler.
+func (a *App) Handler() (http.Handler, error) {
+	r, err := web.NewRenderer()
+	if err != nil {
+		return nil, fmt.Errorf("app: templates: %w", err)
+	}
+	return server.New(server.Deps{
+		Store: a.Store, Blob: a.Blob, Intake: a.Intake, Sanitizer: a.Sanitizer, Renderer: r,
+		Limiter: a.Limiter, Redis: a.Redis, Registry: a.Registry, Log: a.Log,
+		Secret: a.Config.Secret, BaseURL: a.Config.BaseURL, SubmitRate: a.Config.SubmitRate,
+		TrustedProxies: a.Config.TrustedProxies,
+	})
+}
+
+// Serve runs the web server until ctx ends, then lets in-flight requests
+// (uploads included) finish for up to 30 seconds. ready, if not nil, receives
+// the bound address once the server listens.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	h, err := a.Handler()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("app: listen on %s (STORYDESK_ADDR): %w", a.Config.Addr, err)
+	}
+	srv := &http.Server{
+		Handler: h,
+		// Headers must arrive quickly (slowloris); bodies may be large photos
+		// on a slow phone connection, so the whole-request limit is generous.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       15 * time.Minute,
+		WriteTimeout:      15 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("app: serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down web server; letting requests finish")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("app: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Work runs the asynq workers and the outbox reconciler until ctx ends; on
+// shutdown, tasks in progress are handed back to the queue.
+func (a *App) Work(ctx context.Context, o WorkerOptions) error {
+	srv := workers.NewServer(a.RedisOpt, workers.Options{Concurrency: o.Concurrency}, a.Log)
+	mux := workers.NewMux(workers.NewReview(a.Store, a.Sanitizer, a.Log, o.ReviewPause))
+	if err := srv.Start(mux); err != nil {
+		return fmt.Errorf("app: start workers: %w", err)
+	}
+	a.Log.Info("workers started")
+	go a.Dispatch.RunReconciler(ctx, reconcileEvery, reconcileAge)
+	<-ctx.Done()
+	a.Log.Info("stopping workers; handing tasks back")
+	srv.Shutdown()
+	return nil
+}
+
+// All runs the web server and the workers in one process.
+func (a *App) All(ctx context.Context, o WorkerOptions, ready func(addr string)) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.Work(ctx, o) })
+	g.Go(func() error { return a.Serve(ctx, ready) })
+	return g.Wait()
+}

@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"github.com/storydesk/storydesk/internal/auth"
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+var roles = []string{"editor", "staff", "admin"}
+
+func userAdd(ctx context.Context, env Env, args []string) error {
+	var email, role, name, site string
+	if err := flags("user add", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "e-mail address (the login)")
+		fs.StringVar(&role, "role", "", "editor, staff or admin")
+		fs.StringVar(&name, "name", "", "display name")
+		fs.StringVar(&site, "site", "", "limit the account to one site's submissions")
+	}); err != nil {
+		return err
+	}
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		return usageErr("user add: --email must be an e-mail address")
+	}
+	if !oneOf(role, roles) {
+		return usageErr("user add: --role must be one of %s", strings.Join(roles, ", "))
+	}
+	pw, err := readPassword(env)
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, store.User{Email: email, Name: name, Role: role, Site: site, PasswordHash: hash})
+	if errors.Is(err, store.ErrDuplicate) {
+		return fmt.Errorf("user add: an account with e-mail %s already exists", email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, u.ID)
+	return nil
+}
+
+// readPassword reads one line from stdin, so scripts can pipe it in and it
+// never shows up in a process list or shell history.
+func readPassword(env Env) (string, error) {
+	sc := bufio.NewScanner(env.Stdin)
+	if !sc.Scan() {
+		if err := sc.Err(); err != nil {
+			return "", fmt.Errorf("user add: read password: %w", err)
+		}
+		return "", usageErr("user add: give the password as one line on standard input")
+	}
+	pw := strings.TrimRight(sc.Text(), "\r")
+	if len([]rune(pw)) < auth.MinPasswordLen {
+		return "", usageErr("user add: the password must be at least %d characters", auth.MinPasswordLen)
+	}
+	return pw, nil
+}
+
+func tokenCreate(ctx context.Context, env Env, args []string) error {
+	var email, name string
+	if err := flags("token create", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "the account the token acts for")
+		fs.StringVar(&name, "name", "cli", "a label for the token")
+	}); err != nil {
+		return err
+	}
+	if email == "" {
+		return usageErr("token create: --email is required")
+	}
+	st, err := openStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByEmail(ctx, strings.ToLower(email))
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("token create: no account with e-mail %s", email)
+	}
+	if err != nil {
+		return err
+	}
+	tok, hash, err := auth.NewToken()
+	if err != nil {
+		return err
+	}
+	if _, err := st.CreateToken(ctx, store.Token{UserID: u.ID, Name: name, Hash: hash}); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, tok)
+	return nil
+}
+
+func oneOf(v string, allowed []string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}

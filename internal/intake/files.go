@@ -1,0 +1,140 @@
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/storydesk/storydesk/internal/media"
+	"github.com/storydesk/storydesk/internal/sanitize"
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// preparedFile is an attachment checked and, for images, re-encoded, ready to upload.
+type preparedFile struct {
+	name        string // cleaned, for display
+	typ         media.Type
+	contentType string
+	path        string
+	size        int64
+	temp        bool // path is ours to remove (a re-encoded copy)
+}
+
+type preparedFiles []preparedFile
+
+func (p preparedFiles) close() {
+	for _, f := range p {
+		if f.temp {
+			os.Remove(f.path)
+		}
+	}
+}
+
+// prepare checks every attachment by its content and strips images down to
+// their pixels, so no EXIF, GPS or maker data is ever stored.
+func (s *Service) prepare(in *Input) (preparedFiles, error) {
+	var out preparedFiles
+	for _, u := range in.Files {
+		f, err := s.prepareOne(u)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func (s *Service) prepareOne(u *Upload) (preparedFile, error) {
+	src, err := os.Open(u.path)
+	if err != nil {
+		return preparedFile{}, fmt.Errorf("intake: open spooled file: %w", err)
+	}
+	defer src.Close()
+	name := sanitize.Filename(u.Filename)
+	typ, err := media.Detect(src, u.Size)
+	if err != nil {
+		e := fieldError("attachments", CodeFileType)
+		e.detail("attachments", name+": "+strings.TrimPrefix(err.Error(), "media: "))
+		return preparedFile{}, e
+	}
+	if !typ.IsImage() {
+		return preparedFile{name: name, typ: typ, contentType: typ.ContentType(), path: u.path, size: u.Size}, nil
+	}
+	return s.reencode(src, u, name, typ)
+}
+
+func (s *Service) reencode(src *os.File, u *Upload, name string, typ media.Type) (preparedFile, error) {
+	s.images <- struct{}{}
+	defer func() { <-s.images }()
+	dst, err := os.CreateTemp(s.tmpDir, "clean-*")
+	if err != nil {
+		return preparedFile{}, fmt.Errorf("intake: temp file: %w", err)
+	}
+	ct, err := media.Reencode(dst, src, typ, s.limits.MaxPixels)
+	cerr := dst.Close()
+	if err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dst.Name())
+		code := CodeFileType
+		if errors.Is(err, media.ErrTooManyPixels) {
+			code = CodeTooManyPixels
+		}
+		e := fieldError("attachments", code)
+		e.detail("attachments", name)
+		return preparedFile{}, e
+	}
+	st, err := os.Stat(dst.Name())
+	if err != nil {
+		os.Remove(dst.Name())
+		return preparedFile{}, fmt.Errorf("intake: stat re-encoded file: %w", err)
+	}
+	return preparedFile{name: name, typ: typ, contentType: ct, path: dst.Name(), size: st.Size(), temp: true}, nil
+}
+
+// upload streams each prepared file to S3 under a key the server generates.
+// If any upload fails, the ones already stored are removed.
+func (s *Service) upload(ctx context.Context, subID string, files preparedFiles) ([]store.Attachment, error) {
+	var atts []store.Attachment
+	for _, f := range files {
+		a, err := s.uploadOne(ctx, subID, f)
+		if err != nil {
+			s.removeObjects(atts)
+			return nil, err
+		}
+		atts = append(atts, a)
+	}
+	return atts, nil
+}
+
+func (s *Service) uploadOne(ctx context.Context, subID string, f preparedFile) (store.Attachment, error) {
+	r, err := os.Open(f.path)
+	if err != nil {
+		return store.Attachment{}, fmt.Errorf("intake: open %s: %w", f.name, err)
+	}
+	defer r.Close()
+	id := uuid.Must(uuid.NewV7()).String()
+	key := "attachments/" + subID + "/" + id + f.typ.Ext()
+	h := sha256.New()
+	if err := s.blob.Put(ctx, key, io.TeeReader(r, h), f.size, f.contentType); err != nil {
+		// A failed multipart upload may leave parts behind; abort them now.
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, _ = s.blob.AbortIncomplete(cctx, key)
+		return store.Attachment{}, wrapUnavailable("upload attachment", err)
+	}
+	return store.Attachment{
+		ID: id, SubmissionID: subID, ObjectKey: key, Filename: f.name,
+		ContentType: f.contentType, Size: f.size, SHA256: hex.EncodeToString(h.Sum(nil)),
+		CreatedAt: time.Now().UTC(),
+	}, nil
+}

@@ -1,0 +1,162 @@
+package intake
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+)
+
+func multipartReader(t *testing.T, fields [][2]string, files map[string][]byte) *multipart.Reader {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for _, f := range fields {
+		w.WriteField(f[0], f[1])
+	}
+	for name, data := range files {
+		p, err := w.CreateFormFile("attachments", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Write(data)
+	}
+	w.Close()
+	return multipart.NewReader(&buf, w.Boundary())
+}
+
+func codeOf(t *testing.T, err error, field string) string {
+	t.Helper()
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("error %v is not a ValidationError", err)
+	}
+	return ve.Fields[field]
+}
+
+func TestReadFormLimits(t *testing.T) {
+	lim := Limits{MaxFiles: 2, MaxFileBytes: 100}
+	dir := t.TempDir()
+	t.Run("ok", func(t *testing.T) {
+		in, err := ReadForm(multipartReader(t, [][2]string{{"title", "T"}, {"title", "second ignored"}, {"extra", "x"}},
+			map[string][]byte{"a.pdf": []byte("%PDF-"), "empty.pdf": nil}), lim, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Title != "T" || len(in.Files) != 1 || in.Files[0].Size != 5 {
+			t.Errorf("got %+v files %d", in, len(in.Files))
+		}
+		in.Close()
+		if left, _ := os.ReadDir(dir); len(left) != 0 {
+			t.Errorf("Close left %d files", len(left))
+		}
+	})
+	tests := []struct {
+		name   string
+		fields [][2]string
+		files  map[string][]byte
+		field  string
+		code   string
+	}{
+		{"file too large", nil, map[string][]byte{"a": make([]byte, 101)}, "attachments", CodeFileTooLarge},
+		{"too many files", nil, map[string][]byte{"a": {1}, "b": {1}, "c": {1}}, "attachments", CodeTooManyFiles},
+		{"long field", [][2]string{{"title", strings.Repeat("x", maxFieldBytes+1)}}, nil, "title", CodeTooLong},
+		{"long body", [][2]string{{"body", strings.Repeat("x", maxBodyBytes+1)}}, nil, "body", CodeTooLong},
+		{"too many parts", manyParts(maxParts + 1), nil, "form", CodeRequestTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadForm(multipartReader(t, tt.fields, tt.files), lim, dir)
+			if got := codeOf(t, err, tt.field); got != tt.code {
+				t.Errorf("code %q, want %q (%v)", got, tt.code, err)
+			}
+			if left, _ := os.ReadDir(dir); len(left) != 0 {
+				t.Errorf("%d spooled files left behind", len(left))
+			}
+		})
+	}
+}
+
+func manyParts(n int) [][2]string {
+	out := make([][2]string, n)
+	for i := range out {
+		out[i] = [2]string{fmt.Sprintf("f%d", i), "x"}
+	}
+	return out
+}
+
+func TestValidate(t *testing.T) {
+	good := func() *Input {
+		return &Input{Kind: "story", Title: "T", Body: "B", ConsentPublish: "anonymous"}
+	}
+	if err := validate(good()); err != nil {
+		t.Fatalf("good input refused: %v", err)
+	}
+	tests := []struct {
+		name  string
+		edit  func(*Input)
+		field string
+		code  string
+	}{
+		{"kind", func(in *Input) { in.Kind = "" }, "kind", CodeRequired},
+		{"kind choice", func(in *Input) { in.Kind = "novel" }, "kind", CodeInvalidChoice},
+		{"title runes", func(in *Input) { in.Title = strings.Repeat("ñ", 201) }, "title", CodeTooLong},
+		{"title 200 runes ok is not an error", func(in *Input) { in.Title = strings.Repeat("ñ", 200); in.Kind = "" }, "kind", CodeRequired},
+		{"language", func(in *Input) { in.Language = "fr" }, "language", CodeInvalidChoice},
+		{"consent", func(in *Input) { in.ConsentPublish = "public" }, "consent_publish", CodeInvalidChoice},
+		{"pseudonym", func(in *Input) { in.ConsentPublish = "pseudonym" }, "pseudonym", CodePseudonymRequired},
+		{"name byline needs a name", func(in *Input) { in.ConsentPublish = "name" }, "author_name", CodeRequired},
+		{"email", func(in *Input) { in.ContactEmail = "a@b" }, "contact_email", CodeInvalidEmail},
+		{"email display name", func(in *Input) { in.ContactEmail = "Eve <eve@example.org>" }, "contact_email", CodeInvalidEmail},
+		{"phone letters", func(in *Input) { in.ContactPhone = "555-CALL-NOW" }, "contact_phone", CodeInvalidPhone},
+		{"phone short", func(in *Input) { in.ContactPhone = "12345" }, "contact_phone", CodeInvalidPhone},
+		{"utf8", func(in *Input) { in.Site = "\xff" }, "site", CodeInvalidText},
+		{"nul", func(in *Input) { in.Pseudonym = "a\x00" }, "pseudonym", CodeInvalidText},
+		{"photos", func(in *Input) { in.ConsentPhotos = "maybe" }, "consent_photos", CodeInvalidChoice},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := good()
+			tt.edit(in)
+			err := validate(in)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if got := err.Fields[tt.field]; got != tt.code {
+				t.Errorf("%s: code %q, want %q (all: %v)", tt.field, got, tt.code, err.Fields)
+			}
+		})
+	}
+	for _, phone := range []string{"+1 (512) 555-0134", "55 1234 5678", "512.555.0134"} {
+		in := good()
+		in.ContactPhone = phone
+		if err := validate(in); err != nil {
+			t.Errorf("phone %q refused: %v", phone, err)
+		}
+	}
+}
+
+func TestHTTPStatus(t *testing.T) {
+	for _, tt := range []struct {
+		codes map[string]string
+		want  int
+	}{
+		{map[string]string{"title": CodeRequired}, http.StatusBadRequest},
+		{map[string]string{"attachments": CodeFileTooLarge}, http.StatusRequestEntityTooLarge},
+		{map[string]string{"attachments": CodeFileType, "title": CodeRequired}, http.StatusUnsupportedMediaType},
+	} {
+		e := &ValidationError{Fields: tt.codes}
+		if got := e.HTTPStatus(); got != tt.want {
+			t.Errorf("%v: %d, want %d", tt.codes, got, tt.want)
+		}
+		for f := range tt.codes {
+			if !strings.Contains(e.Error(), f) {
+				t.Errorf("message %q does not name %s", e.Error(), f)
+			}
+		}
+	}
+}

@@ -1,0 +1,201 @@
+// Package intake is the one write that touches S3, SQL and the queue: it turns
+// a validated submission into stored objects, rows and a review task, and
+// leaves nothing behind when any step fails. It knows nothing of HTTP.
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/receipt"
+	"github.com/storydesk/storydesk/internal/sanitize"
+	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
+)
+
+// Service accepts submissions.
+type Service struct {
+	store    *store.Store
+	blob     *blob.Store
+	dispatch *task.Dispatcher
+	san      *sanitize.Sanitizer
+	hash     *receipt.Hasher
+	limits   Limits
+	tmpDir   string
+	log      *slog.Logger
+	images   chan struct{} // bounds concurrent image decoding: each can hold ~4 bytes per pixel
+}
+
+// New returns a Service. tmpDir must be private to StoryDesk (mode 0700):
+// attachments rest there only while a request is processed.
+func New(st *store.Store, bl *blob.Store, d *task.Dispatcher, san *sanitize.Sanitizer, h *receipt.Hasher, lim Limits, tmpDir string, log *slog.Logger, imageWorkers int) *Service {
+	if imageWorkers < 1 {
+		imageWorkers = 1
+	}
+	return &Service{store: st, blob: bl, dispatch: d, san: san, hash: h, limits: lim, tmpDir: tmpDir, log: log, images: make(chan struct{}, imageWorkers)}
+}
+
+// Limits returns the limits the service enforces.
+func (s *Service) Limits() Limits { return s.limits }
+
+// TempDir is where ReadForm should spool attachments.
+func (s *Service) TempDir() string { return s.tmpDir }
+
+// Result is what the submitter is told.
+type Result struct {
+	ID      string
+	Receipt receipt.Code
+	Status  store.Status
+	Replay  bool // the Idempotency-Key matched an earlier submission
+}
+
+// Submit validates, sanitizes and stores one submission. idemKey is the
+// client's Idempotency-Key ("" for none).
+func (s *Service) Submit(ctx context.Context, in *Input, idemKey string) (Result, error) {
+	if verr := validate(in); verr != nil {
+		return Result{}, verr
+	}
+	if in.Honeypot != "" {
+		// A bot filled the field people cannot see: tell it all went well, keep nothing.
+		code, err := receipt.New()
+		if err != nil {
+			return Result{}, fmt.Errorf("intake: receipt: %w", err)
+		}
+		return Result{ID: uuid.NewString(), Receipt: code, Status: store.StatusReceived}, nil
+	}
+
+	sub, err := s.record(in)
+	if err != nil {
+		return Result{}, err
+	}
+	code, err := s.receiptFor(&sub, idemKey)
+	if err != nil {
+		return Result{}, err
+	}
+	if sub.IdempotencyHash != "" {
+		if prev, err := s.store.SubmissionByIdempotency(ctx, sub.IdempotencyHash); err == nil {
+			return Result{ID: prev.ID, Receipt: code, Status: prev.Status, Replay: true}, nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return Result{}, wrapUnavailable("look up idempotency key", err)
+		}
+	}
+
+	prepared, err := s.prepare(in)
+	defer prepared.close()
+	if err != nil {
+		return Result{}, err
+	}
+	atts, err := s.upload(ctx, sub.ID, prepared)
+	if err != nil {
+		return Result{}, err
+	}
+	review := task.Review(sub.ID)
+	if err := s.store.CreateSubmission(ctx, &sub, atts, []store.OutboxTask{review}); err != nil {
+		s.removeObjects(atts)
+		if errors.Is(err, store.ErrDuplicate) && sub.IdempotencyHash != "" {
+			// The same request raced itself; the other copy won.
+			prev, perr := s.store.SubmissionByIdempotency(ctx, sub.IdempotencyHash)
+			if perr == nil {
+				return Result{ID: prev.ID, Receipt: code, Status: prev.Status, Replay: true}, nil
+			}
+		}
+		return Result{}, wrapUnavailable("store submission", err)
+	}
+	if err := s.dispatch.Dispatch(ctx, review); err != nil {
+		// Committed is accepted: the reconciler enqueues it once Redis answers.
+		s.log.Warn("review task not enqueued; the reconciler will retry", "submission", sub.ID, "err", err)
+	}
+	s.log.Info("submission received", "submission", sub.ID, "kind", sub.Kind, "attachments", len(atts))
+	return Result{ID: sub.ID, Receipt: code, Status: sub.Status}, nil
+}
+
+// record builds the row from validated input: short fields lose all markup,
+// the body keeps its source and gains sanitized HTML.
+func (s *Service) record(in *Input) (store.Submission, error) {
+	lang := in.Language
+	if lang == "" {
+		lang = "en"
+		if in.UILang == "es" {
+			lang = "es"
+		}
+	}
+	html, err := s.san.Body(in.Body)
+	if err != nil {
+		return store.Submission{}, fmt.Errorf("intake: sanitize body: %w", err)
+	}
+	now := time.Now().UTC()
+	return store.Submission{
+		ID:             uuid.Must(uuid.NewV7()).String(),
+		Kind:           in.Kind,
+		Status:         store.StatusReceived,
+		Title:          s.san.Line(in.Title),
+		Body:           in.Body,
+		BodyHTML:       html,
+		Language:       lang,
+		AuthorName:     s.san.Line(in.AuthorName),
+		AuthorRole:     in.AuthorRole,
+		Site:           s.san.Line(in.Site),
+		ContactEmail:   s.san.Line(in.ContactEmail),
+		ContactPhone:   s.san.Line(in.ContactPhone),
+		ConsentPublish: in.ConsentPublish,
+		Pseudonym:      s.san.Line(in.Pseudonym),
+		ConsentPhotos:  consentPhotos(in.ConsentPhotos),
+		CreatedAt:      now,
+		UpdatedAt:      now,
+	}, nil
+}
+
+// receiptFor sets the receipt hash (and idempotency hash) on sub and returns
+// the code to show. With an Idempotency-Key the code is derived from the key
+// and the content, so a retry gets the same receipt although only hashes are
+// stored; someone reusing another person's key with other content gets a new
+// submission, never theirs.
+func (s *Service) receiptFor(sub *store.Submission, idemKey string) (receipt.Code, error) {
+	if idemKey == "" {
+		code, err := receipt.New()
+		if err != nil {
+			return "", fmt.Errorf("intake: receipt: %w", err)
+		}
+		sub.ReceiptHash = s.hash.Hash(code)
+		return code, nil
+	}
+	content := sha256.Sum256([]byte(sub.Kind + "\x00" + sub.Title + "\x00" + sub.Body))
+	sub.IdempotencyHash = s.hash.HashString("idempotency", idemKey+"\x00"+hex.EncodeToString(content[:]))
+	seed, err := hex.DecodeString(s.hash.HashString("idempotent-receipt", sub.IdempotencyHash))
+	if err != nil {
+		return "", fmt.Errorf("intake: derive receipt: %w", err)
+	}
+	code, err := receipt.Parse(crockford.EncodeToString(seed[:10]))
+	if err != nil {
+		return "", fmt.Errorf("intake: derive receipt: %w", err)
+	}
+	sub.ReceiptHash = s.hash.Hash(code)
+	return code, nil
+}
+
+var crockford = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+func (s *Service) removeObjects(atts []store.Attachment) {
+	if len(atts) == 0 {
+		return
+	}
+	keys := make([]string, len(atts))
+	for i, a := range atts {
+		keys[i] = a.ObjectKey
+	}
+	// Not the request's context: the cleanup must run even if the client left.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.blob.Delete(ctx, keys...); err != nil {
+		s.log.Error("orphan objects left after a failed submission", "count", len(keys), "err", err)
+	}
+}

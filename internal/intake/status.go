@@ -1,0 +1,42 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/storydesk/storydesk/internal/receipt"
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// ErrUnknownReceipt means no submission has that receipt code. A malformed
+// code and an unknown one are the same answer, so a guess learns nothing.
+var ErrUnknownReceipt = errors.New("intake: unknown receipt")
+
+// View is what a submitter may see of their submission.
+type View struct {
+	Submission store.Submission
+	Messages   []store.Message
+}
+
+// Lookup finds a submission by its receipt code. Malformed and unknown codes
+// both cost one HMAC and one indexed query, so their timing matches.
+func (s *Service) Lookup(ctx context.Context, code string) (View, error) {
+	c, perr := receipt.Parse(code)
+	hash := s.hash.HashString("receipt-miss", code) // never a real receipt hash: another domain
+	if perr == nil {
+		hash = s.hash.Hash(c)
+	}
+	sub, err := s.store.SubmissionByReceipt(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && perr != nil) {
+		return View{}, ErrUnknownReceipt
+	}
+	if err != nil {
+		return View{}, wrapUnavailable("look up receipt", err)
+	}
+	msgs, err := s.store.Messages(ctx, sub.ID)
+	if err != nil {
+		return View{}, fmt.Errorf("intake: messages: %w", err)
+	}
+	return View{Submission: sub, Messages: msgs}, nil
+}

@@ -1,0 +1,116 @@
+// Package media decides which uploaded files StoryDesk accepts, by their
+// content alone, and re-encodes images from their pixels so that nothing a
+// camera or phone wrote into the file (GPS position, device serial numbers,
+// the owner's name, thumbnails of the uncropped photo) reaches storage.
+package media
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Type is a kind of file StoryDesk accepts.
+type Type int
+
+// The accepted types. The zero value is not one of them.
+const (
+	JPEG Type = iota + 1
+	PNG
+	WebP
+	PDF
+	DOCX
+)
+
+// ContentType returns the MIME type to store and serve the file with.
+func (t Type) ContentType() string {
+	switch t {
+	case JPEG:
+		return "image/jpeg"
+	case PNG:
+		return "image/png"
+	case WebP:
+		return "image/webp"
+	case PDF:
+		return "application/pdf"
+	case DOCX:
+		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	}
+	return "application/octet-stream"
+}
+
+// Ext returns the file name extension, with its dot, for downloads.
+func (t Type) Ext() string {
+	switch t {
+	case JPEG:
+		return ".jpg"
+	case PNG:
+		return ".png"
+	case WebP:
+		return ".webp"
+	case PDF:
+		return ".pdf"
+	case DOCX:
+		return ".docx"
+	}
+	return ""
+}
+
+// IsImage reports whether the type is re-encoded by Reencode.
+func (t Type) IsImage() bool {
+	return t == JPEG || t == PNG || t == WebP
+}
+
+// String returns a short name for logs and messages.
+func (t Type) String() string {
+	switch t {
+	case JPEG:
+		return "JPEG"
+	case PNG:
+		return "PNG"
+	case WebP:
+		return "WebP"
+	case PDF:
+		return "PDF"
+	case DOCX:
+		return "DOCX"
+	}
+	return fmt.Sprintf("Type(%d)", int(t))
+}
+
+// ErrUnsupported is wrapped by every refusal of a file's content; callers
+// answer it with 415. errors.As with *RejectError gives the reason.
+var ErrUnsupported = errors.New("media: file type not accepted")
+
+// ErrBomb is wrapped when an archive would expand to far more than it
+// weighs. It also matches ErrUnsupported.
+var ErrBomb = fmt.Errorf("media: archive expands too much: %w", ErrUnsupported)
+
+// ErrTooManyPixels is returned by Reencode for an image whose declared size
+// exceeds the pixel budget, before any pixel memory is allocated.
+var ErrTooManyPixels = errors.New("media: image has too many pixels")
+
+// RejectError is a refusal with a reason written for the submitter, such as
+// "SVG images are not accepted".
+type RejectError struct {
+	// Reason is a sentence fit to show the person who uploaded the file.
+	Reason string
+	// Err matches ErrUnsupported or ErrBomb with errors.Is, and may also
+	// wrap the decoder error that led to the refusal.
+	Err error
+}
+
+// Error returns the reason prefixed with the package name.
+func (e *RejectError) Error() string { return "media: " + e.Reason }
+
+// Unwrap returns the sentinel the refusal wraps.
+func (e *RejectError) Unwrap() error { return e.Err }
+
+// reject builds a refusal of unsupported content.
+func reject(reason string) error {
+	return &RejectError{Reason: reason, Err: ErrUnsupported}
+}
+
+// rejectBomb builds a refusal of an archive that expands too much.
+func rejectBomb(reason string) error {
+	return &RejectError{Reason: reason, Err: ErrBomb}
+}

@@ -1,0 +1,101 @@
+package media
+
+import (
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"github.com/disintegration/imaging"
+	"golang.org/x/image/webp"
+)
+
+// DefaultMaxPixels is a pixel budget for Reencode that admits any phone
+// photo (a 200-megapixel sensor bins to 12.5 MP) while keeping a decoded
+// image, at 4 bytes per pixel, well under a gigabyte.
+const DefaultMaxPixels = 40_000_000
+
+// jpegQuality keeps photos visually unchanged at about half the size of
+// the camera's original.
+const jpegQuality = 88
+
+// Reencode decodes the image in src, turns it upright by its EXIF
+// orientation and writes it to w rebuilt from its pixels alone, so that no
+// EXIF, XMP, GPS, ICC profile, maker note, comment or embedded thumbnail
+// survives. JPEG and PNG keep their format; WebP becomes PNG if it has any
+// transparency and JPEG otherwise, as Go has no WebP encoder. It returns the
+// content type of what it wrote.
+//
+// An image declaring more than maxPixels pixels is refused with
+// ErrTooManyPixels after reading only its header.
+func Reencode(w io.Writer, src io.ReadSeeker, t Type, maxPixels int) (contentType string, err error) {
+	cfg, err := decodeConfig(src, t)
+	if err != nil {
+		return "", err
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return "", reject("the image is damaged")
+	}
+	// In int64 so that 50,000 × 50,000 cannot overflow on 32-bit builds.
+	if int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
+		return "", fmt.Errorf("media: %d×%d %s: %w", cfg.Width, cfg.Height, t, ErrTooManyPixels)
+	}
+
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return "", fmt.Errorf("media: rewind image: %w", err)
+	}
+	img, err := imaging.Decode(src, imaging.AutoOrientation(true))
+	if err != nil {
+		return "", &RejectError{Reason: "the image is damaged", Err: fmt.Errorf("%w: %w", ErrUnsupported, err)}
+	}
+
+	out := outputType(img, t)
+	switch out {
+	case JPEG:
+		err = jpeg.Encode(w, img, &jpeg.Options{Quality: jpegQuality})
+	default:
+		err = (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(w, img)
+	}
+	if err != nil {
+		return "", fmt.Errorf("media: encode %s: %w", out, err)
+	}
+	return out.ContentType(), nil
+}
+
+// decodeConfig reads only the image header, with the decoder for the sniffed
+// type rather than the global registry, so a file cannot be measured as one
+// format and decoded as another.
+func decodeConfig(src io.ReadSeeker, t Type) (image.Config, error) {
+	var decode func(io.Reader) (image.Config, error)
+	switch t {
+	case JPEG:
+		decode = jpeg.DecodeConfig
+	case PNG:
+		decode = png.DecodeConfig
+	case WebP:
+		decode = webp.DecodeConfig
+	default:
+		return image.Config{}, fmt.Errorf("media: reencode %s: %w", t, ErrUnsupported)
+	}
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return image.Config{}, fmt.Errorf("media: rewind image: %w", err)
+	}
+	cfg, err := decode(src)
+	if err != nil {
+		return image.Config{}, &RejectError{Reason: "the image is damaged", Err: fmt.Errorf("%w: %w", ErrUnsupported, err)}
+	}
+	return cfg, nil
+}
+
+// outputType picks the format to write: the input's own for JPEG and PNG;
+// for WebP, PNG only when transparency needs keeping, as JPEG is smaller.
+func outputType(img image.Image, in Type) Type {
+	if in != WebP {
+		return in
+	}
+	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
+		return JPEG
+	}
+	return PNG
+}

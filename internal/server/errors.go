@@ -1,0 +1,80 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storydesk/storydesk/internal/intake"
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// httpError is an error with the status and message the client should see.
+type httpError struct {
+	status     int
+	msg        string
+	fields     map[string]string
+	retryAfter time.Duration
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func errorf(status int, msg string) error { return &httpError{status: status, msg: msg} }
+
+func fieldErr(status int, field, problem string) error {
+	return &httpError{status: status, msg: field + " " + problem, fields: map[string]string{field: problem}}
+}
+
+func tooMany(retry time.Duration) error {
+	return &httpError{status: http.StatusTooManyRequests, msg: "too many requests; try again later", retryAfter: retry}
+}
+
+// classify turns any handler error into what the client sees.
+func classify(err error) *httpError {
+	var he *httpError
+	var ve *intake.ValidationError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he
+	case errors.As(err, &mbe):
+		return &httpError{status: http.StatusRequestEntityTooLarge, msg: "request is too large",
+			fields: map[string]string{"form": "request is too large"}}
+	case errors.As(err, &ve):
+		return &httpError{status: ve.HTTPStatus(), msg: ve.Error(), fields: ve.Messages()}
+	case errors.Is(err, intake.ErrUnavailable):
+		return &httpError{status: http.StatusServiceUnavailable, msg: "storage is temporarily unavailable; nothing was kept, please try again", retryAfter: 30 * time.Second}
+	case errors.Is(err, store.ErrNotFound):
+		return &httpError{status: http.StatusNotFound, msg: "not found"}
+	case errors.Is(err, store.ErrConflict):
+		return &httpError{status: http.StatusConflict, msg: err.Error()}
+	}
+	return &httpError{status: http.StatusInternalServerError, msg: "internal error"}
+}
+
+// api adapts a JSON handler: errors become {"error", "fields"} with the right
+// status, and a 5xx is logged once here.
+func api(log *slog.Logger, h func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		err := h(c)
+		if err == nil {
+			return
+		}
+		he := classify(err)
+		if he.status >= 500 {
+			log.Error("request failed", "route", c.FullPath(), "status", he.status, "err", err)
+		}
+		if he.retryAfter > 0 {
+			c.Header("Retry-After", strconv.Itoa(int(he.retryAfter.Seconds()+0.999)))
+		}
+		body := gin.H{"error": he.msg}
+		if len(he.fields) > 0 {
+			body["fields"] = he.fields
+		}
+		c.AbortWithStatusJSON(he.status, body)
+	}
+}

@@ -1,0 +1,77 @@
+package server
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storydesk/storydesk/internal/intake"
+	"github.com/storydesk/storydesk/web"
+)
+
+// page adapts an HTML handler: an error becomes the localised error page.
+func page(log *slog.Logger, r *web.Renderer, h func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		err := h(c)
+		if err == nil {
+			return
+		}
+		he := classify(err)
+		if he.status >= 500 {
+			log.Error("page failed", "route", c.FullPath(), "status", he.status, "err", err)
+		}
+		renderError(c, r, log, he.status)
+	}
+}
+
+// newPage starts a page in the language the visitor asked for.
+func newPage(c *gin.Context, r *web.Renderer, uiLang string) *web.Page {
+	override := c.Query("lang")
+	if override == "" {
+		override = uiLang
+	}
+	return &web.Page{Lang: r.Lang(c.GetHeader("Accept-Language"), override), Path: c.Request.URL.Path}
+}
+
+// render writes a page; it renders into a buffer first so a template error
+// never leaves half a page behind a 200.
+func render(c *gin.Context, r *web.Renderer, status int, name string, p *web.Page) error {
+	var buf bytes.Buffer
+	if err := r.Render(&buf, name, p); err != nil {
+		return err
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	return nil
+}
+
+func renderError(c *gin.Context, r *web.Renderer, log *slog.Logger, status int) {
+	p := newPage(c, r, "")
+	p.Code = status
+	if err := render(c, r, status, "error", p); err != nil {
+		log.Error("render error page", "err", err)
+		c.String(status, http.StatusText(status))
+	}
+	c.Abort()
+}
+
+// pageHandler serves the pages that only need the renderer.
+type pageHandler struct {
+	render *web.Renderer
+	limits intake.Limits
+}
+
+func (h *pageHandler) form(c *gin.Context) error {
+	p := newPage(c, h.render, "")
+	p.Limits = webLimits(h.limits)
+	return render(c, h.render, http.StatusOK, "form", p)
+}
+
+func (h *pageHandler) privacy(c *gin.Context) error {
+	return render(c, h.render, http.StatusOK, "privacy", newPage(c, h.render, ""))
+}
+
+func webLimits(l intake.Limits) web.Limits {
+	return web.Limits{MaxFiles: l.MaxFiles, MaxFileMB: int(l.MaxFileBytes >> 20)}
+}

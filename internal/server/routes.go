@@ -1,0 +1,56 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/storydesk/storydesk/web"
+)
+
+// routes is the whole route table.
+func routes(e *gin.Engine, d Deps) {
+	log := d.Log
+	sub := &submitHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, rate: d.SubmitRate, log: log}
+	st := &statusHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, log: log}
+	ses := &sessionHandler{store: d.Store, limiter: d.Limiter, log: log}
+	subs := &submissionsHandler{store: d.Store, blob: d.Blob, san: d.Sanitizer, links: newLinkSigner(d.Secret, d.BaseURL)}
+	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
+	pages := &pageHandler{render: d.Renderer, limits: d.Intake.Limits()}
+	authn := &authenticator{store: d.Store, log: log}
+
+	e.StaticFS("/static", http.FS(web.Static()))
+	e.GET("/", noStore, page(log, d.Renderer, pages.form))
+	e.POST("/submit", noStore, page(log, d.Renderer, sub.form))
+	e.GET("/status", noStore, page(log, d.Renderer, st.lookupPage))
+	e.POST("/status", noStore, page(log, d.Renderer, st.page))
+	e.GET("/privacy", page(log, d.Renderer, pages.privacy))
+
+	v1 := e.Group("/api/v1", noStore)
+	v1.POST("/submissions", api(log, sub.api))
+	v1.POST("/status", api(log, st.api))
+	v1.POST("/sessions", api(log, ses.create))
+
+	staff := v1.Group("", api(log, authn.require("editor", "staff", "admin")))
+	staff.GET("/submissions", api(log, subs.list))
+	staff.GET("/submissions/:id", api(log, subs.get))
+	staff.GET("/submissions/:id/attachments/:aid", api(log, subs.download))
+
+	e.GET("/healthz", ops.healthz)
+	e.GET("/readyz", api(log, ops.readyz))
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+
+	e.NoRoute(func(c *gin.Context) {
+		if isAPI(c) {
+			c.JSON(http.StatusNotFound, gin.H{"error": "not found"})
+			return
+		}
+		renderError(c, d.Renderer, log, http.StatusNotFound)
+	})
+}
+
+func isAPI(c *gin.Context) bool {
+	p := c.Request.URL.Path
+	return len(p) >= 5 && p[:5] == "/api/"
+}

@@ -1,0 +1,71 @@
+// Package server is StoryDesk's HTTP layer: the only package that imports gin.
+// Handlers are methods on small structs, one file per area; every route is
+// listed in routes.go.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/intake"
+	"github.com/storydesk/storydesk/internal/limit"
+	"github.com/storydesk/storydesk/internal/sanitize"
+	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/web"
+)
+
+// Deps is everything the HTTP layer uses.
+type Deps struct {
+	Store     *store.Store
+	Blob      *blob.Store
+	Intake    *intake.Service
+	Sanitizer *sanitize.Sanitizer
+	Renderer  *web.Renderer
+	Limiter   *limit.Limiter
+	Redis     *redis.Client // for readiness checks
+	Registry  *prometheus.Registry
+	Log       *slog.Logger
+
+	Secret         []byte
+	BaseURL        string
+	SubmitRate     int // per client per hour; 0 = unlimited
+	TrustedProxies []netip.Prefix
+}
+
+// Rates that are not configurable: they only slow down guessing.
+const (
+	statusRate   = 60 // receipt look-ups per client per hour
+	loginRate    = 20 // login attempts per client per 15 minutes
+	accountRate  = 10 // login attempts per account per 15 minutes
+	loginWindow  = 15 * time.Minute
+	downloadLife = 15 * time.Minute
+)
+
+// New builds the HTTP handler with every route.
+func New(d Deps) (http.Handler, error) {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ForwardedByClientIP = len(d.TrustedProxies) > 0
+	proxies := make([]string, len(d.TrustedProxies))
+	for i, p := range d.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	// With no trusted proxy, forwarding headers are ignored: the peer address is the client.
+	if err := e.SetTrustedProxies(proxies); err != nil {
+		return nil, err
+	}
+	m := newMetrics(d.Registry)
+	e.Use(recovery(d.Log), accessLog(d.Log, m), securityHeaders(d.BaseURL))
+	routes(e, d)
+	// Refuse cross-site state-changing requests from browsers (Sec-Fetch-Site / Origin).
+	cop := http.NewCrossOriginProtection()
+	return cop.Handler(e), nil
+}

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FieldError is one line of the error summary. Href is empty for problems
+// that belong to no field on the page, which are then shown without a link.
+type FieldError struct {
+	Href string
+	Text string
+}
+
+// Err returns the localised error for field, or "" when it has none. A field
+// error starts with the field's name so it reads on its own in the summary;
+// unknown codes become a generic sentence.
+func (p *Page) Err(field string) string {
+	code, ok := p.Errors[field]
+	if !ok || code == "" {
+		return ""
+	}
+	key := "err." + code
+	if !p.has(key) {
+		key = "err.generic"
+		if field == "" {
+			key = "err.generic_form"
+		}
+	}
+	msg := p.T(key)
+	if field == "" || !p.has("label."+field) {
+		// Field messages are written to follow "Label: "; alone they need a capital.
+		r, n := utf8.DecodeRuneInString(msg)
+		return string(unicode.ToUpper(r)) + msg[n:]
+	}
+	return p.T("label."+field) + ": " + msg
+}
+
+// Invalid reports whether field has an error.
+func (p *Page) Invalid(field string) bool { return p.Errors[field] != "" }
+
+// HasErrors reports whether there is anything to put in the error summary.
+func (p *Page) HasErrors() bool {
+	for _, code := range p.Errors {
+		if code != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrorList is the error summary: form-level first, then fields in the order
+// they appear on the pages, then anything else alphabetically.
+func (p *Page) ErrorList() []FieldError {
+	var out []FieldError
+	if msg := p.Err(""); msg != "" {
+		out = append(out, FieldError{Text: msg})
+	}
+	seen := map[string]bool{"": true}
+	for _, f := range fieldOrder() {
+		seen[f] = true
+		if msg := p.Err(f); msg != "" {
+			out = append(out, FieldError{Href: "#" + p.FieldID(f), Text: msg})
+		}
+	}
+	var rest []string
+	for f := range p.Errors {
+		if !seen[f] {
+			rest = append(rest, f)
+		}
+	}
+	sort.Strings(rest)
+	for _, f := range rest {
+		if msg := p.Err(f); msg != "" {
+			out = append(out, FieldError{Text: msg})
+		}
+	}
+	return out
+}
+
+// fieldOrder lists every field the pages show, top to bottom.
+func fieldOrder() []string {
+	return []string{
+		"kind", "title", "body", "language", "author_name", "author_role", "site",
+		"contact_email", "contact_phone", "consent_publish", "pseudonym", "attachments",
+		"consent_photos", "receipt", "message", "confirm",
+	}
+}
+
+// FieldID is the id the error summary links to: the input itself, or for a
+// radio group its first option, which is where focus should land.
+func (p *Page) FieldID(field string) string {
+	switch field {
+	case "kind":
+		return "kind-story"
+	case "language":
+		return "language-en"
+	case "author_role":
+		return "author_role-client"
+	case "consent_publish":
+		return "consent_publish-name"
+	}
+	return field
+}
+
+// DescribedBy is the aria-describedby value for field: its hint (when the
+// template has one) and its error, or "" when there is neither.
+func (p *Page) DescribedBy(field string, hint bool) string {
+	var ids []string
+	if hint {
+		ids = append(ids, "hint-"+field)
+	}
+	if p.Invalid(field) {
+		ids = append(ids, "err-"+field)
+	}
+	return strings.Join(ids, " ")
+}
+
+// Val returns the submitted value of field, to re-fill the form.
+func (p *Page) Val(field string) string { return p.Values[field] }
+
+// Checked reports whether a radio or checkbox option was chosen. The
+// language of the piece defaults to the page language, which is the likely
+// answer and saves a tap on a phone.
+func (p *Page) Checked(field, value string) bool {
+	v, ok := p.Values[field]
+	if !ok && field == "language" {
+		v = p.Lang
+	}
+	return v == value
+}
+
+// Option is one radio button of a group, ready for the template.
+type Option struct {
+	ID, Name, Value string
+	Label, Hint     string // Hint is "" when the option needs none
+	Checked         bool
+	Invalid         bool
+}
+
+// Options builds a radio group for field. Labels come from the messages
+// "opt.FIELD.VALUE" and optional hints from "opt.FIELD.VALUE.hint".
+func (p *Page) Options(field string, values ...string) []Option {
+	out := make([]Option, 0, len(values))
+	for _, v := range values {
+		key := "opt." + field + "." + v
+		o := Option{
+			ID: field + "-" + v, Name: field, Value: v,
+			Label: p.T(key), Checked: p.Checked(field, v), Invalid: p.Invalid(field),
+		}
+		if p.has(key + ".hint") {
+			o.Hint = p.T(key + ".hint")
+		}
+		out = append(out, o)
+	}
+	return out
+}

@@ -1,0 +1,157 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+)
+
+// Page is the data every template reads. The server fills the exported
+// fields; Render binds the page to its language before executing.
+type Page struct {
+	Lang    string            // "en" | "es"
+	Path    string            // current path, for the language switch links (?lang=)
+	Values  map[string]string // submitted form values to re-fill (keys = contract field names)
+	Errors  map[string]string // field name -> error code; "" key = form-level error
+	Limits  Limits            // attachment limits, quoted in hints and messages
+	Receipt string            // receipt page: the code, shown once
+	Status  *Status           // status page
+	Notice  string            // a message key for a one-line confirmation: "reply_sent", "revision_sent", "withdrawn"
+	Code    int               // error page: HTTP status
+
+	loc *i18n.Localizer
+}
+
+// Limits are the attachment limits in force, as configured.
+type Limits struct {
+	MaxFiles  int // attachments per submission
+	MaxFileMB int // size of one attachment, in megabytes
+}
+
+// Status is what the status page shows about one submission.
+type Status struct {
+	Receipt     string // sent back as a hidden field (POST body only, never in a URL)
+	State       string // received|ready|approved|rejected|changes_requested|published|withdrawn
+	Kind        string // story|oped
+	Title       string
+	UpdatedAt   time.Time
+	Messages    []Message // oldest first
+	CanReply    bool
+	CanRevise   bool
+	CanWithdraw bool
+}
+
+// Message is one entry in the conversation between editors and the submitter.
+type Message struct {
+	FromEditor bool
+	Body       string
+	At         time.Time
+}
+
+// T returns the message key in the page's language. Messages may quote the
+// limits as {{.MaxFiles}} and {{.MaxFileMB}}. A missing message comes back
+// as its key so that tests can catch it.
+func (p *Page) T(key string) string {
+	return p.tr(key, map[string]any{"MaxFiles": p.Limits.MaxFiles, "MaxFileMB": p.Limits.MaxFileMB})
+}
+
+func (p *Page) tr(key string, data map[string]any) string {
+	if p.loc == nil {
+		return key
+	}
+	s, err := p.loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data})
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+// has reports whether key has a message, so that unknown codes and states
+// can fall back to a generic sentence instead of showing a key.
+func (p *Page) has(key string) bool {
+	if p.loc == nil {
+		return false
+	}
+	_, err := p.loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: map[string]any{}})
+	return err == nil
+}
+
+// SwitchURL links to the current page in lang. Paths that only accept POST
+// send the visitor to the form, and anything that is not a plain local path
+// is dropped so the link can never lead to another site.
+func (p *Page) SwitchURL(lang string) string {
+	path := p.Path
+	if path == "" || path == "/submit" || !strings.HasPrefix(path, "/") ||
+		strings.HasPrefix(path, "//") || strings.ContainsAny(path, "\\?#") {
+		path = "/"
+	}
+	u := url.URL{Path: path, RawQuery: url.Values{"lang": {lang}}.Encode()}
+	return u.String()
+}
+
+// ReceiptGroups splits the receipt code into short groups that are easier to
+// copy by hand.
+func (p *Page) ReceiptGroups() []string {
+	code := strings.NewReplacer("-", "", " ", "").Replace(p.Receipt)
+	var out []string
+	for len(code) > 4 {
+		out = append(out, code[:4])
+		code = code[4:]
+	}
+	if code != "" {
+		out = append(out, code)
+	}
+	return out
+}
+
+// StateText is the submission's status in one plain sentence.
+func (p *Page) StateText() string {
+	if p.Status == nil || !p.has("state."+p.Status.State) {
+		return p.T("state.unknown")
+	}
+	return p.T("state." + p.Status.State)
+}
+
+// KindText names the kind of piece in words.
+func (p *Page) KindText() string {
+	if p.Status == nil || !p.has("opt.kind."+p.Status.Kind) {
+		return ""
+	}
+	return p.T("opt.kind." + p.Status.Kind)
+}
+
+// NoticeText is the one-line confirmation for p.Notice, or "".
+func (p *Page) NoticeText() string {
+	if p.Notice == "" {
+		return ""
+	}
+	if !p.has("notice." + p.Notice) {
+		return p.T("notice.generic")
+	}
+	return p.T("notice." + p.Notice)
+}
+
+// CodeKey is the message prefix for the error page: its status code when the
+// page has words for it, otherwise a generic one.
+func (p *Page) CodeKey() string {
+	key := "code." + strconv.Itoa(p.Code)
+	if !p.has(key + ".title") {
+		return "code.other"
+	}
+	return key
+}
+
+// Date formats t as a day in the page's language. Only the day is shown:
+// the visitor's time zone is unknown, and a time in UTC would confuse more
+// than it helps.
+func (p *Page) Date(t time.Time) string {
+	t = t.UTC()
+	return p.tr("date.format", map[string]any{
+		"Day":   t.Day(),
+		"Month": p.T("month." + strconv.Itoa(int(t.Month()))),
+		"Year":  t.Year(),
+	})
+}
