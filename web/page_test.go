@@ -27,14 +27,14 @@ func TestErr(t *testing.T) {
 	tests := []struct {
 		lang, field, want string
 	}{
-		{"en", "title", "Title: please fill this in."},
-		{"es", "title", "Título: por favor, complete este dato."},
+		{"en", "title", "Title: this is required."},
+		{"es", "title", "Título: este dato es obligatorio."},
 		{"en", "attachments", "Photos or documents: there are too many files. Number of files allowed: 3."},
 		{"en", "site", "Your city or site: please check this and try again."},
 		{"es", "site", "Su ciudad o sede: por favor, revise este dato e inténtelo de nuevo."},
 		{"en", "", "The service is not available right now. Please try again in a few minutes."},
 		{"en", "receipt", "Receipt code: we couldn't find a submission with that code. Please check each character and try again."},
-		{"en", "mystery_field", "Please fill this in."},
+		{"en", "mystery_field", "This is required."},
 		{"en", "body", ""},
 		{"en", "kind", ""},
 	}

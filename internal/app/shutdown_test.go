@@ -1,0 +1,69 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// TestGracefulShutdownFinishesUploads starts an upload that is still sending
+// its body when the server is told to stop: the server waits for it, answers
+// 201 and the submission is stored.
+func TestGracefulShutdownFinishesUploads(t *testing.T) {
+	b := setup(t, options{db: "sqlite"})
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	type result struct {
+		code int
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPost, b.url+"/api/v1/submissions", pr)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		resp.Body.Close()
+		done <- result{code: resp.StatusCode}
+	}()
+	for k, v := range validFields() {
+		mw.WriteField(k, v)
+	}
+	part, _ := mw.CreateFormFile("attachments", "doc.pdf")
+	part.Write([]byte("%PDF-1.4\n"))
+	time.Sleep(200 * time.Millisecond) // the request is in flight
+
+	stopped := make(chan struct{})
+	go func() { b.stop(); close(stopped) }()
+	time.Sleep(300 * time.Millisecond) // shutdown has begun and is waiting for us
+	select {
+	case <-stopped:
+		t.Fatal("server stopped without waiting for the upload in flight")
+	default:
+	}
+	part.Write(make([]byte, 64<<10))
+	mw.Close()
+	pw.Close()
+	r := <-done
+	if r.err != nil || r.code != http.StatusCreated {
+		t.Fatalf("upload during shutdown: %d %v", r.code, r.err)
+	}
+	<-stopped
+	// The app's services are closed now; reopen the database to check.
+	st, err := store.Open(context.Background(), b.env["STORYDESK_DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, total, err := st.ListSubmissions(context.Background(), store.Filter{}); err != nil || total != 1 {
+		t.Errorf("%d submissions stored (%v), want 1", total, err)
+	}
+}
