@@ -18,6 +18,8 @@ type Options struct {
 	Concurrency int
 	// TaskCheckInterval is how long an idle worker waits before looking for
 	// work again; asynq's default of 1 s adds up to a second to submit→ready.
+	// The default here, 10 ms, costs an idle worker about 100 cheap Redis
+	// calls a second.
 	TaskCheckInterval time.Duration
 	ShutdownTimeout   time.Duration
 }
@@ -28,7 +30,7 @@ func NewServer(redis asynq.RedisConnOpt, o Options, log *slog.Logger) *asynq.Ser
 		o.Concurrency = 8
 	}
 	if o.TaskCheckInterval == 0 {
-		o.TaskCheckInterval = 50 * time.Millisecond
+		o.TaskCheckInterval = 10 * time.Millisecond
 	}
 	if o.ShutdownTimeout == 0 {
 		o.ShutdownTimeout = 20 * time.Second

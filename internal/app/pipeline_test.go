@@ -25,7 +25,11 @@ func TestSubmitToReady(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			b := setup(t, options{db: db, workers: true})
 			fields := validFields()
+			xss := `<script>alert(1)</script><img src=x onerror=alert(1)>"><svg onload=alert(1)>`
 			fields["title"] = `<script>alert(1)</script>Our <b>family</b>`
+			fields["author_name"] = "Maria " + xss
+			fields["site"] = "Austin" + xss
+			fields["pseudonym"] = "M." + xss
 			fields["body"] = "Hello [click](javascript:alert(1)) <img src=x onerror=alert(1)>\n\nCall me at (512) 555-0134. A-number A123-456-789."
 			code, res := b.submit(fields,
 				file{"photo.jpg", "image/jpeg", testenv.JPEGWithGPS(t)},
@@ -41,6 +45,12 @@ func TestSubmitToReady(t *testing.T) {
 
 			if got := rec["title"].(string); strings.ContainsAny(got, "<>") || !strings.Contains(got, "family") {
 				t.Errorf("title %q", got)
+			}
+			consent := rec["consent"].(map[string]any)
+			for name, got := range map[string]any{"author_name": rec["author_name"], "site": rec["site"], "pseudonym": consent["pseudonym"]} {
+				if s := got.(string); strings.Contains(s, "<") {
+					t.Errorf("%s kept markup: %q", name, s)
+				}
 			}
 			html := rec["body_html"].(string)
 			for _, bad := range []string{"<script", "javascript:", "onerror", "<img"} {
