@@ -152,3 +152,36 @@ func TestLogsHoldNoSubmitterData(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIErrorsAreJSON: every refusal under /api/ is JSON with an error message.
+func TestAPIErrorsAreJSON(t *testing.T) {
+	b := setup(t, options{db: "sqlite"})
+	big := `{"receipt":"` + strings.Repeat("A", 300<<10) + `"}`
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		body   string
+		hdr    map[string]string
+		status int
+	}{
+		{"wrong method", "GET", "/api/v1/sessions", "", nil, http.StatusMethodNotAllowed},
+		{"unknown route", "GET", "/api/v1/nothing", "", nil, http.StatusNotFound},
+		{"cross-site", "POST", "/api/v1/status", `{"receipt":"x"}`, map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"oversized JSON", "POST", "/api/v1/status", big, nil, http.StatusRequestEntityTooLarge},
+		{"not JSON", "POST", "/api/v1/sessions", "email=a", nil, http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, b.url+tt.path, strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", "application/json")
+			for k, v := range tt.hdr {
+				req.Header.Set(k, v)
+			}
+			code, body := b.do(req)
+			if code != tt.status || body["error"] == nil {
+				t.Errorf("%d %v, want %d with a JSON error", code, body, tt.status)
+			}
+		})
+	}
+}

@@ -69,7 +69,10 @@ type sessionRequest struct {
 
 func (h *sessionHandler) create(c *gin.Context) error {
 	var req sessionRequest
-	if err := c.ShouldBindJSON(&req); err != nil || req.Email == "" || req.Password == "" {
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Email == "" || req.Password == "" {
 		return &httpError{status: http.StatusBadRequest, msg: "email and password are required",
 			fields: map[string]string{"email": "is required", "password": "is required"}}
 	}
@@ -105,14 +108,14 @@ func (h *sessionHandler) throttle(c *gin.Context, email string) error {
 	ctx := c.Request.Context()
 	ok, retry, err := h.limiter.Allow(ctx, "login-client", h.limiter.ClientKey(c.ClientIP()), loginRate, loginWindow)
 	if err != nil {
-		return errorf(http.StatusServiceUnavailable, "sign-in is temporarily unavailable")
+		return unavailable("sign-in")
 	}
 	if !ok {
 		return tooMany(retry)
 	}
 	ok, retry, err = h.limiter.Allow(ctx, "login-account", h.limiter.ClientKey("account:"+email), accountRate, loginWindow)
 	if err != nil {
-		return errorf(http.StatusServiceUnavailable, "sign-in is temporarily unavailable")
+		return unavailable("sign-in")
 	}
 	if !ok {
 		return tooMany(retry)

@@ -29,6 +29,10 @@ func fieldErr(status int, field, problem string) error {
 	return &httpError{status: status, msg: field + " " + problem, fields: map[string]string{field: problem}}
 }
 
+func unavailable(what string) error {
+	return &httpError{status: http.StatusServiceUnavailable, msg: what + " is temporarily unavailable; please try again", retryAfter: 30 * time.Second}
+}
+
 func tooMany(retry time.Duration) error {
 	return &httpError{status: http.StatusTooManyRequests, msg: "too many requests; try again later", retryAfter: retry}
 }
@@ -47,7 +51,7 @@ func classify(err error) *httpError {
 	case errors.As(err, &ve):
 		return &httpError{status: ve.HTTPStatus(), msg: ve.Error(), fields: ve.Messages()}
 	case errors.Is(err, intake.ErrUnavailable):
-		return &httpError{status: http.StatusServiceUnavailable, msg: "storage is temporarily unavailable; nothing was kept, please try again", retryAfter: 30 * time.Second}
+		return &httpError{status: http.StatusServiceUnavailable, msg: "a service StoryDesk needs is temporarily unavailable; nothing was changed, please try again", retryAfter: 30 * time.Second}
 	case errors.Is(err, store.ErrNotFound):
 		return &httpError{status: http.StatusNotFound, msg: "not found"}
 	case errors.Is(err, store.ErrConflict):
@@ -68,13 +72,32 @@ func api(log *slog.Logger, h func(*gin.Context) error) gin.HandlerFunc {
 		if he.status >= 500 {
 			log.Error("request failed", "route", c.FullPath(), "status", he.status, "err", err)
 		}
-		if he.retryAfter > 0 {
-			c.Header("Retry-After", strconv.Itoa(int(he.retryAfter.Seconds()+0.999)))
-		}
+		setRetryAfter(c, err)
 		body := gin.H{"error": he.msg}
 		if len(he.fields) > 0 {
 			body["fields"] = he.fields
 		}
 		c.AbortWithStatusJSON(he.status, body)
+	}
+}
+
+// bindJSON decodes a JSON body into v. A body over the cap keeps its
+// MaxBytesError (413); anything else that fails to decode is a 400.
+func bindJSON(c *gin.Context, v any) error {
+	err := c.ShouldBindJSON(v)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	if err != nil {
+		return fieldErr(http.StatusBadRequest, "body", "must be a JSON object")
+	}
+	return nil
+}
+
+// setRetryAfter copies a retry delay to the response, for pages as for JSON.
+func setRetryAfter(c *gin.Context, err error) {
+	if he := classify(err); he.retryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(he.retryAfter.Seconds()+0.999)))
 	}
 }

@@ -75,3 +75,16 @@ func noStore(c *gin.Context) {
 	c.Header("Pragma", "no-cache")
 	c.Next()
 }
+
+// maxJSON caps JSON request bodies; the largest legitimate one is a revision
+// (a 64 KiB body plus a title and a message).
+const maxJSON = 256 << 10
+
+// capJSON limits JSON bodies, so one request cannot exhaust memory. Multipart
+// submissions carry their own, larger cap.
+func capJSON(c *gin.Context) {
+	if strings.HasPrefix(c.ContentType(), "application/json") {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxJSON)
+	}
+	c.Next()
+}

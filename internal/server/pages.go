@@ -19,6 +19,7 @@ func page(log *slog.Logger, r *web.Renderer, h func(*gin.Context) error) gin.Han
 			return
 		}
 		he := classify(err)
+		setRetryAfter(c, err)
 		if he.status >= 500 {
 			log.Error("page failed", "route", c.FullPath(), "status", he.status, "err", err)
 		}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -27,7 +28,7 @@ func routes(e *gin.Engine, d Deps) {
 	e.POST("/status", noStore, page(log, d.Renderer, st.page))
 	e.GET("/privacy", page(log, d.Renderer, pages.privacy))
 
-	v1 := e.Group("/api/v1", noStore)
+	v1 := e.Group("/api/v1", noStore, capJSON)
 	v1.POST("/submissions", api(log, sub.api))
 	v1.POST("/status", api(log, st.api))
 	v1.POST("/sessions", api(log, ses.create))
@@ -41,16 +42,19 @@ func routes(e *gin.Engine, d Deps) {
 	e.GET("/readyz", api(log, ops.readyz))
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 
-	e.NoRoute(func(c *gin.Context) {
-		if isAPI(c) {
-			c.JSON(http.StatusNotFound, gin.H{"error": "not found"})
-			return
-		}
-		renderError(c, d.Renderer, log, http.StatusNotFound)
-	})
+	e.NoRoute(notFound(d, http.StatusNotFound))
+	e.NoMethod(notFound(d, http.StatusMethodNotAllowed))
 }
 
-func isAPI(c *gin.Context) bool {
-	p := c.Request.URL.Path
-	return len(p) >= 5 && p[:5] == "/api/"
+// notFound answers unknown routes and methods: JSON under /api/, a page elsewhere.
+func notFound(d Deps, status int) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if isAPI(c.Request) {
+			c.JSON(status, gin.H{"error": strings.ToLower(http.StatusText(status))})
+			return
+		}
+		renderError(c, d.Renderer, d.Log, status)
+	}
 }
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

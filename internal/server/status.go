@@ -38,8 +38,8 @@ func (h *statusHandler) api(c *gin.Context) error {
 		return err
 	}
 	var req statusRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
-		return fieldErr(http.StatusBadRequest, "receipt", "is required (JSON body {\"receipt\": \"...\"})")
+	if err := bindJSON(c, &req); err != nil {
+		return err
 	}
 	v, err := h.intake.Lookup(c.Request.Context(), req.Receipt)
 	if errors.Is(err, intake.ErrUnknownReceipt) {
@@ -69,6 +69,7 @@ func (h *statusHandler) lookupPage(c *gin.Context) error {
 func (h *statusHandler) page(c *gin.Context) error {
 	p := newPage(c, h.render, c.PostForm("ui_lang"))
 	if err := allow(c, h.limiter, h.log, "status", statusRate, time.Hour); err != nil {
+		setRetryAfter(c, err)
 		p.Errors = map[string]string{"": "rate_limited"}
 		return render(c, h.render, http.StatusTooManyRequests, "status_lookup", p)
 	}

@@ -85,6 +85,7 @@ func (h *submitHandler) form(c *gin.Context) error {
 		p.Values = in.Values()
 	}
 	status, codes := formErrors(err)
+	setRetryAfter(c, err)
 	if status >= 500 && status != http.StatusServiceUnavailable {
 		return err
 	}

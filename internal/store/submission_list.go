@@ -45,7 +45,8 @@ func (s *Store) ListSubmissions(ctx context.Context, f Filter) ([]Submission, in
 		conds = append(conds, "kind = "+arg(f.Kind))
 	}
 	if f.Site != "" {
-		conds = append(conds, "site = "+arg(f.Site))
+		// Sites are typed by submitters: "austin" and "Austin" are one site.
+		conds = append(conds, "lower(site) = lower("+arg(f.Site)+")")
 	}
 	if f.Language != "" {
 		conds = append(conds, "language = "+arg(f.Language))
