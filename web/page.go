@@ -22,7 +22,21 @@ type Page struct {
 	Notice  string            // a message key for a one-line confirmation: "reply_sent", "revision_sent", "withdrawn"
 	Code    int               // error page: HTTP status
 
+	// Viewer is the signed-in staff member on editors' pages; nil on public pages.
+	Viewer *Viewer
+	// Data holds the view of an editors' page (queue, submission, users, …);
+	// each page's template knows its concrete type.
+	Data any
+
 	loc *i18n.Localizer
+}
+
+// Viewer is who is signed in, as the editors' pages show it.
+type Viewer struct {
+	Name  string
+	Email string
+	Role  string // editor | staff | admin
+	Site  string // "" = all sites
 }
 
 // Limits are the attachment limits in force, as configured.

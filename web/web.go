@@ -44,7 +44,10 @@ func NewRenderer() (*Renderer, error) {
 	supported := []language.Tag{language.English, language.Spanish}
 	// Each page is parsed on top of its own copy of the layout so that every
 	// page can define the layout's "title" and "main" blocks.
-	pageNames := []string{"form", "receipt", "status_lookup", "status", "privacy", "error"}
+	pageNames, err := pages()
+	if err != nil {
+		return nil, err
+	}
 	bundle := i18n.NewBundle(language.English)
 	r := &Renderer{
 		pages:      make(map[string]*template.Template, len(pageNames)),
@@ -54,8 +57,14 @@ func NewRenderer() (*Renderer, error) {
 	for _, tag := range supported {
 		r.langs = append(r.langs, tag.String())
 		lang := tag.String()
-		if _, err := bundle.LoadMessageFileFS(localeFS, "locales/"+lang+".json"); err != nil {
-			return nil, fmt.Errorf("web: load locale %s: %w", lang, err)
+		files, err := LocaleFiles(lang)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if _, err := bundle.LoadMessageFileFS(localeFS, f); err != nil {
+				return nil, fmt.Errorf("web: load locale %s: %w", f, err)
+			}
 		}
 		// Only this language: a missing message must show up in tests, not
 		// silently fall back to English on a Spanish page.
@@ -76,6 +85,43 @@ func NewRenderer() (*Renderer, error) {
 		r.pages[name] = t
 	}
 	return r, nil
+}
+
+// pages lists every page template: each file in templates/ but the layout.
+func pages() ([]string, error) {
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: list templates: %w", err)
+	}
+	var names []string
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+		if name != "layout" {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
+
+// LocaleFiles lists the message files of one language: locales/LANG.json and
+// one AREA.LANG.json per area of the app (desk, admin, …), so each area keeps
+// its own messages.
+func LocaleFiles(lang string) ([]string, error) {
+	all, err := fs.Glob(localeFS, "locales/*.json")
+	if err != nil {
+		return nil, fmt.Errorf("web: list locales: %w", err)
+	}
+	var out []string
+	for _, f := range all {
+		base := strings.TrimSuffix(strings.TrimPrefix(f, "locales/"), ".json")
+		if base == lang || strings.HasSuffix(base, "."+lang) {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("web: no message file for %s", lang)
+	}
+	return out, nil
 }
 
 // Lang picks the page language: a valid override (from ?lang= or the form's

@@ -213,15 +213,29 @@ func TestLocaleKeySetsMatch(t *testing.T) {
 	}
 }
 
+// localeKeys merges every message file of lang; a key defined twice fails.
 func localeKeys(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	b, err := fs.ReadFile(localeFS, "locales/"+lang+".json")
+	files, err := LocaleFiles(lang)
 	if err != nil {
-		t.Fatalf("read %s: %v", lang, err)
+		t.Fatal(err)
 	}
 	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("parse %s: %v", lang, err)
+	for _, f := range files {
+		b, err := fs.ReadFile(localeFS, f)
+		if err != nil {
+			t.Fatalf("read %s: %v", f, err)
+		}
+		one := map[string]string{}
+		if err := json.Unmarshal(b, &one); err != nil {
+			t.Fatalf("parse %s: %v", f, err)
+		}
+		for k, v := range one {
+			if _, dup := m[k]; dup {
+				t.Errorf("%s: %q is defined in two files", f, k)
+			}
+			m[k] = v
+		}
 	}
 	return m
 }

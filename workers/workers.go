@@ -41,7 +41,7 @@ func NewServer(redis asynq.RedisConnOpt, o Options, log *slog.Logger) *asynq.Ser
 		TaskCheckInterval: o.TaskCheckInterval,
 		ShutdownTimeout:   o.ShutdownTimeout,
 		RetryDelayFunc:    retryDelay,
-		Logger:            logger{log.With("component", "asynq")},
+		Logger:            Logger(log),
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			// The payload holds ids only, so it is safe to log.
 			log.Warn("task failed", "type", t.Type(), "payload", string(t.Payload()), "err", err)
@@ -55,12 +55,8 @@ func retryDelay(n int, _ error, _ *asynq.Task) time.Duration {
 	return min(d, 10*time.Minute)
 }
 
-// NewMux routes each task type to its handler.
-func NewMux(review *Review) *asynq.ServeMux {
-	mux := asynq.NewServeMux()
-	mux.Handle(task.TypeReview, review)
-	return mux
-}
+// Logger adapts slog to asynq's logger interface.
+func Logger(log *slog.Logger) asynq.Logger { return logger{log.With("component", "asynq")} }
 
 // logger adapts slog to asynq's logger interface.
 type logger struct{ l *slog.Logger }

@@ -91,14 +91,19 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 // shutdown, tasks in progress are handed back to the queue.
 func (a *App) Work(ctx context.Context, o WorkerOptions) error {
 	srv := workers.NewServer(a.RedisOpt, workers.Options{Concurrency: o.Concurrency}, a.Log)
-	mux := workers.NewMux(workers.NewReview(a.Store, a.Sanitizer, a.Log, o.ReviewPause))
-	if err := srv.Start(mux); err != nil {
+	if err := srv.Start(a.mux(o)); err != nil {
 		return fmt.Errorf("app: start workers: %w", err)
+	}
+	sched, err := a.scheduler()
+	if err != nil {
+		srv.Shutdown()
+		return err
 	}
 	a.Log.Info("workers started")
 	go a.Dispatch.RunReconciler(ctx, reconcileEvery, reconcileAge)
 	<-ctx.Done()
 	a.Log.Info("stopping workers; handing tasks back")
+	sched.Shutdown()
 	srv.Shutdown()
 	return nil
 }

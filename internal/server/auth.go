@@ -11,6 +11,7 @@ import (
 	"github.com/storydesk/storydesk/internal/auth"
 	"github.com/storydesk/storydesk/internal/limit"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/web"
 )
 
 const userKey = "storydesk.user"
@@ -23,30 +24,42 @@ type authenticator struct {
 
 // require lets the request through only for an account with one of roles:
 // 401 without credentials, 403 for the wrong role.
+// A bearer token (scripts) or the session cookie (the browser UI) is accepted.
 func (a *authenticator) require(roles ...string) func(*gin.Context) error {
 	return func(c *gin.Context) error {
-		tok, err := auth.BearerToken(c.GetHeader("Authorization"))
-		if err != nil {
-			return errorf(http.StatusUnauthorized, "authentication required")
-		}
-		u, t, err := a.store.UserByToken(c.Request.Context(), auth.HashToken(tok))
+		u, err := a.identify(c)
 		if errors.Is(err, store.ErrNotFound) {
 			return errorf(http.StatusUnauthorized, "authentication required")
 		}
 		if err != nil {
 			return err
 		}
-		for _, r := range roles {
-			if u.Role == r {
-				c.Set(userKey, u)
-				if err := a.store.TouchToken(c.Request.Context(), t.ID); err != nil {
-					a.log.Warn("touch token", "err", err)
-				}
-				return nil
-			}
+		if !hasRole(u, roles) {
+			return errorf(http.StatusForbidden, "your role may not do this")
 		}
-		return errorf(http.StatusForbidden, "your role may not do this")
+		c.Set(userKey, u)
+		return nil
 	}
+}
+
+// identify finds the account behind a request; ErrNotFound when there is none.
+func (a *authenticator) identify(c *gin.Context) (store.User, error) {
+	header := c.GetHeader("Authorization")
+	if header == "" {
+		return a.fromSession(c)
+	}
+	tok, err := auth.BearerToken(header)
+	if err != nil {
+		return store.User{}, store.ErrNotFound
+	}
+	u, t, err := a.store.UserByToken(c.Request.Context(), auth.HashToken(tok))
+	if err != nil {
+		return store.User{}, err
+	}
+	if err := a.store.TouchToken(c.Request.Context(), t.ID); err != nil {
+		a.log.Warn("touch token", "err", err)
+	}
+	return u, nil
 }
 
 func currentUser(c *gin.Context) store.User {
@@ -55,10 +68,13 @@ func currentUser(c *gin.Context) store.User {
 	return user
 }
 
-// sessionHandler trades an e-mail and password for a token.
+// sessionHandler signs staff in and out: a token for scripts, a session
+// cookie for the browser.
 type sessionHandler struct {
 	store   *store.Store
+	authn   *authenticator
 	limiter *limit.Limiter
+	render  *web.Renderer
 	log     *slog.Logger
 }
 
@@ -76,19 +92,9 @@ func (h *sessionHandler) create(c *gin.Context) error {
 		return &httpError{status: http.StatusBadRequest, msg: "email and password are required",
 			fields: map[string]string{"email": "is required", "password": "is required"}}
 	}
-	email := strings.ToLower(strings.TrimSpace(req.Email))
-	if err := h.throttle(c, email); err != nil {
+	u, err := h.check(c, req.Email, req.Password)
+	if err != nil {
 		return err
-	}
-	u, err := h.store.UserByEmail(c.Request.Context(), email)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	// The password is checked (against a dummy hash when there is no such
-	// account) before anything else, so every failure takes the same time.
-	ok := auth.CheckPassword(req.Password, u.PasswordHash)
-	if !ok || u.Disabled {
-		return errorf(http.StatusUnauthorized, "wrong e-mail or password")
 	}
 	tok, hash, err := auth.NewToken()
 	if err != nil {
@@ -97,8 +103,89 @@ func (h *sessionHandler) create(c *gin.Context) error {
 	if _, err := h.store.CreateToken(c.Request.Context(), store.Token{UserID: u.ID, Name: "session", Hash: hash}); err != nil {
 		return err
 	}
-	h.log.Info("login", "user", u.ID)
 	c.JSON(http.StatusOK, gin.H{"token": tok})
+	return nil
+}
+
+// check throttles, then verifies an e-mail and password, and audits the outcome.
+func (h *sessionHandler) check(c *gin.Context, email, password string) (store.User, error) {
+	ctx := c.Request.Context()
+	email = strings.ToLower(strings.TrimSpace(email))
+	if err := h.throttle(c, email); err != nil {
+		return store.User{}, err
+	}
+	u, err := h.store.UserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, err
+	}
+	// The password is checked (against a dummy hash when there is no such
+	// account) before anything else, so every failure takes the same time.
+	ok := auth.CheckPassword(password, u.PasswordHash)
+	if !ok || u.Disabled {
+		if u.ID != "" {
+			h.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "login_failed", Target: u.ID})
+		}
+		return store.User{}, errorf(http.StatusUnauthorized, "wrong e-mail or password")
+	}
+	h.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "login", Target: u.ID})
+	h.log.Info("login", "user", u.ID)
+	return u, nil
+}
+
+func (h *sessionHandler) audit(c *gin.Context, e store.AuditEntry) {
+	if err := h.store.Audit(c.Request.Context(), e); err != nil {
+		h.log.Error("audit", "action", e.Action, "err", err)
+	}
+}
+
+func (h *sessionHandler) loginPage(c *gin.Context) error {
+	if _, err := h.authn.fromSession(c); err == nil {
+		c.Redirect(http.StatusSeeOther, localPath(c.Query("next")))
+		return nil
+	}
+	p := newPage(c, h.render, "")
+	p.Values = map[string]string{"next": localPath(c.Query("next"))}
+	return render(c, h.render, http.StatusOK, "login", p)
+}
+
+// login is POST /login: a new session on success, the form again otherwise.
+func (h *sessionHandler) login(c *gin.Context) error {
+	email, next := c.PostForm("email"), localPath(c.PostForm("next"))
+	u, err := h.check(c, email, c.PostForm("password"))
+	if err != nil {
+		he := classify(err)
+		code := "login_failed"
+		switch he.status {
+		case http.StatusUnauthorized:
+		case http.StatusTooManyRequests:
+			code = "login_throttled"
+		case http.StatusServiceUnavailable:
+			code = "unavailable"
+		default:
+			return err
+		}
+		setRetryAfter(c, err)
+		p := newPage(c, h.render, c.PostForm("ui_lang"))
+		p.Values = map[string]string{"email": email, "next": next}
+		p.Errors = map[string]string{"": code}
+		return render(c, h.render, he.status, "login", p)
+	}
+	if err := h.authn.startSession(c, u); err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, next)
+	return nil
+}
+
+// logout is POST only: a link or an image on another page cannot sign anyone out.
+func (h *sessionHandler) logout(c *gin.Context) error {
+	if u, err := h.authn.fromSession(c); err == nil {
+		h.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "logout", Target: u.ID})
+	}
+	if err := h.authn.endSession(c); err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, "/login")
 	return nil
 }
 

@@ -76,3 +76,11 @@ func (h *pageHandler) privacy(c *gin.Context) error {
 func webLimits(l intake.Limits) web.Limits {
 	return web.Limits{MaxFiles: l.MaxFiles, MaxFileMB: int(l.MaxFileBytes >> 20)}
 }
+
+// staffPage starts an editors' page: the visitor's language and who is signed in.
+func staffPage(c *gin.Context, r *web.Renderer) *web.Page {
+	p := newPage(c, r, "")
+	u := currentUser(c)
+	p.Viewer = &web.Viewer{Name: u.Name, Email: u.Email, Role: u.Role, Site: u.Site}
+	return p
+}

@@ -15,11 +15,11 @@ func routes(e *gin.Engine, d Deps) {
 	log := d.Log
 	sub := &submitHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, rate: d.SubmitRate, log: log}
 	st := &statusHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, log: log}
-	ses := &sessionHandler{store: d.Store, limiter: d.Limiter, log: log}
+	authn := &authenticator{store: d.Store, log: log}
+	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: d.Renderer, log: log}
 	subs := &submissionsHandler{store: d.Store, blob: d.Blob, san: d.Sanitizer, links: newLinkSigner(d.Secret, d.BaseURL)}
 	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
 	pages := &pageHandler{render: d.Renderer, limits: d.Intake.Limits()}
-	authn := &authenticator{store: d.Store, log: log}
 
 	e.StaticFS("/static", http.FS(web.Static()))
 	e.GET("/", noStore, page(log, d.Renderer, pages.form))
@@ -27,6 +27,9 @@ func routes(e *gin.Engine, d Deps) {
 	e.GET("/status", noStore, page(log, d.Renderer, st.lookupPage))
 	e.POST("/status", noStore, page(log, d.Renderer, st.page))
 	e.GET("/privacy", page(log, d.Renderer, pages.privacy))
+	e.GET("/login", noStore, page(log, d.Renderer, ses.loginPage))
+	e.POST("/login", noStore, page(log, d.Renderer, ses.login))
+	e.POST("/logout", noStore, page(log, d.Renderer, ses.logout))
 
 	v1 := e.Group("/api/v1", noStore, capJSON)
 	v1.POST("/submissions", api(log, sub.api))
@@ -37,6 +40,12 @@ func routes(e *gin.Engine, d Deps) {
 	staff.GET("/submissions", api(log, subs.list))
 	staff.GET("/submissions/:id", api(log, subs.get))
 	staff.GET("/submissions/:id/attachments/:aid", api(log, subs.download))
+
+	// Each area registers its own routes in its *_routes.go file.
+	deskRoutes(e, v1, d, authn)
+	adminRoutes(e, v1, d, authn)
+	submitterRoutes(e, v1, d, authn)
+	publishRoutes(e, v1, d, authn)
 
 	e.GET("/healthz", ops.healthz)
 	e.GET("/readyz", api(log, ops.readyz))

@@ -1,0 +1,49 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/storydesk/storydesk/internal/task"
+	"github.com/storydesk/storydesk/workers"
+)
+
+// mux routes every task type to its handler.
+func (a *App) mux(o WorkerOptions) *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	mux.Handle(task.TypeReview, workers.NewReview(a.Store, a.Sanitizer, a.Log, o.ReviewPause))
+	return mux
+}
+
+// periodic is one job the scheduler enqueues on a cron schedule.
+type periodic struct {
+	spec string // cron spec, e.g. "@every 1h" or "*/15 * * * *"
+	typ  string // task type
+}
+
+// periodicJobs lists the scheduled jobs. Several worker processes may each run
+// a scheduler: every job is enqueued with asynq.Unique for just under its
+// period, so only one copy runs, and each job is safe to run twice anyway.
+func periodicJobs() []periodic {
+	return nil
+}
+
+// scheduler starts the periodic scheduler.
+func (a *App) scheduler() (*asynq.Scheduler, error) {
+	s := asynq.NewScheduler(a.RedisOpt, &asynq.SchedulerOpts{Logger: workers.Logger(a.Log)})
+	for _, p := range periodicJobs() {
+		if _, err := s.Register(p.spec, asynq.NewTask(p.typ, nil), asynq.Queue(task.QueueDefault), asynq.Unique(uniqueFor(p.spec))); err != nil {
+			return nil, fmt.Errorf("app: schedule %s: %w", p.typ, err)
+		}
+	}
+	if err := s.Start(); err != nil {
+		return nil, fmt.Errorf("app: start scheduler: %w", err)
+	}
+	return s, nil
+}
+
+// uniqueFor is how long a scheduled task blocks a duplicate: long enough to
+// cover several schedulers firing at the same tick.
+func uniqueFor(string) time.Duration { return 30 * time.Second }

@@ -1,0 +1,8 @@
+package server
+
+import "github.com/gin-gonic/gin"
+
+// deskRoutes registers the editors' queue and submission desk: pages under /desk and the /api/v1/submissions write routes.
+// v1 is the /api/v1 group (JSON errors, capped JSON bodies).
+func deskRoutes(e *gin.Engine, v1 *gin.RouterGroup, d Deps, authn *authenticator) {
+}
