@@ -45,6 +45,7 @@ commands:
   user add   --email E --role editor|staff|admin [--name N] [--site S]   (password on stdin)
   token create --email E [--name N]
   export     --out FILE.zip [--status approved,published] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--site S] [--kind story|oped]
+  bench      drive a running StoryDesk with load and measure baselines (see docs/benchmarks.md)
   version    print the version
 
 Configuration comes from STORYDESK_* environment variables; see README.md.`
@@ -102,6 +103,8 @@ func dispatch(ctx context.Context, env Env) error {
 		return tokenCreate(ctx, env, args[1:])
 	case "export":
 		return export(ctx, env, args)
+	case "bench":
+		return bench(ctx, env, args)
 	}
 	return usageErr("unknown command %q", cmd)
 }

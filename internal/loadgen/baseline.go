@@ -1,0 +1,122 @@
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/redis/go-redis/v9"
+)
+
+// S3Target is the S3 server StoryDesk stores attachments in.
+type S3Target struct {
+	Endpoint, AccessKey, SecretKey, Bucket, Region string
+	TLS                                            bool
+}
+
+// BaselineS3 PUTs the same photos the run uploaded, with minio-go as
+// StoryDesk uses it, at the same concurrency: the rate StoryDesk's intake
+// cannot beat on this machine.
+func BaselineS3(ctx context.Context, t S3Target, c *Corpus, photos []int, concurrency int) (Summary, error) {
+	if len(photos) == 0 {
+		return Summary{}, fmt.Errorf("loadgen: s3 baseline: the run uploaded no photos")
+	}
+	cl, err := minio.New(t.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(t.AccessKey, t.SecretKey, ""), Secure: t.TLS, Region: t.Region})
+	if err != nil {
+		return Summary{}, fmt.Errorf("loadgen: s3 baseline: %w", err)
+	}
+	st := newStats()
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	prefix := "loadgen-baseline/" + strconv.FormatInt(time.Now().UnixNano(), 36) + "/"
+	start := time.Now()
+	for w := 0; w < concurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				b := c.Photos[photos[i]]
+				t0 := time.Now()
+				_, err := cl.PutObject(ctx, t.Bucket, prefix+strconv.Itoa(i), bytes.NewReader(b), int64(len(b)),
+					minio.PutObjectOptions{ContentType: "image/jpeg", DisableContentSha256: true})
+				st.record(time.Since(t0), 200, int64(len(b)), err != nil)
+			}
+		}()
+	}
+	for i := range photos {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	sum := st.summary(time.Since(start))
+	for o := range cl.ListObjects(ctx, t.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if o.Err == nil {
+			cl.RemoveObject(ctx, t.Bucket, o.Key, minio.RemoveObjectOptions{})
+		}
+	}
+	return sum, nil
+}
+
+// BaselineAsynq measures enqueue→handler on the same Redis with an idle
+// worker polling as StoryDesk's does (every 10 ms), one task at a time: the
+// floor under StoryDesk's submit→ready latency.
+func BaselineAsynq(ctx context.Context, redisURL string, n int) (Summary, error) {
+	opts, err := redis.ParseURL(redisURL)
+	if err != nil {
+		return Summary{}, fmt.Errorf("loadgen: asynq baseline: %w", err)
+	}
+	conn := asynq.RedisClientOpt{Addr: opts.Addr, Username: opts.Username, Password: opts.Password, DB: opts.DB, TLSConfig: opts.TLSConfig}
+	const queue = "loadgen-baseline"
+	got := make(chan time.Time, 1)
+	srv := asynq.NewServer(conn, asynq.Config{Concurrency: 1, Queues: map[string]int{queue: 1},
+		TaskCheckInterval: 10 * time.Millisecond, LogLevel: asynq.ErrorLevel})
+	if err := srv.Start(asynq.HandlerFunc(func(context.Context, *asynq.Task) error {
+		got <- time.Now()
+		return nil
+	})); err != nil {
+		return Summary{}, fmt.Errorf("loadgen: asynq baseline: %w", err)
+	}
+	defer srv.Shutdown()
+	client := asynq.NewClient(conn)
+	defer client.Close()
+	st := newStats()
+	start := time.Now()
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		// Let the worker go idle first, as StoryDesk's review worker is between submissions.
+		time.Sleep(15 * time.Millisecond)
+		t0 := time.Now()
+		if _, err := client.EnqueueContext(ctx, asynq.NewTask("loadgen:ping", nil), asynq.Queue(queue)); err != nil {
+			st.record(time.Since(t0), 0, 0, true)
+			continue
+		}
+		select {
+		case at := <-got:
+			st.record(at.Sub(t0), 200, 0, false)
+		case <-time.After(10 * time.Second):
+			st.record(time.Since(t0), 0, 0, true)
+		}
+	}
+	return st.summary(time.Since(start)), nil
+}
+
+// Compare fills the report's ratios from its operations and baselines.
+func (r *Report) Compare() {
+	r.Ratios = map[string]float64{}
+	if s, b := r.Ops["submit"], r.Baselines["s3_put"]; s.MiBPerSec > 0 && b.MiBPerSec > 0 {
+		// Attachment bytes accepted per second by StoryDesk ÷ raw PUT bytes per second.
+		r.Ratios["intake_vs_s3_put_throughput"] = s.MiBPerSec / b.MiBPerSec
+	}
+	if s, b := r.Ops["submit_to_ready"], r.Baselines["asynq_round_trip"]; s.P50Millis > 0 && b.P50Millis > 0 {
+		r.Ratios["ready_p50_vs_asynq_p50"] = s.P50Millis / b.P50Millis
+		r.Ratios["ready_p99_vs_asynq_p99"] = s.P99Millis / b.P99Millis
+	}
+}
