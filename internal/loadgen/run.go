@@ -117,7 +117,7 @@ func (r *runner) submit(ctx context.Context, rng *rand.Rand) {
 	mw := multipart.NewWriter(&buf)
 	fields := map[string]string{
 		"kind": []string{"story", "oped"}[rng.IntN(2)], "title": "Load test " + strconv.Itoa(rng.IntN(1e6)),
-		"body": r.cfg.Corpus.Text(rng, lang, r.cfg.TextMin+rng.IntN(r.cfg.TextMax-r.cfg.TextMin+1)),
+		"body":     r.cfg.Corpus.Text(rng, lang, r.cfg.TextMin+rng.IntN(r.cfg.TextMax-r.cfg.TextMin+1)),
 		"language": lang, "consent_publish": "anonymous", "site": []string{"Austin", "El Paso", "National office"}[rng.IntN(3)],
 	}
 	for k, v := range fields {
