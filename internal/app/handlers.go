@@ -14,6 +14,9 @@ import (
 func (a *App) mux(o WorkerOptions) *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.Handle(task.TypeReview, workers.NewReview(a.Store, a.Sanitizer, a.Log, o.ReviewPause))
+	mux.Handle(workers.TypeCleanup, workers.NewCleanup(a.Blob, a.Log, time.Hour))
+	mux.Handle(workers.TypeRetention, workers.NewRetention(a.Store, a.Blob, a.RedisOpt, workers.PolicyFromDays(
+		a.Config.RetainContactDays, a.Config.RetainRejectedDays, a.Config.RetainUnreviewedDays), a.Log))
 	return mux
 }
 
@@ -27,7 +30,10 @@ type periodic struct {
 // a scheduler: every job is enqueued with asynq.Unique for just under its
 // period, so only one copy runs, and each job is safe to run twice anyway.
 func periodicJobs() []periodic {
-	return nil
+	return []periodic{
+		{spec: "@every 1h", typ: workers.TypeCleanup},
+		{spec: "@every 1h", typ: workers.TypeRetention},
+	}
 }
 
 // scheduler starts the periodic scheduler.

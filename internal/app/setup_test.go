@@ -38,9 +38,11 @@ type bundle struct {
 }
 
 type options struct {
-	db       string // "sqlite" | "postgres"
-	embedded bool   // in-process Redis and S3 instead of the real servers
-	workers  bool   // run workers in-process
+	db       string      // "sqlite" | "postgres"
+	embedded bool        // in-process Redis and S3 instead of the real servers
+	dbURL    string      // a database of the test's own (fault injection); overrides db
+	s3       *testenv.S3 // an S3 server of the test's own (fault injection)
+	workers  bool        // run workers in-process
 	env      map[string]string
 }
 
@@ -73,6 +75,9 @@ func setup(t testing.TB, o options) *bundle {
 	if o.db == "postgres" {
 		dbURL = testenv.PostgresURL(t)
 	}
+	if o.dbURL != "" {
+		dbURL = o.dbURL
+	}
 	env := map[string]string{
 		"STORYDESK_ADDR":         "127.0.0.1:0",
 		"STORYDESK_DATA_DIR":     dir,
@@ -81,7 +86,11 @@ func setup(t testing.TB, o options) *bundle {
 	}
 	var rs *testenv.RedisServer
 	if !o.embedded {
-		s3 := testenv.S3Server(t)
+		s3 := o.s3
+		if s3 == nil {
+			shared := testenv.S3Server(t)
+			s3 = &shared
+		}
 		rs = testenv.StartRedisServer(t)
 		env["STORYDESK_REDIS_URL"] = rs.URL()
 		env["STORYDESK_S3_ENDPOINT"] = s3.Endpoint

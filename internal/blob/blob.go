@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -159,10 +160,21 @@ func (s *Store) Keys(ctx context.Context, prefix string) ([]string, error) {
 
 // AbortIncomplete removes multipart uploads under prefix that never completed.
 func (s *Store) AbortIncomplete(ctx context.Context, prefix string) (int, error) {
+	return s.AbortIncompleteOlder(ctx, prefix, 0)
+}
+
+// AbortIncompleteOlder removes multipart uploads under prefix started more
+// than age ago: parts of uploads whose request died (a crash, S3 going away
+// mid-upload) that would otherwise sit in the bucket holding submitter data.
+func (s *Store) AbortIncompleteOlder(ctx context.Context, prefix string, age time.Duration) (int, error) {
 	n := 0
+	cutoff := time.Now().Add(-age)
 	for u := range s.client.ListIncompleteUploads(ctx, s.bucket, prefix, true) {
 		if u.Err != nil {
 			return n, fmt.Errorf("blob: list uploads %s: %w", prefix, u.Err)
+		}
+		if age > 0 && u.Initiated.After(cutoff) {
+			continue // still in progress, probably
 		}
 		if err := s.client.RemoveIncompleteUpload(ctx, s.bucket, u.Key); err != nil {
 			return n, fmt.Errorf("blob: abort upload %s: %w", u.Key, err)
