@@ -2,10 +2,12 @@ package app
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/hibiken/asynq"
 
+	"github.com/storydesk/storydesk/internal/export"
 	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/workers"
 )
@@ -17,6 +19,12 @@ func (a *App) mux(o WorkerOptions) *asynq.ServeMux {
 	mux.Handle(workers.TypeCleanup, workers.NewCleanup(a.Blob, a.Log, time.Hour))
 	mux.Handle(workers.TypeRetention, workers.NewRetention(a.Store, a.Blob, a.RedisOpt, workers.PolicyFromDays(
 		a.Config.RetainContactDays, a.Config.RetainRejectedDays, a.Config.RetainUnreviewedDays), a.Log))
+	// Publishing and exports.
+	tmp := filepath.Join(a.Config.DataDir, "tmp")
+	mux.Handle(task.TypePublish, workers.NewPublish(a.Store, a.Blob, a.Sanitizer, a.Dispatch, a.Config.WebhookURL != "", a.Log))
+	mux.Handle(task.TypeUnpublish, workers.NewUnpublish(a.Store, a.Blob, a.Log))
+	mux.Handle(task.TypeWebhook, workers.NewWebhook(a.Store, a.Config.WebhookURL, a.Config.WebhookSecret, a.Config.BaseURL, a.Log))
+	mux.Handle(task.TypeExport, workers.NewExport(a.Store, a.Blob, export.New(a.Store, a.Blob, a.Sanitizer, tmp), tmp, a.Log))
 	return mux
 }
 

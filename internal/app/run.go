@@ -36,8 +36,8 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	return server.New(server.Deps{
 		Store: a.Store, Blob: a.Blob, Intake: a.Intake, Sanitizer: a.Sanitizer, Renderer: r,
-		Limiter: a.Limiter, Redis: a.Redis, Registry: a.Registry, Log: a.Log,
-		Secret: a.Config.Secret, BaseURL: a.Config.BaseURL, SubmitRate: a.Config.SubmitRate,
+		Limiter: a.Limiter, Redis: a.Redis, Registry: a.Registry, Log: a.Log, Dispatch: a.Dispatch,
+		Secret: a.Config.Secret, BaseURL: a.Config.BaseURL, SubmitRate: a.Config.SubmitRate, SubmitGlobal: a.Config.SubmitGlobalRate,
 		TrustedProxies: a.Config.TrustedProxies,
 	})
 }

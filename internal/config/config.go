@@ -41,7 +41,23 @@ type Config struct {
 
 	TrustedProxies []netip.Prefix
 
-	// SMTP and retention settings arrive with the review desk and privacy work.
+	// SubmitGlobalRate caps submissions per minute from all clients
+	// together, against a flood from many addresses; 0 = unlimited.
+	SubmitGlobalRate int
+
+	// Retention windows, in days (docs/privacy.md): contact details after a
+	// final decision, rejected and withdrawn submissions, and submissions
+	// nobody reviewed. 0 means at the next retention run.
+	RetainContactDays    int
+	RetainRejectedDays   int
+	RetainUnreviewedDays int
+
+	// SMTP settings arrive with the review desk.
+
+	// WebhookURL, when set, is POSTed a signed JSON notice after each
+	// publication; WebhookSecret keys the HMAC-SHA256 signature.
+	WebhookURL    string
+	WebhookSecret string
 }
 
 // EmbeddedRedis reports whether the in-process Redis-protocol server is used.
@@ -71,6 +87,11 @@ func Load(getenv func(string) string) (Config, error) {
 		MaxFiles:    r.integer("STORYDESK_MAX_FILES", 5, 0, 50),
 		LogFormat:   r.oneOf("STORYDESK_LOG_FORMAT", "", "text", "json"),
 		SubmitRate:  r.integer("STORYDESK_SUBMIT_RATE", 20, 0, 1_000_000),
+
+		SubmitGlobalRate:     r.integer("STORYDESK_SUBMIT_GLOBAL_RATE", 300, 0, 1_000_000),
+		RetainContactDays:    r.integer("STORYDESK_RETAIN_CONTACT_DAYS", 30, 0, 3650),
+		RetainRejectedDays:   r.integer("STORYDESK_RETAIN_REJECTED_DAYS", 30, 0, 3650),
+		RetainUnreviewedDays: r.integer("STORYDESK_RETAIN_UNREVIEWED_DAYS", 180, 0, 3650),
 	}
 	if s := r.str("STORYDESK_SECRET", ""); s != "" {
 		if len(s) < 32 {
@@ -80,6 +101,15 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.DatabaseURL = r.str("STORYDESK_DATABASE_URL", "sqlite://"+filepath.Join(c.DataDir, "storydesk.db"))
 	c.TrustedProxies = r.prefixes("STORYDESK_TRUSTED_PROXIES")
+	c.WebhookURL, c.WebhookSecret = r.str("STORYDESK_WEBHOOK_URL", ""), r.str("STORYDESK_WEBHOOK_SECRET", "")
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.fail("STORYDESK_WEBHOOK_URL", "must be an http(s) URL")
+		}
+		if len(c.WebhookSecret) < 16 {
+			r.fail("STORYDESK_WEBHOOK_SECRET", "must be at least 16 characters when STORYDESK_WEBHOOK_URL is set")
+		}
+	}
 
 	if c.Addr == "" {
 		r.fail("STORYDESK_ADDR", "must not be empty")

@@ -151,6 +151,8 @@ func (s *Service) record(in *Input) (store.Submission, error) {
 		ConsentPhotos:  consentPhotos(in.ConsentPhotos),
 		CreatedAt:      now,
 		UpdatedAt:      now,
+		// The consent ledger records the wording in the form's language.
+		ConsentLanguage: in.UILang,
 	}, nil
 }
 

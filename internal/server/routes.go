@@ -13,7 +13,7 @@ import (
 // routes is the whole route table.
 func routes(e *gin.Engine, d Deps) {
 	log := d.Log
-	sub := &submitHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, rate: d.SubmitRate, log: log}
+	sub := &submitHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, rate: d.SubmitRate, globalRate: d.SubmitGlobal, log: log}
 	st := &statusHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, log: log}
 	authn := &authenticator{store: d.Store, log: log}
 	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: d.Renderer, log: log}

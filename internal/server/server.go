@@ -18,6 +18,7 @@ import (
 	"github.com/storydesk/storydesk/internal/limit"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/web"
 )
 
@@ -32,10 +33,13 @@ type Deps struct {
 	Redis     *redis.Client // for readiness checks
 	Registry  *prometheus.Registry
 	Log       *slog.Logger
+	// Dispatch enqueues outbox tasks after commit (publish, export).
+	Dispatch *task.Dispatcher
 
 	Secret         []byte
 	BaseURL        string
 	SubmitRate     int // per client per hour; 0 = unlimited
+	SubmitGlobal   int // all clients together per minute; 0 = unlimited
 	TrustedProxies []netip.Prefix
 }
 
@@ -63,7 +67,7 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	m := newMetrics(d.Registry)
-	e.Use(recovery(d.Log), accessLog(d.Log, m), securityHeaders(d.BaseURL))
+	e.Use(recovery(d.Log), accessLog(d.Log, m), securityHeaders(d.BaseURL), refuseEncoded, minBodyRate(bodyWindow, bodyMinBytes, bodyMax))
 	routes(e, d)
 	// Refuse cross-site state-changing requests from browsers (Sec-Fetch-Site / Origin).
 	cop := http.NewCrossOriginProtection()

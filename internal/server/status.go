@@ -10,12 +10,13 @@ import (
 
 	"github.com/storydesk/storydesk/internal/intake"
 	"github.com/storydesk/storydesk/internal/limit"
+	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/web"
 )
 
-// statusHandler lets a submitter look up a submission by receipt code. The
-// code always travels in a request body, never in a URL, so it stays out of
-// histories, logs and referrers.
+// statusHandler lets a submitter look up a submission by receipt code, and
+// answer, revise or withdraw it. The code always travels in a request body,
+// never in a URL, so it stays out of histories, logs and referrers.
 type statusHandler struct {
 	intake  *intake.Service
 	render  *web.Renderer
@@ -33,6 +34,12 @@ type messageJSON struct {
 	At   time.Time `json:"at"`
 }
 
+// errUnknownReceipt is the one answer to every code that finds nothing,
+// whatever the route, so a guess learns nothing from the wording.
+func errUnknownReceipt() error {
+	return errorf(http.StatusNotFound, "no submission has that receipt code")
+}
+
 func (h *statusHandler) api(c *gin.Context) error {
 	if err := allow(c, h.limiter, h.log, "status", statusRate, time.Hour); err != nil {
 		return err
@@ -41,9 +48,14 @@ func (h *statusHandler) api(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	v, err := h.intake.Lookup(c.Request.Context(), req.Receipt)
+	return h.writeStatus(c, req.Receipt)
+}
+
+// writeStatus answers with what the submitter may see of their submission.
+func (h *statusHandler) writeStatus(c *gin.Context, code string) error {
+	v, err := h.intake.Lookup(c.Request.Context(), code)
 	if errors.Is(err, intake.ErrUnknownReceipt) {
-		return errorf(http.StatusNotFound, "no submission has that receipt code")
+		return errUnknownReceipt()
 	}
 	if err != nil {
 		return err
@@ -65,7 +77,8 @@ func (h *statusHandler) lookupPage(c *gin.Context) error {
 	return render(c, h.render, http.StatusOK, "status_lookup", newPage(c, h.render, ""))
 }
 
-// page is POST /status: the status of the submission whose code was sent.
+// page is POST /status: the status of the submission whose code was sent,
+// after the reply, revision or withdrawal the form asked for (action).
 func (h *statusHandler) page(c *gin.Context) error {
 	p := newPage(c, h.render, c.PostForm("ui_lang"))
 	if err := allow(c, h.limiter, h.log, "status", statusRate, time.Hour); err != nil {
@@ -74,24 +87,44 @@ func (h *statusHandler) page(c *gin.Context) error {
 		return render(c, h.render, http.StatusTooManyRequests, "status_lookup", p)
 	}
 	code := c.PostForm("receipt")
+	status, err := h.act(c, p, code)
+	if errors.Is(err, intake.ErrUnknownReceipt) {
+		return h.unknownPage(c, p)
+	}
+	if err != nil {
+		return err
+	}
 	v, err := h.intake.Lookup(c.Request.Context(), code)
 	if errors.Is(err, intake.ErrUnknownReceipt) {
-		p.Errors = map[string]string{"receipt": "receipt_invalid"}
-		return render(c, h.render, http.StatusNotFound, "status_lookup", p)
+		return h.unknownPage(c, p)
 	}
 	if err != nil {
 		return err
 	}
 	s := v.Submission
-	ws := &web.Status{
+	p.Status = &web.Status{
 		Receipt: code, State: string(s.Status), Kind: s.Kind, Title: s.Title, UpdatedAt: s.UpdatedAt,
-		CanReply:    false, // replies, revisions and withdrawal arrive with the review desk
-		CanRevise:   false,
-		CanWithdraw: false,
+		CanReply:    s.Status != store.StatusWithdrawn,
+		CanRevise:   s.Status == store.StatusReceived || s.Status == store.StatusReady || s.Status == store.StatusChangesRequested,
+		CanWithdraw: s.Status != store.StatusRejected && s.Status != store.StatusWithdrawn,
 	}
 	for _, m := range v.Messages {
-		ws.Messages = append(ws.Messages, web.Message{FromEditor: m.FromEditor, Body: m.Body, At: m.CreatedAt})
+		p.Status.Messages = append(p.Status.Messages, web.Message{FromEditor: m.FromEditor, Body: m.Body, At: m.CreatedAt})
 	}
-	p.Status = ws
-	return render(c, h.render, http.StatusOK, "status", p)
+	if _, ok := p.Values["body"]; !ok && p.Status.CanRevise {
+		// The revision form starts from the current text, not an empty box.
+		if p.Values == nil {
+			p.Values = map[string]string{}
+		}
+		p.Values["body"] = s.Body
+	}
+	return render(c, h.render, status, "status", p)
+}
+
+// unknownPage is the look-up form again with "no such code": the same page
+// and status for every action, so a guess learns nothing.
+func (h *statusHandler) unknownPage(c *gin.Context, p *web.Page) error {
+	p.Errors = map[string]string{"receipt": "receipt_invalid"}
+	p.Values, p.Notice = nil, ""
+	return render(c, h.render, http.StatusNotFound, "status_lookup", p)
 }

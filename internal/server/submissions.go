@@ -101,11 +101,19 @@ func (h *submissionsHandler) get(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, h.record(s, revs, events, msgs))
+	notes, err := h.store.Notes(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	rec := h.record(s, revs, events, msgs, notes)
+	if err := h.addPublication(ctx, rec, s.ID); err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, rec)
 	return nil
 }
 
-func (h *submissionsHandler) record(s store.Submission, revs []store.Revision, events []store.Event, msgs []store.Message) gin.H {
+func (h *submissionsHandler) record(s store.Submission, revs []store.Revision, events []store.Event, msgs []store.Message, notes []store.Note) gin.H {
 	atts := make([]gin.H, len(s.Attachments))
 	for i, a := range s.Attachments {
 		path := "/api/v1/submissions/" + s.ID + "/attachments/" + a.ID
@@ -130,6 +138,10 @@ func (h *submissionsHandler) record(s store.Submission, revs []store.Revision, e
 		}
 		mj[i] = gin.H{"from": from, "body": m.Body, "at": m.CreatedAt}
 	}
+	nj := make([]gin.H, len(notes))
+	for i, n := range notes {
+		nj[i] = gin.H{"id": n.ID, "author": n.Author, "author_id": n.AuthorID, "text": n.Body, "created_at": n.CreatedAt}
+	}
 	findings := json.RawMessage(s.Findings)
 	if len(findings) == 0 {
 		findings = json.RawMessage("null")
@@ -145,7 +157,7 @@ func (h *submissionsHandler) record(s store.Submission, revs []store.Revision, e
 		"has_contact": s.ContactEmail != "" || s.ContactPhone != "",
 		"consent":     gin.H{"publish": s.ConsentPublish, "pseudonym": s.Pseudonym, "photos": s.ConsentPhotos},
 		"word_count":  s.WordCount, "reading_minutes": s.ReadingMinutes, "findings": findings,
-		"attachments": atts, "revisions": rj, "notes": []gin.H{}, "history": hist, "messages": mj,
+		"attachments": atts, "revisions": rj, "notes": nj, "history": hist, "messages": mj,
 		"created_at": s.CreatedAt, "updated_at": s.UpdatedAt, "reviewed_at": reviewed,
 	}
 }

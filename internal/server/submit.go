@@ -20,7 +20,10 @@ type submitHandler struct {
 	render  *web.Renderer
 	limiter *limit.Limiter
 	rate    int
-	log     *slog.Logger
+	// globalRate caps submissions per minute from all clients together, so a
+	// flood from many addresses cannot fill the queue and the bucket.
+	globalRate int
+	log        *slog.Logger
 }
 
 // maxBody caps a whole request: every file at its limit plus room for the text.
@@ -32,6 +35,9 @@ func (h *submitHandler) maxBody() int64 {
 // read checks the rate limit and reads the multipart body; the caller closes the input.
 func (h *submitHandler) read(c *gin.Context) (*intake.Input, error) {
 	if err := allow(c, h.limiter, h.log, "submit", h.rate, time.Hour); err != nil {
+		return nil, err
+	}
+	if err := allowAll(c, h.limiter, h.log, "submit-all", h.globalRate, time.Minute); err != nil {
 		return nil, err
 	}
 	if c.Request.ContentLength > h.maxBody() {

@@ -71,6 +71,10 @@ func (s *Store) CreateSubmission(ctx context.Context, sub *Submission, atts []At
 		if err := insertEvent(ctx, tx, &ev); err != nil {
 			return err
 		}
+		consent := consentGiven(&n)
+		if err := insertConsent(ctx, tx, &consent); err != nil {
+			return err
+		}
 		for i := range tasks {
 			if tasks[i].SubmissionID == "" {
 				tasks[i].SubmissionID = n.ID

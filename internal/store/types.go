@@ -58,6 +58,11 @@ type Submission struct {
 	ReviewedAt      time.Time // zero until the review job has run
 
 	Attachments []Attachment // filled by Submission and SubmissionByReceipt
+
+	// ConsentLanguage is the language the consent wording was shown in
+	// (the form's language); CreateSubmission records it in the consent
+	// ledger. Not a column: "" when read back.
+	ConsentLanguage string
 }
 
 // Attachment is a file stored in S3 for a submission.

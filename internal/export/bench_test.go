@@ -1,0 +1,113 @@
+package export_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/export"
+	"github.com/storydesk/storydesk/internal/sanitize"
+	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/testenv"
+)
+
+// BenchmarkExport writes archives of 1,000 and 10,000 pieces and reports
+// the peak heap in use while writing: it must stay flat as pieces grow,
+// because pieces are read in batches and streamed into the ZIP.
+func BenchmarkExport(b *testing.B) {
+	for _, n := range []int{1_000, 10_000} {
+		b.Run(fmt.Sprintf("pieces=%d", n), func(b *testing.B) {
+			st, bl := seed(b, n)
+			w := export.New(st, bl, sanitize.New(), b.TempDir())
+			f := store.ExportFilter{Status: []store.Status{store.StatusReceived}}
+			var peak uint64
+			b.ResetTimer()
+			for range b.N {
+				runtime.GC()
+				stop := sampleHeap(&peak)
+				count, err := w.Write(context.Background(), io.Discard, f, nil)
+				stop()
+				if err != nil || count != n {
+					b.Fatalf("wrote %d pieces, %v", count, err)
+				}
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/piece")
+		})
+	}
+}
+
+// sampleHeap records the highest HeapInuse until stop is called.
+func sampleHeap(peak *uint64) (stop func()) {
+	var (
+		done = make(chan struct{})
+		wg   sync.WaitGroup
+		max  atomic.Uint64
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > max.Load() {
+				max.Store(ms.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+		if m := max.Load(); m > *peak {
+			*peak = m
+		}
+	}
+}
+
+// seed makes a SQLite store with n pieces (no attachments: the archive's
+// own memory is measured, not S3's) and a bucket on the test S3 server.
+func seed(b *testing.B, n int) (*store.Store, *blob.Store) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite://"+b.TempDir()+"/bench.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	body := "We came in 2015.\n\nWe built a life here, and our children go to school in Austin. " +
+		"Every morning we wonder whether today is the day a knock on the door changes everything."
+	for i := range n {
+		sub := &store.Submission{ReceiptHash: fmt.Sprintf("r-%d", i), Kind: "story", Title: fmt.Sprintf("Piece %d", i),
+			Body: body, BodyHTML: "<p>" + body + "</p>", Language: "en", AuthorName: "Ana", ConsentPublish: "pseudonym",
+			Pseudonym: "A.", WordCount: 30}
+		if err := st.CreateSubmission(ctx, sub, nil, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	s3 := testenv.S3Server(b)
+	bl, err := blob.New(blob.Options{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey,
+		Bucket: "t-" + testenv.RandomHex(6), Region: s3.Region})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := bl.EnsureBucket(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return st, bl
+}

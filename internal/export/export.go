@@ -1,0 +1,221 @@
+// Package export writes the staff export: one ZIP with manifest.csv,
+// manifest.json and a folder per piece (piece.md, piece.html, piece.docx,
+// consent.json, attachments/). The staff UI's job and `storydesk export`
+// share it.
+//
+// Memory stays flat however many pieces there are: pieces are read in
+// keyset-paginated batches, each file is streamed into the archive, and the
+// two manifests are spooled to temporary files and appended at the end.
+package export
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/render"
+	"github.com/storydesk/storydesk/internal/sanitize"
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// batchSize is how many pieces are read from the database at once.
+const batchSize = 100
+
+// Writer writes export archives.
+type Writer struct {
+	store  *store.Store
+	blob   *blob.Store
+	san    *sanitize.Sanitizer
+	tmpDir string // where the manifests are spooled; "" = the system's
+}
+
+// New returns a Writer.
+func New(st *store.Store, bl *blob.Store, san *sanitize.Sanitizer, tmpDir string) *Writer {
+	return &Writer{store: st, blob: bl, san: san, tmpDir: tmpDir}
+}
+
+// Progress is told how many pieces are written, of how many.
+type Progress func(done, total int)
+
+// Write writes the archive of the pieces f selects to w and returns how
+// many pieces it holds. progress may be nil.
+func (x *Writer) Write(ctx context.Context, w io.Writer, f store.ExportFilter, progress Progress) (int, error) {
+	if progress == nil {
+		progress = func(int, int) {}
+	}
+	total, err := x.store.CountExport(ctx, f)
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	progress(0, total)
+	m, err := newManifests(x.tmpDir)
+	if err != nil {
+		return 0, err
+	}
+	defer m.remove()
+	zw := zip.NewWriter(w)
+	var (
+		after store.ExportCursor
+		done  int
+	)
+	for {
+		batch, err := x.store.ExportBatch(ctx, f, after, batchSize)
+		if err != nil {
+			return done, fmt.Errorf("export: %w", err)
+		}
+		for _, p := range batch {
+			if err := ctx.Err(); err != nil {
+				return done, err
+			}
+			row, err := x.piece(ctx, zw, p)
+			if err != nil {
+				return done, err
+			}
+			if err := m.add(row); err != nil {
+				return done, err
+			}
+			done++
+			progress(done, max(total, done))
+		}
+		if len(batch) < batchSize {
+			break
+		}
+		last := batch[len(batch)-1]
+		after = store.ExportCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+	}
+	if err := m.writeTo(zw); err != nil {
+		return done, err
+	}
+	if err := zw.Close(); err != nil {
+		return done, fmt.Errorf("export: close archive: %w", err)
+	}
+	return done, nil
+}
+
+// Row is one line of the manifests.
+type Row struct {
+	ID          string   `json:"id"`
+	Kind        string   `json:"kind"`
+	Title       string   `json:"title"`
+	Byline      string   `json:"byline"`
+	BylineKind  string   `json:"byline_kind"`
+	Site        string   `json:"site"`
+	Language    string   `json:"language"`
+	Status      string   `json:"status"`
+	SubmittedAt string   `json:"submitted_at"`
+	PublishedAt string   `json:"published_at"`
+	WordCount   int      `json:"word_count"`
+	Folder      string   `json:"folder"`
+	Attachments []string `json:"attachments"`
+}
+
+// piece writes one piece's folder and returns its manifest row.
+func (x *Writer) piece(ctx context.Context, zw *zip.Writer, p store.ExportPiece) (Row, error) {
+	by := render.BylineOf(p.ConsentPublish, p.AuthorName, p.Pseudonym)
+	photos := Photos(p.Submission)
+	rp := render.Piece{
+		ID: p.ID, Kind: p.Kind, Title: p.Title, Body: p.Body, BodyHTML: p.BodyHTML,
+		BodyText: x.san.PlainText(p.Body), Language: p.Language, Byline: by, PublishedAt: p.PublishedAt,
+	}
+	for _, ph := range photos {
+		rp.Images = append(rp.Images, ph.Name)
+	}
+	dir := p.ID + "/"
+	files := []struct {
+		name string
+		fn   func(io.Writer, render.Piece) error
+	}{{"piece.md", render.Markdown}, {"piece.html", render.HTML}, {"piece.docx", render.DOCX}, {"consent.json", func(w io.Writer, rp render.Piece) error { return consentJSON(w, rp, p.ConsentPublish, p.ConsentPhotos) }}}
+	for _, f := range files {
+		fw, err := create(zw, dir+f.name, p.UpdatedAt, zip.Deflate)
+		if err != nil {
+			return Row{}, err
+		}
+		if err := f.fn(fw, rp); err != nil {
+			return Row{}, fmt.Errorf("export: %s%s: %w", dir, f.name, err)
+		}
+	}
+	names := []string{}
+	for _, ph := range photos {
+		if err := x.copyBlob(ctx, zw, dir+"attachments/"+ph.Name, ph.Key, p.UpdatedAt); err != nil {
+			return Row{}, err
+		}
+		names = append(names, ph.Name)
+	}
+	row := Row{
+		ID: p.ID, Kind: p.Kind, Title: p.Title, Byline: by.Text(p.Language), BylineKind: by.Kind, Site: p.Site,
+		Language: p.Language, Status: string(p.Status), SubmittedAt: p.CreatedAt.Format(time.RFC3339),
+		WordCount: p.WordCount, Folder: dir, Attachments: names,
+	}
+	if !p.PublishedAt.IsZero() {
+		row.PublishedAt = p.PublishedAt.Format(time.RFC3339)
+	}
+	return row, nil
+}
+
+func (x *Writer) copyBlob(ctx context.Context, zw *zip.Writer, name, key string, mod time.Time) error {
+	obj, err := x.blob.Open(ctx, key)
+	if errors.Is(err, blob.ErrNotFound) {
+		// Deleted on the retention schedule meanwhile: leave it out.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer obj.Close()
+	// Photos are compressed already; storing them saves CPU for nothing lost.
+	fw, err := create(zw, name, mod, zip.Store)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(fw, obj); err != nil {
+		return fmt.Errorf("export: copy %s: %w", name, err)
+	}
+	return nil
+}
+
+func create(zw *zip.Writer, name string, mod time.Time, method uint16) (io.Writer, error) {
+	fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: mod.UTC()})
+	if err != nil {
+		return nil, fmt.Errorf("export: add %s: %w", name, err)
+	}
+	return fw, nil
+}
+
+// Photo is an image attachment that may go out with a piece.
+type Photo struct {
+	Key         string // S3 object key
+	Name        string // photo-1.jpg …: never the submitter's file name, which may hold a name
+	ContentType string
+}
+
+// Photos lists the photos of s that its consent lets out: images only (a
+// PDF or DOCX is supporting material for editors), and none at all without
+// consent_photos.
+func Photos(s store.Submission) []Photo {
+	if !s.ConsentPhotos {
+		return nil
+	}
+	var out []Photo
+	for _, a := range s.Attachments {
+		ext := map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}[a.ContentType]
+		if ext == "" {
+			continue
+		}
+		out = append(out, Photo{Key: a.ObjectKey, Name: fmt.Sprintf("photo-%d%s", len(out)+1, ext), ContentType: a.ContentType})
+	}
+	return out
+}
+
+// spoolFile is a temporary file removed when the export ends: it holds bylines.
+func spoolFile(dir, pattern string) (*os.File, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, fmt.Errorf("export: temp file: %w", err)
+	}
+	return f, nil
+}

@@ -1,0 +1,136 @@
+package export
+
+import (
+	"archive/zip"
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/storydesk/storydesk/internal/render"
+)
+
+// manifests spools manifest.csv and manifest.json to temporary files while
+// the pieces stream into the archive, so no list of rows is kept in memory.
+type manifests struct {
+	csvFile, jsonFile *os.File
+	csvBuf, jsonBuf   *bufio.Writer
+	csv               *csv.Writer
+	rows              int
+}
+
+var csvHeader = []string{"id", "kind", "title", "byline", "byline_kind", "site", "language", "status",
+	"submitted_at", "published_at", "word_count", "attachments", "folder"}
+
+func newManifests(dir string) (*manifests, error) {
+	cf, err := spoolFile(dir, "export-csv-*")
+	if err != nil {
+		return nil, err
+	}
+	jf, err := spoolFile(dir, "export-json-*")
+	if err != nil {
+		cf.Close()
+		os.Remove(cf.Name())
+		return nil, err
+	}
+	m := &manifests{csvFile: cf, jsonFile: jf, csvBuf: bufio.NewWriter(cf), jsonBuf: bufio.NewWriter(jf)}
+	m.csv = csv.NewWriter(m.csvBuf)
+	if err := m.csv.Write(csvHeader); err != nil {
+		m.remove()
+		return nil, fmt.Errorf("export: manifest.csv: %w", err)
+	}
+	m.jsonBuf.WriteString("[")
+	return m, nil
+}
+
+func (m *manifests) add(r Row) error {
+	rec := []string{r.ID, r.Kind, r.Title, r.Byline, r.BylineKind, r.Site, r.Language, r.Status,
+		r.SubmittedAt, r.PublishedAt, strconv.Itoa(r.WordCount), strings.Join(r.Attachments, ";"), r.Folder}
+	for i := range rec {
+		rec[i] = CSVCell(rec[i])
+	}
+	if err := m.csv.Write(rec); err != nil {
+		return fmt.Errorf("export: manifest.csv: %w", err)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("export: manifest.json: %w", err)
+	}
+	if m.rows > 0 {
+		m.jsonBuf.WriteString(",")
+	}
+	m.jsonBuf.WriteString("\n")
+	m.jsonBuf.Write(b)
+	m.rows++
+	return nil
+}
+
+// writeTo appends both manifests to the archive.
+func (m *manifests) writeTo(zw *zip.Writer) error {
+	m.csv.Flush()
+	m.jsonBuf.WriteString("\n]\n")
+	for _, f := range []struct {
+		name string
+		buf  *bufio.Writer
+		file *os.File
+		err  error
+	}{{"manifest.csv", m.csvBuf, m.csvFile, m.csv.Error()}, {"manifest.json", m.jsonBuf, m.jsonFile, nil}} {
+		if f.err != nil {
+			return fmt.Errorf("export: %s: %w", f.name, f.err)
+		}
+		if err := f.buf.Flush(); err != nil {
+			return fmt.Errorf("export: %s: %w", f.name, err)
+		}
+		if _, err := f.file.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("export: %s: %w", f.name, err)
+		}
+		fw, err := zw.Create(f.name)
+		if err != nil {
+			return fmt.Errorf("export: %s: %w", f.name, err)
+		}
+		if _, err := io.Copy(fw, f.file); err != nil {
+			return fmt.Errorf("export: %s: %w", f.name, err)
+		}
+	}
+	return nil
+}
+
+func (m *manifests) remove() {
+	for _, f := range []*os.File{m.csvFile, m.jsonFile} {
+		f.Close()
+		os.Remove(f.Name())
+	}
+}
+
+// CSVCell neutralises a cell a spreadsheet would run as a formula (one that
+// starts with = + - @, a tab or a carriage return) by prefixing a quote, as
+// OWASP recommends.
+func CSVCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// consentJSON writes what the author agreed to, without the real name unless
+// the byline is the real name.
+func consentJSON(w io.Writer, p render.Piece, publish string, photos bool) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(map[string]any{
+		"id": p.ID, "publish": publish, "photos": photos,
+		"byline_kind": p.Byline.Kind, "byline": p.Byline.Text(p.Language), "photo_credits": credits(p),
+	})
+}
+
+func credits(p render.Piece) []string {
+	out := []string{}
+	for i := range p.Images {
+		out = append(out, p.Credit(i))
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/storydesk/storydesk/internal/sanitize"
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// maxMessageRunes caps a submitter's reply to the editors.
+const maxMessageRunes = 10_000
+
+// Reply is what a submitter sends back from the status page: a message, and
+// optionally a new version of the piece (Title and Body).
+type Reply struct {
+	Message     string
+	Title, Body string
+}
+
+// Revision reports whether the reply carries a new version.
+func (r Reply) Revision() bool { return r.Title != "" || r.Body != "" }
+
+// Refusals of a submitter's change; each wraps store.ErrConflict (409).
+var (
+	// ErrWithdrawn: the submission was withdrawn; nothing more can be sent.
+	ErrWithdrawn = fmt.Errorf("intake: the submission was withdrawn: %w", store.ErrConflict)
+	// ErrDecided: editors decided on the piece; a new version would reach readers unreviewed.
+	ErrDecided = fmt.Errorf("intake: the submission has been decided on: %w", store.ErrConflict)
+	// ErrRejected: a rejected submission cannot be withdrawn (it is deleted on schedule).
+	ErrRejected = fmt.Errorf("intake: a rejected submission cannot be withdrawn: %w", store.ErrConflict)
+)
+
+// revisable are the statuses in which a submitter may still change the
+// piece: once approved, a revision would reach readers unreviewed.
+var revisable = []store.Status{store.StatusReceived, store.StatusReady, store.StatusChangesRequested}
+
+// Answer records a submitter's reply to the editors, and with a title or
+// body a revision (the original is kept); a submission in
+// changes_requested goes back to ready. Unknown and malformed codes return
+// ErrUnknownReceipt; a reply to a withdrawn submission, or a revision after
+// a decision, an error wrapping store.ErrConflict.
+func (s *Service) Answer(ctx context.Context, code string, r Reply) (store.Submission, error) {
+	if verr := validateReply(&r); verr != nil {
+		return store.Submission{}, verr
+	}
+	v, err := s.Lookup(ctx, code)
+	if err != nil {
+		return store.Submission{}, err
+	}
+	sub := v.Submission
+	if sub.Status == store.StatusWithdrawn {
+		return store.Submission{}, ErrWithdrawn
+	}
+	if r.Revision() && !oneOfStatus(sub.Status, revisable) {
+		return store.Submission{}, ErrDecided
+	}
+	if _, err := s.store.AddMessage(ctx, sub.ID, store.Message{Body: r.Message}); err != nil {
+		return store.Submission{}, wrapUnavailable("store reply", err)
+	}
+	if r.Revision() {
+		html, err := s.san.Body(r.Body)
+		if err != nil {
+			return store.Submission{}, fmt.Errorf("intake: sanitize revision: %w", err)
+		}
+		rev := store.Revision{Title: s.san.Line(r.Title), Body: r.Body, BodyHTML: html, AuthorName: "submitter"}
+		if _, err := s.store.AddRevision(ctx, sub.ID, rev, store.Event{Actor: "submitter", Action: "edited", Detail: "revision from the submitter"}); err != nil {
+			return store.Submission{}, wrapUnavailable("store revision", err)
+		}
+		sub.Title = rev.Title
+		if sub.Status == store.StatusChangesRequested {
+			next, err := s.store.Transition(ctx, sub.ID, []store.Status{store.StatusChangesRequested}, store.StatusReady,
+				store.Event{Actor: "submitter", Action: "status", Detail: "revision sent"})
+			switch {
+			case err == nil:
+				sub = next
+			case errors.Is(err, store.ErrConflict):
+				// An editor decided meanwhile; their decision stands.
+			default:
+				return store.Submission{}, wrapUnavailable("move to ready", err)
+			}
+		}
+	}
+	s.log.Info("submitter replied", "submission", sub.ID, "revision", r.Revision())
+	return sub, nil
+}
+
+// Withdraw records that the submitter withdrew consent: from any status but
+// rejected (an error wrapping store.ErrConflict), the submission becomes
+// withdrawn, is never published or exported, and its files go on the
+// retention schedule. Withdrawing twice is not an error.
+func (s *Service) Withdraw(ctx context.Context, code string) (store.Submission, error) {
+	v, err := s.Lookup(ctx, code)
+	if err != nil {
+		return store.Submission{}, err
+	}
+	sub, changed, err := s.store.Withdraw(ctx, v.Submission.ID)
+	if errors.Is(err, store.ErrConflict) {
+		return store.Submission{}, ErrRejected
+	}
+	if err != nil {
+		return store.Submission{}, wrapUnavailable("withdraw", err)
+	}
+	if changed {
+		s.log.Info("submission withdrawn", "submission", sub.ID)
+	}
+	return sub, nil
+}
+
+// validateReply checks the message and, for a revision, the title and body,
+// reporting every problem at once.
+func validateReply(r *Reply) *ValidationError {
+	r.Message, r.Title = strings.TrimSpace(r.Message), strings.TrimSpace(r.Title)
+	e := &ValidationError{}
+	for name, v := range map[string]string{"message": r.Message, "title": r.Title, "body": r.Body} {
+		if sanitize.CheckText(v) != nil {
+			e.add(name, CodeInvalidText)
+		}
+	}
+	if !e.empty() {
+		return e
+	}
+	switch {
+	case r.Message == "":
+		e.add("message", CodeRequired)
+	case utf8.RuneCountInString(r.Message) > maxMessageRunes:
+		e.add("message", CodeTooLong)
+	}
+	if r.Revision() {
+		switch {
+		case r.Title == "":
+			e.add("title", CodeRequired)
+		case utf8.RuneCountInString(r.Title) > maxTitleRunes:
+			e.add("title", CodeTooLong)
+		}
+		switch {
+		case strings.TrimSpace(r.Body) == "":
+			e.add("body", CodeRequired)
+		case len(r.Body) > maxBodyBytes:
+			e.add("body", CodeTooLong)
+		}
+	}
+	if e.empty() {
+		return nil
+	}
+	return e
+}
+
+func oneOfStatus(st store.Status, allowed []store.Status) bool {
+	for _, a := range allowed {
+		if st == a {
+			return true
+		}
+	}
+	return false
+}

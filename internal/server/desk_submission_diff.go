@@ -1,0 +1,182 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/gin-gonic/gin"
+	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// change is one piece of a diff: kept, inserted or deleted text. The template
+// escapes Text and wraps it in <ins> or <del>; nothing in it is ever markup.
+type change struct {
+	Op   string // "eq" | "ins" | "del"
+	Text string
+}
+
+// diffView is what desk_diff.html shows.
+type diffView struct {
+	ID, Title    string
+	A, B         store.Revision
+	Mode         string // "word" | "line"
+	TitleChanges []change
+	BodyChanges  []change
+	Numbers      []int // every revision number, for the choosers
+}
+
+// tokenFirst is where the runes standing for words start: past the ASCII
+// range and clear of the surrogates, so every token maps to a valid rune.
+const tokenFirst = 0xE000
+
+// diffText compares a and b word by word (words and the spaces between them
+// are the units) or line by line. Each unit is mapped to one rune so the
+// diff algorithm aligns whole units, then mapped back.
+func diffText(a, b, mode string) []change {
+	split := splitWords
+	if mode == "line" {
+		split = splitLines
+	}
+	index := map[string]rune{}
+	var units []string
+	encode := func(s string) []rune {
+		var out []rune
+		for _, u := range split(s) {
+			r, ok := index[u]
+			if !ok {
+				r = rune(tokenFirst + len(units))
+				index[u] = r
+				units = append(units, u)
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	ra, rb := encode(a), encode(b)
+	dmp := diffmatchpatch.New()
+	diffs := dmp.DiffMainRunes(ra, rb, false)
+	out := make([]change, 0, len(diffs))
+	for _, d := range diffs {
+		var sb strings.Builder
+		for _, r := range d.Text {
+			sb.WriteString(units[r-tokenFirst])
+		}
+		op := "eq"
+		switch d.Type {
+		case diffmatchpatch.DiffInsert:
+			op = "ins"
+		case diffmatchpatch.DiffDelete:
+			op = "del"
+		}
+		out = append(out, change{Op: op, Text: sb.String()})
+	}
+	return out
+}
+
+// splitWords cuts s into runs of non-space and runs of space.
+func splitWords(s string) []string {
+	var out []string
+	start, inSpace := 0, false
+	for i, r := range s {
+		sp := unicode.IsSpace(r)
+		if i > start && sp != inSpace {
+			out = append(out, s[start:i])
+			start = i
+		}
+		inSpace = sp
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// splitLines cuts s into lines, each keeping its newline.
+func splitLines(s string) []string {
+	return strings.SplitAfter(s, "\n")
+}
+
+// revisionPair reads ?a= and ?b= (defaults: the original and the latest).
+func (h *deskSubmission) revisionPair(c *gin.Context) (store.Submission, []store.Revision, store.Revision, store.Revision, error) {
+	var zero store.Revision
+	s, err := h.load(c)
+	if err != nil {
+		return s, nil, zero, zero, err
+	}
+	revs, err := h.store.Revisions(c.Request.Context(), s.ID)
+	if err != nil || len(revs) == 0 {
+		return s, nil, zero, zero, fmt.Errorf("revisions of %s: %w", s.ID, store.ErrNotFound)
+	}
+	pick := func(name string, def int) (store.Revision, error) {
+		n := def
+		if v := c.Query(name); v != "" {
+			var err error
+			if n, err = strconv.Atoi(v); err != nil {
+				return zero, fieldErr(http.StatusBadRequest, name, "must be a revision number")
+			}
+		}
+		for _, r := range revs {
+			if r.Number == n {
+				return r, nil
+			}
+		}
+		return zero, fieldErr(http.StatusBadRequest, name, "is not a revision of this submission")
+	}
+	a, err := pick("a", revs[0].Number)
+	if err != nil {
+		return s, nil, zero, zero, err
+	}
+	b, err := pick("b", revs[len(revs)-1].Number)
+	return s, revs, a, b, err
+}
+
+func (h *deskSubmission) diff(c *gin.Context) (diffView, error) {
+	s, revs, a, b, err := h.revisionPair(c)
+	if err != nil {
+		return diffView{}, err
+	}
+	mode := c.DefaultQuery("mode", "word")
+	if mode != "word" && mode != "line" {
+		return diffView{}, fieldErr(http.StatusBadRequest, "mode", "must be word or line")
+	}
+	v := diffView{ID: s.ID, Title: s.Title, A: a, B: b, Mode: mode,
+		TitleChanges: diffText(a.Title, b.Title, "word"), BodyChanges: diffText(a.Body, b.Body, mode)}
+	for _, r := range revs {
+		v.Numbers = append(v.Numbers, r.Number)
+	}
+	return v, nil
+}
+
+// diffAPI is GET /api/v1/submissions/{id}/diff?a=&b=&mode=word|line.
+func (h *deskSubmission) diffAPI(c *gin.Context) error {
+	v, err := h.diff(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"a": v.A.Number, "b": v.B.Number, "mode": v.Mode,
+		"title": changesJSON(v.TitleChanges), "body": changesJSON(v.BodyChanges)})
+	return nil
+}
+
+func changesJSON(cs []change) []gin.H {
+	out := make([]gin.H, len(cs))
+	for i, c := range cs {
+		out[i] = gin.H{"op": c.Op, "text": c.Text}
+	}
+	return out
+}
+
+func (h *deskSubmission) diffPage(c *gin.Context) error {
+	v, err := h.diff(c)
+	if err != nil {
+		return err
+	}
+	p := staffPage(c, h.render)
+	p.Data = v
+	return render(c, h.render, http.StatusOK, "desk_diff", p)
+}

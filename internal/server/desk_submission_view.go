@@ -1,0 +1,182 @@
+package server
+
+import (
+	"html/template"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storydesk/storydesk/internal/finding"
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// deskView is what desk_submission.html shows about one submission.
+type deskView struct {
+	ID, Status, Kind, Title, Language, Site string
+	AuthorName, AuthorRole                  string
+	Body                                    string        // source, for the edit form
+	BodyHTML                                template.HTML // the stored, sanitized HTML only
+	Marked                                  []segment     // the plain text, split around findings
+	Findings                                []findingView
+	Rechecked                               bool // findings were recomputed: the text changed after the review
+	Reviewed                                bool
+	Words, Minutes                          int
+	ConsentPublish, Pseudonym               string
+	ConsentPhotos                           bool
+	Attachments                             []attachmentView
+	HasContact                              bool
+	Contact                                 *contactView // set only after the audited reveal
+	Revisions                               []revisionView
+	Notes                                   []store.Note
+	Messages                                []store.Message
+	Timeline                                []timelineEntry
+	CanApprove, CanReject, CanRequest       bool
+	CreatedAt                               time.Time
+}
+
+type findingView struct{ Kind, Label, Text string }
+
+type attachmentView struct {
+	Name, ContentType string
+	Size              int64
+	DownloadURL       string
+	PreviewURL        string // "" unless the file is an image we re-encoded
+}
+
+type contactView struct{ Email, Phone string }
+
+type revisionView struct {
+	Number int
+	Author string
+	At     time.Time
+}
+
+// timelineEntry is one line of the history: a status move, an edit, a note
+// (without its text) or an audited action such as a contact-details view.
+type timelineEntry struct {
+	At               time.Time
+	Actor, Action    string
+	From, To, Detail string
+}
+
+// viewState is what a form post adds to the page it re-renders.
+type viewState struct {
+	status  int
+	contact bool
+	notice  string
+	errors  map[string]string
+	values  map[string]string
+}
+
+// show renders the desk page for s.
+func (h *deskSubmission) show(c *gin.Context, s store.Submission, st viewState) error {
+	v, err := h.view(c, s)
+	if err != nil {
+		return err
+	}
+	if st.contact {
+		v.Contact = &contactView{Email: s.ContactEmail, Phone: s.ContactPhone}
+	}
+	p := staffPage(c, h.render)
+	p.Data, p.Notice, p.Errors, p.Values = v, st.notice, st.errors, st.values
+	if st.status == 0 {
+		st.status = http.StatusOK
+	}
+	return render(c, h.render, st.status, "desk_submission", p)
+}
+
+func (h *deskSubmission) viewPage(c *gin.Context) error {
+	s, err := h.load(c)
+	if err != nil {
+		return err
+	}
+	return h.show(c, s, viewState{})
+}
+
+func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, error) {
+	ctx := c.Request.Context()
+	revs, err := h.store.Revisions(ctx, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	notes, err := h.store.Notes(ctx, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := h.store.Messages(ctx, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	timeline, err := h.timeline(c, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	text := h.san.PlainText(s.Body)
+	found, rechecked := reviewFindings(s, revs, text)
+	marked, list := markFindings(text, found)
+	words := finding.WordCount(text)
+	v := &deskView{
+		ID: s.ID, Status: string(s.Status), Kind: s.Kind, Title: s.Title, Language: s.Language, Site: s.Site,
+		AuthorName: s.AuthorName, AuthorRole: s.AuthorRole, Body: s.Body,
+		// Safe: BodyHTML is only ever written from sanitize.Body's output.
+		BodyHTML: template.HTML(s.BodyHTML), Marked: marked, Findings: list, Rechecked: rechecked,
+		Reviewed: !s.ReviewedAt.IsZero(), Words: words, Minutes: finding.ReadingMinutes(words),
+		ConsentPublish: s.ConsentPublish, Pseudonym: s.Pseudonym, ConsentPhotos: s.ConsentPhotos,
+		HasContact: s.ContactEmail != "" || s.ContactPhone != "",
+		Notes:      notes, Messages: msgs, Timeline: timeline, CreatedAt: s.CreatedAt,
+	}
+	for _, r := range revs {
+		v.Revisions = append(v.Revisions, revisionView{Number: r.Number, Author: r.AuthorName, At: r.CreatedAt})
+	}
+	for _, a := range s.Attachments {
+		path := "/api/v1/submissions/" + s.ID + "/attachments/" + a.ID
+		av := attachmentView{Name: a.Filename, ContentType: a.ContentType, Size: a.Size, DownloadURL: h.links.relative(path, downloadLife)}
+		if previewable(a.ContentType) {
+			av.PreviewURL = "/desk/s/" + s.ID + "/attachments/" + a.ID + "/preview"
+		}
+		v.Attachments = append(v.Attachments, av)
+	}
+	for _, d := range decisions {
+		if slices.Contains(d.from, s.Status) {
+			switch d.name {
+			case "approve":
+				v.CanApprove = true
+			case "reject":
+				v.CanReject = true
+			case "request_changes":
+				v.CanRequest = true
+			}
+		}
+	}
+	return v, nil
+}
+
+// timeline merges the submission's history with the audit entries about it
+// (contact views, decisions), oldest first.
+func (h *deskSubmission) timeline(c *gin.Context, id string) ([]timelineEntry, error) {
+	ctx := c.Request.Context()
+	events, err := h.store.Events(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	audit, err := h.store.AuditLog(ctx, id, 200)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]timelineEntry, 0, len(events)+len(audit))
+	for _, e := range events {
+		out = append(out, timelineEntry{At: e.CreatedAt, Actor: e.Actor, Action: e.Action,
+			From: string(e.FromStatus), To: string(e.ToStatus), Detail: e.Detail})
+	}
+	for _, a := range audit {
+		// A decision is already in the history as its status move.
+		if a.Action == "decision" {
+			continue
+		}
+		out = append(out, timelineEntry{At: a.At, Actor: a.Actor, Action: a.Action, Detail: a.Detail})
+	}
+	slices.SortStableFunc(out, func(a, b timelineEntry) int { return a.At.Compare(b.At) })
+	return out, nil
+}

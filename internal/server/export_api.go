@@ -1,0 +1,154 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/export"
+	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
+	"github.com/storydesk/storydesk/web"
+)
+
+// exportsHandler starts staff exports and hands out their archives.
+type exportsHandler struct {
+	store    *store.Store
+	blob     *blob.Store
+	dispatch *task.Dispatcher
+	render   *web.Renderer
+	links    *linkSigner
+	log      *slog.Logger
+}
+
+// exportRequest is the body of POST /api/v1/exports (and the page's form).
+type exportRequest struct {
+	Status string `json:"status" form:"status"`
+	Since  string `json:"since" form:"since"`
+	Until  string `json:"until" form:"until"`
+	Site   string `json:"site" form:"site"`
+	Kind   string `json:"kind" form:"kind"`
+}
+
+// parseExportFilter validates an export request; the error names the field.
+func parseExportFilter(req exportRequest) (store.ExportFilter, error) {
+	f, err := export.ParseFilter(req.Status, req.Since, req.Until, req.Site, req.Kind)
+	var fe *export.FilterError
+	if errors.As(err, &fe) {
+		return f, fieldErr(http.StatusBadRequest, fe.Field, fe.Problem)
+	}
+	return f, err
+}
+
+// start validates, stores and queues an export for the signed-in user.
+func (h *exportsHandler) start(c *gin.Context, req exportRequest) (store.Export, error) {
+	f, err := parseExportFilter(req)
+	if err != nil {
+		return store.Export{}, err
+	}
+	u := currentUser(c)
+	if u.Site != "" {
+		f.Site = u.Site // a site's staff export their own site only
+	}
+	ctx := c.Request.Context()
+	id := store.NewExportID()
+	t := task.Export(id)
+	e, err := h.store.CreateExport(ctx, store.Export{ID: id, RequestedBy: u.ID, Filter: f, SiteScope: u.Site}, t)
+	if err != nil {
+		return store.Export{}, err
+	}
+	if err := h.dispatch.Dispatch(ctx, t); err != nil {
+		h.log.Warn("export: enqueue; the reconciler will retry", "export", e.ID, "err", err)
+	}
+	if err := h.store.Audit(ctx, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "export", Target: e.ID}); err != nil {
+		h.log.Error("audit", "action", "export", "err", err)
+	}
+	return e, nil
+}
+
+func (h *exportsHandler) create(c *gin.Context) error {
+	var req exportRequest
+	if c.Request.ContentLength != 0 {
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+	}
+	e, err := h.start(c, req)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusAccepted, gin.H{"id": e.ID, "status": e.Status})
+	return nil
+}
+
+// find returns an export the signed-in user may see (404 otherwise, so
+// other sites' export ids are not confirmed).
+func (h *exportsHandler) find(c *gin.Context) (store.Export, error) {
+	e, err := h.store.ExportByID(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return store.Export{}, err
+	}
+	if u := currentUser(c); u.Site != "" && !strings.EqualFold(u.Site, e.SiteScope) {
+		return store.Export{}, fmt.Errorf("export %s: %w", e.ID, store.ErrNotFound)
+	}
+	return e, nil
+}
+
+func (h *exportsHandler) downloadURL(e store.Export) string {
+	if e.Status != store.ExportDone {
+		return ""
+	}
+	return h.links.url("/api/v1/exports/"+e.ID+"/download", downloadLife)
+}
+
+func (h *exportsHandler) get(c *gin.Context) error {
+	e, err := h.find(c)
+	if err != nil {
+		return err
+	}
+	var url any
+	if u := h.downloadURL(e); u != "" {
+		url = u
+	}
+	c.JSON(http.StatusOK, gin.H{"id": e.ID, "status": e.Status, "progress": e.Progress(), "count": e.Count,
+		"total": e.Total, "download_url": url, "created_at": e.CreatedAt})
+	return nil
+}
+
+// download streams the archive through the app after the auth check.
+func (h *exportsHandler) download(c *gin.Context) error {
+	if !h.links.valid(c.Request.URL.Path, c.Query("exp"), c.Query("sig")) {
+		return errorf(http.StatusForbidden, "the download link has expired; open the export again")
+	}
+	e, err := h.find(c)
+	if err != nil {
+		return err
+	}
+	if e.Status != store.ExportDone {
+		return errorf(http.StatusConflict, "the export is not finished")
+	}
+	obj, err := h.blob.Open(c.Request.Context(), e.ObjectKey)
+	if errors.Is(err, blob.ErrNotFound) {
+		return fmt.Errorf("export archive: %w", store.ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	hd := c.Writer.Header()
+	hd.Set("Content-Type", "application/zip")
+	hd.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
+	hd.Set("Content-Disposition", `attachment; filename="storydesk-export-`+e.CreatedAt.Format("2006-01-02")+`.zip"`)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Cache-Control", "no-store")
+	c.Status(http.StatusOK)
+	_, err = io.Copy(c.Writer, obj)
+	return err
+}

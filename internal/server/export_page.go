@@ -1,0 +1,91 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// ExportsView is the data of the /desk/exports page.
+type ExportsView struct {
+	Items []ExportRow
+	// Running asks the page to refresh itself (a meta refresh: no script).
+	Running bool
+}
+
+// ExportRow is one export as the page lists it.
+type ExportRow struct {
+	ID, Status, Filter, DownloadURL string
+	Percent, Count, Total           int
+	CreatedAt                       time.Time
+}
+
+func (h *exportsHandler) page(c *gin.Context) error {
+	return h.renderPage(c, http.StatusOK, nil, nil)
+}
+
+// createPage is the page's form: start an export, then back to the list.
+func (h *exportsHandler) createPage(c *gin.Context) error {
+	req := exportRequest{Status: strings.Join(c.PostFormArray("status"), ","), Since: c.PostForm("since"),
+		Until: c.PostForm("until"), Site: c.PostForm("site"), Kind: c.PostForm("kind")}
+	if _, err := h.start(c, req); err != nil {
+		he := classify(err)
+		if he.status != http.StatusBadRequest {
+			return err
+		}
+		values := map[string]string{"since": req.Since, "until": req.Until, "site": req.Site, "kind": req.Kind}
+		errs := map[string]string{}
+		for field := range he.fields {
+			errs[field] = "export." + field + ".invalid"
+		}
+		return h.renderPage(c, http.StatusBadRequest, values, errs)
+	}
+	c.Redirect(http.StatusSeeOther, "/desk/exports")
+	return nil
+}
+
+func (h *exportsHandler) renderPage(c *gin.Context, status int, values, errs map[string]string) error {
+	u := currentUser(c)
+	list, err := h.store.Exports(c.Request.Context(), u.Site, 50)
+	if err != nil {
+		return err
+	}
+	v := ExportsView{}
+	for _, e := range list {
+		v.Items = append(v.Items, ExportRow{ID: e.ID, Status: e.Status, Filter: describe(e.Filter),
+			DownloadURL: h.downloadURL(e), Percent: int(e.Progress() * 100), Count: e.Count, Total: e.Total, CreatedAt: e.CreatedAt})
+		if e.Status == store.ExportQueued || e.Status == store.ExportRunning {
+			v.Running = true
+		}
+	}
+	p := staffPage(c, h.render)
+	p.Data, p.Values, p.Errors = v, values, errs
+	return render(c, h.render, status, "desk_exports", p)
+}
+
+// describe sums up a filter in the page's neutral notation.
+func describe(f store.ExportFilter) string {
+	parts := make([]string, 0, 4)
+	st := make([]string, len(f.Status))
+	for i, s := range f.Status {
+		st[i] = string(s)
+	}
+	parts = append(parts, strings.Join(st, ", "))
+	if !f.Since.IsZero() {
+		parts = append(parts, "≥ "+f.Since.Format(time.DateOnly))
+	}
+	if !f.Until.IsZero() {
+		parts = append(parts, "≤ "+f.Until.AddDate(0, 0, -1).Format(time.DateOnly))
+	}
+	if f.Site != "" {
+		parts = append(parts, f.Site)
+	}
+	if f.Kind != "" {
+		parts = append(parts, f.Kind)
+	}
+	return strings.Join(parts, " · ")
+}

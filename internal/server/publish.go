@@ -1,0 +1,51 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
+)
+
+// publishHandler queues approved pieces for publication.
+type publishHandler struct {
+	store    *store.Store
+	dispatch *task.Dispatcher
+	log      *slog.Logger
+}
+
+// publish is POST /api/v1/submissions/{id}/publish: 202 once the publish job
+// is in the outbox; the job moves the status to published.
+func (h *publishHandler) publish(c *gin.Context) error {
+	ctx := c.Request.Context()
+	s, err := h.store.Submission(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if err := visible(currentUser(c), s); err != nil {
+		return err
+	}
+	if s.ConsentPublish == "internal" {
+		return errorf(http.StatusConflict, "the author agreed to internal use only: this piece can never be published")
+	}
+	if s.Status != store.StatusApproved {
+		return errorf(http.StatusConflict, "only an approved piece can be published; this one is "+string(s.Status))
+	}
+	t := task.Publish(s.ID)
+	if err := h.store.AddOutbox(ctx, t); err != nil {
+		return err
+	}
+	// Redis down is not the requester's problem: the reconciler enqueues it later.
+	if err := h.dispatch.Dispatch(ctx, t); err != nil {
+		h.log.Warn("publish: enqueue; the reconciler will retry", "submission", s.ID, "err", err)
+	}
+	u := currentUser(c)
+	if err := h.store.Audit(ctx, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "publish_requested", Target: s.ID}); err != nil {
+		h.log.Error("audit", "action", "publish_requested", "err", err)
+	}
+	c.JSON(http.StatusAccepted, gin.H{"id": s.ID, "status": s.Status})
+	return nil
+}

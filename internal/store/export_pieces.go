@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ExportFilter selects the pieces of an export. Withdrawn pieces and pieces
+// whose consent is internal are never selected, whatever the filter says.
+type ExportFilter struct {
+	Status []Status  `json:"status"` // default approved, published
+	Since  time.Time `json:"since"`  // submitted at or after; zero = no bound
+	Until  time.Time `json:"until"`  // submitted before; zero = no bound
+	Site   string    `json:"site"`   // case-insensitive
+	Kind   string    `json:"kind"`
+}
+
+// ExportCursor is where the previous batch ended (keyset pagination).
+type ExportCursor struct {
+	CreatedAt time.Time
+	ID        string
+}
+
+// ExportPiece is one submission of an export, with its attachments and its
+// publication time (zero when not published).
+type ExportPiece struct {
+	Submission
+	PublishedAt time.Time
+}
+
+// extraScanner scans the submission columns followed by extra ones.
+type extraScanner struct {
+	r     scanner
+	extra []any
+}
+
+func (e extraScanner) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra...)...) }
+
+func (f ExportFilter) where() (string, []any) {
+	statuses := f.Status
+	if len(statuses) == 0 {
+		statuses = []Status{StatusApproved, StatusPublished}
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	ph := make([]string, len(statuses))
+	for i, st := range statuses {
+		ph[i] = arg(string(st))
+	}
+	conds := []string{"status IN (" + strings.Join(ph, ", ") + ")",
+		"status <> " + arg(string(StatusWithdrawn)), "consent_publish <> " + arg("internal")}
+	if !f.Since.IsZero() {
+		conds = append(conds, "created_at >= "+arg(micros(f.Since)))
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "created_at < "+arg(micros(f.Until)))
+	}
+	if f.Site != "" {
+		conds = append(conds, "lower(site) = lower("+arg(f.Site)+")")
+	}
+	if f.Kind != "" {
+		conds = append(conds, "kind = "+arg(f.Kind))
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// CountExport counts the pieces f selects, for progress.
+func (s *Store) CountExport(ctx context.Context, f ExportFilter) (int, error) {
+	where, args := f.where()
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM submissions WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count export: %w", err)
+	}
+	return n, nil
+}
+
+// ExportBatch returns up to limit pieces that f selects after cursor, oldest
+// first, with attachments. Batches keep memory flat however many pieces
+// there are, and hold no cursor open while the caller writes to S3.
+func (s *Store) ExportBatch(ctx context.Context, f ExportFilter, after ExportCursor, limit int) ([]ExportPiece, error) {
+	where, args := f.where()
+	if after.ID != "" {
+		n := len(args)
+		where += fmt.Sprintf(" AND (created_at > $%d OR (created_at = $%d AND id > $%d))", n+1, n+2, n+3)
+		args = append(args, micros(after.CreatedAt), micros(after.CreatedAt), after.ID)
+	}
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns+`,
+		(SELECT published_at FROM publications p WHERE p.submission_id = submissions.id)
+		FROM submissions WHERE `+where+fmt.Sprintf(` ORDER BY created_at, id LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: export batch: %w", err)
+	}
+	var out []ExportPiece
+	for rows.Next() {
+		var published sql.NullInt64
+		sub, err := scanSubmission(extraScanner{r: rows, extra: []any{&published}})
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: export batch: %w", err)
+		}
+		out = append(out, ExportPiece{Submission: sub, PublishedAt: fromNullMicros(published)})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: export batch: %w", err)
+	}
+	// Attachments after the rows are closed: SQLite's pool may be small.
+	for i := range out {
+		if out[i].Attachments, err = attachments(ctx, s.db, out[i].ID); err != nil {
+			return nil, fmt.Errorf("store: export batch: %w", err)
+		}
+	}
+	return out, nil
+}

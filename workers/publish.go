@@ -1,0 +1,205 @@
+package workers
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/export"
+	"github.com/storydesk/storydesk/internal/render"
+	"github.com/storydesk/storydesk/internal/sanitize"
+	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
+)
+
+// Publish renders an approved piece to HTML, Markdown, text and DOCX, stores
+// them (and the photos its consent lets out) under published/<id>/ in S3,
+// records the publication and moves the status to published.
+type Publish struct {
+	store    *store.Store
+	blob     *blob.Store
+	san      *sanitize.Sanitizer
+	dispatch *task.Dispatcher
+	webhook  bool // a webhook is configured: queue its notice with the publication
+	log      *slog.Logger
+}
+
+// NewPublish returns the publish handler.
+func NewPublish(st *store.Store, bl *blob.Store, san *sanitize.Sanitizer, d *task.Dispatcher, webhook bool, log *slog.Logger) *Publish {
+	return &Publish{store: st, blob: bl, san: san, dispatch: d, webhook: webhook, log: log}
+}
+
+// PublishedPrefix is where the artifacts of submission id live in S3.
+func PublishedPrefix(id string) string { return "published/" + id + "/" }
+
+// ProcessTask publishes one piece. It is idempotent: the files have fixed
+// keys and the status moves by compare-and-set, so a second run finds the
+// piece published and records nothing.
+func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	p, err := task.ParsePayload(t.Payload())
+	if err != nil {
+		return fmt.Errorf("publish: %w: %w", err, asynq.SkipRetry)
+	}
+	id := p.SubmissionID
+	sub, err := h.store.Submission(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.done(ctx, id)
+	}
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", id, err)
+	}
+	if sub.Status != store.StatusApproved || sub.ConsentPublish == "internal" {
+		// Published already (a redelivery), withdrawn, or never publishable.
+		h.log.Info("publish: nothing to do", "submission", id, "status", sub.Status)
+		return h.done(ctx, id)
+	}
+	piece := h.piece(sub)
+	photos := export.Photos(sub)
+	if err := h.putArtifacts(ctx, piece, photos); err != nil {
+		return fmt.Errorf("publish %s: %w", id, err)
+	}
+	pub := store.Publication{
+		SubmissionID: id, Slug: render.Slug(sub.Title), Title: sub.Title, BylineKind: piece.Byline.Kind,
+		Byline: piece.Byline.Name, Language: sub.Language, Kind: sub.Kind, BodyHTML: sub.BodyHTML,
+	}
+	for _, ph := range photos {
+		pub.Images = append(pub.Images, store.PublishedImage{Name: ph.Name, ContentType: ph.ContentType})
+	}
+	var tasks []store.OutboxTask
+	if h.webhook {
+		tasks = append(tasks, task.Webhook(id))
+	}
+	pub, changed, err := h.store.Publish(ctx, pub, tasks...)
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		// Withdrawn (or purged) while the files were being written: take them down again.
+		if derr := h.blob.Delete(ctx, h.keys(ctx, id)...); derr != nil {
+			return fmt.Errorf("publish %s: clean up: %w", id, derr)
+		}
+		return h.done(ctx, id)
+	}
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", id, err)
+	}
+	if changed && len(tasks) > 0 {
+		if err := h.dispatch.Dispatch(ctx, tasks...); err != nil {
+			h.log.Warn("publish: enqueue webhook; the reconciler will retry", "submission", id, "err", err)
+		}
+	}
+	h.log.Info("published", "submission", id, "slug", pub.Slug, "applied", changed, "photos", len(photos))
+	return nil
+}
+
+func (h *Publish) piece(sub store.Submission) render.Piece {
+	p := render.Piece{
+		ID: sub.ID, Kind: sub.Kind, Title: sub.Title, Body: sub.Body, BodyHTML: sub.BodyHTML,
+		BodyText: h.san.PlainText(sub.Body), Language: sub.Language,
+		Byline: render.BylineOf(sub.ConsentPublish, sub.AuthorName, sub.Pseudonym),
+	}
+	for _, ph := range export.Photos(sub) {
+		p.Images = append(p.Images, ph.Name)
+	}
+	return p
+}
+
+// putArtifacts writes the four renderings and copies the photos.
+func (h *Publish) putArtifacts(ctx context.Context, p render.Piece, photos []export.Photo) error {
+	prefix := PublishedPrefix(p.ID)
+	for _, f := range []struct {
+		name, contentType string
+		fn                func(io.Writer, render.Piece) error
+	}{
+		{"piece.html", "text/html; charset=utf-8", render.HTML},
+		{"piece.md", "text/markdown; charset=utf-8", render.Markdown},
+		{"piece.txt", "text/plain; charset=utf-8", render.Text},
+		{"piece.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", render.DOCX},
+	} {
+		var buf bytes.Buffer
+		if err := f.fn(&buf, p); err != nil {
+			return err
+		}
+		if err := h.blob.Put(ctx, prefix+f.name, &buf, int64(buf.Len()), f.contentType); err != nil {
+			return err
+		}
+	}
+	for _, ph := range photos {
+		obj, err := h.blob.Open(ctx, ph.Key)
+		if errors.Is(err, blob.ErrNotFound) {
+			continue // removed on the retention schedule: publish without it
+		}
+		if err != nil {
+			return err
+		}
+		err = h.blob.Put(ctx, prefix+"images/"+ph.Name, obj, obj.Size, ph.ContentType)
+		obj.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keys lists what is stored under published/<id>/ (nil if listing fails:
+// the unpublish job will list again).
+func (h *Publish) keys(ctx context.Context, id string) []string {
+	keys, err := h.blob.Keys(ctx, PublishedPrefix(id))
+	if err != nil {
+		h.log.Warn("publish: list artifacts", "submission", id, "err", err)
+	}
+	return keys
+}
+
+func (h *Publish) done(ctx context.Context, id string) error {
+	if err := h.store.MarkDone(ctx, "publish:"+id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("publish %s: mark done: %w", id, err)
+	}
+	return nil
+}
+
+// Unpublish takes a withdrawn piece down: its files under published/<id>/
+// are deleted and its publication loses title, byline and body (the slug
+// stays, answering 410). Safe to run twice, and after the submission is purged.
+type Unpublish struct {
+	store *store.Store
+	blob  *blob.Store
+	log   *slog.Logger
+}
+
+// NewUnpublish returns the unpublish handler.
+func NewUnpublish(st *store.Store, bl *blob.Store, log *slog.Logger) *Unpublish {
+	return &Unpublish{store: st, blob: bl, log: log}
+}
+
+// ProcessTask unpublishes one piece.
+func (h *Unpublish) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	p, err := task.ParsePayload(t.Payload())
+	if err != nil {
+		return fmt.Errorf("unpublish: %w: %w", err, asynq.SkipRetry)
+	}
+	id := p.SubmissionID
+	keys, err := h.blob.Keys(ctx, PublishedPrefix(id))
+	if err != nil {
+		return fmt.Errorf("unpublish %s: %w", id, err)
+	}
+	if err := h.blob.Delete(ctx, keys...); err != nil {
+		return fmt.Errorf("unpublish %s: %w", id, err)
+	}
+	err = h.store.Unpublish(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		// Never published, or purged with its publication: the files were all that was left.
+		if err := h.store.MarkDone(ctx, "unpublish:"+id); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("unpublish %s: mark done: %w", id, err)
+		}
+		err = nil
+	}
+	if err != nil {
+		return fmt.Errorf("unpublish %s: %w", id, err)
+	}
+	h.log.Info("unpublished", "submission", id, "files", len(keys))
+	return nil
+}

@@ -1,0 +1,152 @@
+package workers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// TypeRetention is the periodic retention job (docs/privacy.md, "How long we keep it").
+const TypeRetention = "retention"
+
+// RetentionPolicy says how long data is kept.
+type RetentionPolicy struct {
+	Contact    time.Duration // contact details, after a final decision
+	Closed     time.Duration // rejected and withdrawn submissions, whole
+	Unreviewed time.Duration // submissions still received or ready
+}
+
+// PolicyFromDays builds a policy from the configured numbers of days.
+func PolicyFromDays(contact, closed, unreviewed int) RetentionPolicy {
+	day := 24 * time.Hour
+	return RetentionPolicy{Contact: time.Duration(contact) * day, Closed: time.Duration(closed) * day, Unreviewed: time.Duration(unreviewed) * day}
+}
+
+// Retention deletes what StoryDesk no longer needs to keep. Every change is
+// a compare-and-set in the database and every deletion is idempotent, so
+// several workers may run it at once: each submission is deleted, and
+// audited, by exactly one of them.
+type Retention struct {
+	store  *store.Store
+	blob   *blob.Store
+	redis  asynq.RedisConnOpt
+	policy RetentionPolicy
+	log    *slog.Logger
+}
+
+// NewRetention returns the retention job.
+func NewRetention(st *store.Store, bl *blob.Store, redis asynq.RedisConnOpt, p RetentionPolicy, log *slog.Logger) *Retention {
+	return &Retention{store: st, blob: bl, redis: redis, policy: p, log: log}
+}
+
+// RetentionReport counts what one run changed.
+type RetentionReport struct {
+	Deleted, ContactDropped, IdentityDropped, Objects, Tasks int
+}
+
+// ProcessTask runs the job now.
+func (r *Retention) ProcessTask(ctx context.Context, _ *asynq.Task) error {
+	_, err := r.Run(ctx, time.Now())
+	return err
+}
+
+// Run applies the policy as of now (tests pass a later time instead of waiting).
+func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionReport, error) {
+	c := store.RetentionCutoffs{
+		ContactBefore: now.Add(-r.policy.Contact), ClosedBefore: now.Add(-r.policy.Closed),
+		UnreviewedBefore: now.Add(-r.policy.Unreviewed),
+	}
+	var rep RetentionReport
+	w, err := r.store.RetentionDue(ctx, c)
+	if err != nil {
+		return rep, fmt.Errorf("retention: %w", err)
+	}
+	var errs []error
+	var deleted []string
+	for _, id := range w.Delete {
+		keys, err := r.store.PurgeSubmission(ctx, id, c)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // another worker took it, or it is no longer due
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n, err := r.purgeObjects(ctx, id, keys)
+		rep.Objects += n
+		detail := "rows deleted"
+		if err != nil {
+			errs = append(errs, err)
+			detail = "rows deleted; some objects could not be removed"
+		}
+		deleted = append(deleted, id)
+		rep.Deleted++
+		r.audit(ctx, "retention_deleted", id, detail)
+	}
+	if len(deleted) > 0 {
+		n, err := r.purgeTasks(ctx, deleted)
+		rep.Tasks = n
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, id := range w.DropContact {
+		ok, err := r.store.DropContact(ctx, id, c)
+		if err != nil {
+			errs = append(errs, err)
+		} else if ok {
+			rep.ContactDropped++
+			r.audit(ctx, "retention_contact_dropped", id, "contact details removed")
+		}
+	}
+	for _, id := range w.DropIdentity {
+		ok, err := r.store.DropIdentity(ctx, id)
+		if err != nil {
+			errs = append(errs, err)
+		} else if ok {
+			rep.IdentityDropped++
+			r.audit(ctx, "retention_identity_dropped", id, "name and contact details removed after publication")
+		}
+	}
+	// Counts only: the ids are in the audit log, and nothing personal is logged.
+	r.log.Info("retention run", "deleted", rep.Deleted, "contact_dropped", rep.ContactDropped,
+		"identity_dropped", rep.IdentityDropped, "objects", rep.Objects, "tasks", rep.Tasks)
+	if err := errors.Join(errs...); err != nil {
+		return rep, fmt.Errorf("retention: %w", err)
+	}
+	return rep, nil
+}
+
+// purgeObjects removes the submission's attachments and published files,
+// every version of them; keys are the attachments the database knew of,
+// removed too in case they live outside the usual prefixes.
+func (r *Retention) purgeObjects(ctx context.Context, id string, keys []string) (int, error) {
+	var errs []error
+	total := 0
+	for _, prefix := range []string{"attachments/" + id + "/", "published/" + id + "/"} {
+		n, err := r.blob.PurgePrefix(ctx, prefix)
+		total += n
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := r.blob.Delete(ctx, keys...); err != nil {
+		errs = append(errs, err)
+	}
+	return total, errors.Join(errs...)
+}
+
+// audit records a retention action. The entry holds the submission id and
+// the rule, never personal data.
+func (r *Retention) audit(ctx context.Context, action, id, detail string) {
+	if err := r.store.Audit(ctx, store.AuditEntry{Actor: "system", Action: action, Target: id, Detail: detail}); err != nil {
+		r.log.Error("retention audit", "action", action, "submission", id, "err", err)
+	}
+}
