@@ -83,6 +83,8 @@ func setup(t testing.TB, o options) *bundle {
 		"STORYDESK_DATA_DIR":     dir,
 		"STORYDESK_DATABASE_URL": dbURL,
 		"STORYDESK_SUBMIT_RATE":  "0",
+		// Load tests send thousands a minute; TestGlobalSubmitLimit sets its own.
+		"STORYDESK_SUBMIT_GLOBAL_RATE": "0",
 	}
 	var rs *testenv.RedisServer
 	if !o.embedded {

@@ -21,6 +21,7 @@ func TestLoadDefaults(t *testing.T) {
 		Addr: ":8080", BaseURL: "http://localhost:8080", DataDir: "./data",
 		DatabaseURL: "sqlite://data/storydesk.db", S3Bucket: "storydesk", S3Region: "us-east-1",
 		MaxFileMB: 20, MaxFiles: 5, SubmitRate: 20,
+		SubmitGlobalRate: 300, RetainContactDays: 30, RetainRejectedDays: 30, RetainUnreviewedDays: 180,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)

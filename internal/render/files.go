@@ -5,8 +5,6 @@ import (
 	"html/template"
 	"io"
 	"strings"
-
-	"github.com/gomutex/godocx"
 )
 
 // Markdown writes the piece as Markdown: title, byline, the body source.
@@ -69,7 +67,7 @@ func HTML(w io.Writer, p Piece) error {
 // DOCX writes the piece as a Word document: title, byline, body paragraphs
 // and photo credits.
 func DOCX(w io.Writer, p Piece) error {
-	doc, err := godocx.NewDocument()
+	doc, err := newDocument()
 	if err != nil {
 		return fmt.Errorf("render: docx: %w", err)
 	}

@@ -94,7 +94,7 @@ func (p Piece) Paragraphs() []string {
 
 // Slug makes a URL path segment from a title: ASCII letters and digits,
 // accents folded ("Año nuevo" → "ano-nuevo"), words joined by hyphens, at
-// most 80 characters; "piece" when nothing is left.
+// most 80 characters, cut between words; "piece" when nothing is left.
 func Slug(title string) string {
 	folded, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), title)
 	if err != nil {
@@ -113,11 +113,15 @@ func Slug(title string) string {
 		default:
 			dash = true
 		}
-		if b.Len() >= 80 {
-			break
+	}
+	s := b.String()
+	if len(s) > 80 {
+		// Cut at a word boundary, so a slug never ends in half a word.
+		s = s[:80]
+		if i := strings.LastIndexByte(s, '-'); i > 0 {
+			s = s[:i]
 		}
 	}
-	s := strings.Trim(b.String(), "-")
 	if s == "" {
 		return "piece"
 	}
