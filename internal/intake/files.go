@@ -124,8 +124,17 @@ func (s *Service) uploadOne(ctx context.Context, subID string, f preparedFile) (
 	defer r.Close()
 	id := uuid.Must(uuid.NewV7()).String()
 	key := "attachments/" + subID + "/" + id + f.typ.Ext()
+	// Hash first, then hand minio the file itself: as an io.ReaderAt it is
+	// uploaded in parts straight from disk, where any other reader would make
+	// minio buffer a 16 MiB part in memory per upload.
 	h := sha256.New()
-	if err := s.blob.Put(ctx, key, io.TeeReader(r, h), f.size, f.contentType); err != nil {
+	if _, err := io.Copy(h, r); err != nil {
+		return store.Attachment{}, fmt.Errorf("intake: hash %s: %w", f.name, err)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return store.Attachment{}, fmt.Errorf("intake: rewind %s: %w", f.name, err)
+	}
+	if err := s.blob.Put(ctx, key, r, f.size, f.contentType); err != nil {
 		// A failed multipart upload may leave parts behind; abort them now.
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

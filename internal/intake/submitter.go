@@ -9,6 +9,7 @@ import (
 
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 )
 
 // maxMessageRunes caps a submitter's reply to the editors.
@@ -97,7 +98,8 @@ func (s *Service) Withdraw(ctx context.Context, code string) (store.Submission, 
 	if err != nil {
 		return store.Submission{}, err
 	}
-	sub, changed, err := s.store.Withdraw(ctx, v.Submission.ID)
+	unpublish := task.Unpublish(v.Submission.ID)
+	sub, changed, err := s.store.Withdraw(ctx, v.Submission.ID, unpublish)
 	if errors.Is(err, store.ErrConflict) {
 		return store.Submission{}, ErrRejected
 	}
@@ -106,6 +108,13 @@ func (s *Service) Withdraw(ctx context.Context, code string) (store.Submission, 
 	}
 	if changed {
 		s.log.Info("submission withdrawn", "submission", sub.ID)
+		if v.Submission.Status == store.StatusPublished {
+			// The pages answer 410 at once (they check the status); the job
+			// removes the files. If Redis is down the reconciler catches up.
+			if err := s.dispatch.Dispatch(ctx, unpublish); err != nil {
+				s.log.Warn("unpublish task not enqueued; the reconciler will retry", "submission", sub.ID, "err", err)
+			}
+		}
 	}
 	return sub, nil
 }

@@ -96,7 +96,10 @@ func consentGiven(sub *Submission) ConsentEntry {
 // ledger entry in the same transaction. Withdrawing twice changes nothing
 // and reports changed false. From rejected it returns an error wrapping
 // ErrConflict; ErrNotFound if the submission does not exist.
-func (s *Store) Withdraw(ctx context.Context, id string) (sub Submission, changed bool, err error) {
+//
+// ifPublished are outbox tasks (the unpublish job) written in the same
+// transaction when the piece was published; queued reports whether they were.
+func (s *Store) Withdraw(ctx context.Context, id string, ifPublished ...OutboxTask) (sub Submission, changed bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		lock := ""
 		if s.dialect == DialectPostgres {
@@ -136,6 +139,13 @@ func (s *Store) Withdraw(ctx context.Context, id string) (sub Submission, change
 		entry.Action, entry.CreatedAt = ConsentWithdrawn, t
 		if err := insertConsent(ctx, tx, &entry); err != nil {
 			return err
+		}
+		if cur.Status == StatusPublished {
+			for i := range ifPublished {
+				if err := insertOutbox(ctx, tx, &ifPublished[i], true); err != nil {
+					return err
+				}
+			}
 		}
 		cur.Status, cur.UpdatedAt = StatusWithdrawn, t
 		sub, changed = cur, true
