@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"path/filepath"
@@ -52,7 +53,12 @@ type Config struct {
 	RetainRejectedDays   int
 	RetainUnreviewedDays int
 
-	// SMTP settings arrive with the review desk.
+	// SMTP, for the editors' e-mail digest; no digest without SMTPAddr.
+	// STARTTLS is used whenever the server offers it.
+	SMTPAddr     string // host:port
+	SMTPUser     string // "" = no authentication
+	SMTPPassword string
+	SMTPFrom     string
 
 	// WebhookURL, when set, is POSTed a signed JSON notice after each
 	// publication; WebhookSecret keys the HMAC-SHA256 signature.
@@ -102,6 +108,19 @@ func Load(getenv func(string) string) (Config, error) {
 	c.DatabaseURL = r.str("STORYDESK_DATABASE_URL", "sqlite://"+filepath.Join(c.DataDir, "storydesk.db"))
 	c.TrustedProxies = r.prefixes("STORYDESK_TRUSTED_PROXIES")
 	c.WebhookURL, c.WebhookSecret = r.str("STORYDESK_WEBHOOK_URL", ""), r.str("STORYDESK_WEBHOOK_SECRET", "")
+	c.SMTPAddr, c.SMTPUser, c.SMTPPassword = r.str("STORYDESK_SMTP_ADDR", ""), r.str("STORYDESK_SMTP_USER", ""), r.str("STORYDESK_SMTP_PASSWORD", "")
+	c.SMTPFrom = r.str("STORYDESK_SMTP_FROM", "")
+	if c.SMTPAddr != "" {
+		if _, port, err := net.SplitHostPort(c.SMTPAddr); err != nil || port == "" {
+			r.fail("STORYDESK_SMTP_ADDR", fmt.Sprintf("%q must be host:port", c.SMTPAddr))
+		}
+		if a, err := mail.ParseAddress(c.SMTPFrom); err != nil || a.Address == "" {
+			r.fail("STORYDESK_SMTP_FROM", "must be an e-mail address when STORYDESK_SMTP_ADDR is set")
+		}
+		if c.SMTPUser != "" && c.SMTPPassword == "" {
+			r.fail("STORYDESK_SMTP_PASSWORD", "is required when STORYDESK_SMTP_USER is set")
+		}
+	}
 	if c.WebhookURL != "" {
 		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			r.fail("STORYDESK_WEBHOOK_URL", "must be an http(s) URL")

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -76,11 +77,13 @@ type sessionHandler struct {
 	limiter *limit.Limiter
 	render  *web.Renderer
 	log     *slog.Logger
+	tf      *twoFactor // the second step (account_login.go)
 }
 
 type sessionRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	Code     string `json:"code"` // TOTP code, for accounts with two-factor
 }
 
 func (h *sessionHandler) create(c *gin.Context) error {
@@ -96,14 +99,21 @@ func (h *sessionHandler) create(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := h.apiSecondFactor(c, u, req.Code); err != nil {
+		return err
+	}
 	tok, hash, err := auth.NewToken()
 	if err != nil {
 		return err
 	}
-	if _, err := h.store.CreateToken(c.Request.Context(), store.Token{UserID: u.ID, Name: "session", Hash: hash}); err != nil {
+	// A login's token lives as long as a browser session at most.
+	exp := time.Now().Add(sessionAbsolute)
+	if _, err := h.store.CreateToken(c.Request.Context(), store.Token{UserID: u.ID, Name: "session", Hash: hash,
+		ExpiresAt: exp, FromLogin: true}); err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"token": tok})
+	h.loggedIn(c, u)
+	c.JSON(http.StatusOK, gin.H{"token": tok, "expires_at": exp.UTC().Format(time.RFC3339)})
 	return nil
 }
 
@@ -127,8 +137,7 @@ func (h *sessionHandler) check(c *gin.Context, email, password string) (store.Us
 		}
 		return store.User{}, errorf(http.StatusUnauthorized, "wrong e-mail or password")
 	}
-	h.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "login", Target: u.ID})
-	h.log.Info("login", "user", u.ID)
+	// The caller records the login once any second step is done.
 	return u, nil
 }
 
@@ -145,6 +154,9 @@ func (h *sessionHandler) loginPage(c *gin.Context) error {
 	}
 	p := newPage(c, h.render, "")
 	p.Values = map[string]string{"next": localPath(c.Query("next"))}
+	if c.Query("done") == "password_set" {
+		p.Notice = "password_set"
+	}
 	return render(c, h.render, http.StatusOK, "login", p)
 }
 
@@ -170,9 +182,13 @@ func (h *sessionHandler) login(c *gin.Context) error {
 		p.Errors = map[string]string{"": code}
 		return render(c, h.render, he.status, "login", p)
 	}
+	if pending, err := h.secondStep(c, u, next); err != nil || pending {
+		return err
+	}
 	if err := h.authn.startSession(c, u); err != nil {
 		return err
 	}
+	h.loggedIn(c, u)
 	c.Redirect(http.StatusSeeOther, next)
 	return nil
 }

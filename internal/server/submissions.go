@@ -36,35 +36,16 @@ func visible(u store.User, s store.Submission) error {
 }
 
 func (h *submissionsHandler) list(c *gin.Context) error {
-	f := store.Filter{Kind: c.Query("kind"), Site: c.Query("site"), Language: c.Query("language"), Query: c.Query("q")}
-	for _, s := range strings.Split(c.Query("status"), ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			f.Status = append(f.Status, store.Status(s))
-		}
-	}
-	var err error
-	if f.Page, err = intParam(c, "page", 1, 1, 1_000_000); err != nil {
-		return err
-	}
-	if f.PerPage, err = intParam(c, "per_page", 25, 1, 100); err != nil {
-		return err
-	}
-	if u := currentUser(c); u.Site != "" {
-		f.Site = u.Site
-	}
-	items, total, err := h.store.ListSubmissions(c.Request.Context(), f)
+	// The queue's filters and store query (desk_queue_filter.go).
+	f, err := queueFilter(c, currentUser(c), "")
 	if err != nil {
 		return err
 	}
-	out := make([]gin.H, len(items))
-	for i, s := range items {
-		out[i] = gin.H{
-			"id": s.ID, "kind": s.Kind, "status": s.Status, "title": s.Title, "language": s.Language,
-			"site": s.Site, "author_role": s.AuthorRole, "word_count": s.WordCount,
-			"created_at": s.CreatedAt, "updated_at": s.UpdatedAt,
-		}
+	qp, err := h.store.Queue(c.Request.Context(), f)
+	if err != nil {
+		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"items": out, "total": total, "page": f.Page, "per_page": f.PerPage})
+	c.JSON(http.StatusOK, gin.H{"items": queueItemsJSON(qp.Items), "total": qp.Total, "counts": qp.Counts, "page": f.Page, "per_page": f.PerPage})
 	return nil
 }
 
@@ -107,6 +88,9 @@ func (h *submissionsHandler) get(c *gin.Context) error {
 	}
 	rec := h.record(s, revs, events, msgs, notes)
 	if err := h.addPublication(ctx, rec, s.ID); err != nil {
+		return err
+	}
+	if err := h.addAssignee(ctx, rec, s.ID); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, rec)

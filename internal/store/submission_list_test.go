@@ -71,7 +71,9 @@ func TestListSubmissions(t *testing.T) {
 			{"query title, any case", Filter{Query: "piece 07"}, []string{"Piece 07"}, 1},
 			{"query body, any case", Filter{Query: "historia SOBRE"}, pick(func(i int) bool { return i%5 == 0 }), 6},
 			{"query percent is literal", Filter{Query: "100%"}, pick(func(i int) bool { return i%5 == 0 }), 6},
-			{"query underscore is literal", Filter{Query: "piece_0"}, []string{}, 0},
+			{"query syntax is plain words", Filter{Query: `"piece" OR 07*`}, []string{}, 0},
+			{"query open quote", Filter{Query: `"piece 07`}, []string{"Piece 07"}, 1},
+			{"oldest first", Filter{Sort: SortOldest, PerPage: 3}, []string{"Piece 00", "Piece 01", "Piece 02"}, 30},
 			{"combined", Filter{Kind: "oped", Language: "es", Query: "jard"}, pick(func(i int) bool { return i%15 == 0 }), 2},
 		}
 		for _, tt := range tests {

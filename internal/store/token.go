@@ -7,6 +7,8 @@ import (
 	"time"
 )
 
+const tokenColumns = `t.id, t.user_id, t.name, t.hash, t.created_at, t.last_used_at, t.revoked_at, t.expires_at, t.from_login`
+
 // CreateToken stores an API token (its hash only); ID and CreatedAt are
 // filled when empty. A hash already stored returns an error wrapping
 // ErrDuplicate; an unknown user returns ErrNotFound.
@@ -18,6 +20,9 @@ func (s *Store) CreateToken(ctx context.Context, t Token) (Token, error) {
 		t.CreatedAt = now()
 	}
 	t.CreatedAt = t.CreatedAt.UTC().Truncate(time.Microsecond)
+	if !t.ExpiresAt.IsZero() {
+		t.ExpiresAt = t.ExpiresAt.UTC().Truncate(time.Microsecond)
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		// Checked here so the caller gets ErrNotFound, not a driver's
 		// foreign-key error.
@@ -25,9 +30,10 @@ func (s *Store) CreateToken(ctx context.Context, t Token) (Token, error) {
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE id = $1`, t.UserID).Scan(&one); err != nil {
 			return notFound(err)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, user_id, name, hash, created_at, last_used_at, revoked_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-			t.ID, t.UserID, t.Name, t.Hash, micros(t.CreatedAt), nullMicros(t.LastUsedAt), nullMicros(t.RevokedAt))
+		res, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, user_id, name, hash, created_at, last_used_at, revoked_at, expires_at, from_login)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			t.ID, t.UserID, t.Name, t.Hash, micros(t.CreatedAt), nullMicros(t.LastUsedAt), nullMicros(t.RevokedAt),
+			nullMicros(t.ExpiresAt), t.FromLogin)
 		if err != nil {
 			return err
 		}
@@ -45,27 +51,63 @@ func (s *Store) CreateToken(ctx context.Context, t Token) (Token, error) {
 }
 
 // UserByToken returns the user holding the token with that hash and the
-// token itself. A revoked token or a disabled user is ErrNotFound, so
-// callers cannot tell those apart from a wrong token.
+// token itself. A revoked or expired token or a disabled user is
+// ErrNotFound, so callers cannot tell those apart from a wrong token.
 func (s *Store) UserByToken(ctx context.Context, hash string) (User, Token, error) {
 	var (
-		u                 User
-		t                 Token
-		uCreated, created int64
-		lastUsed, revoked sql.NullInt64
+		u        User
+		uCreated int64
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.site, u.password_hash, u.disabled, u.created_at,
-			t.id, t.user_id, t.name, t.hash, t.created_at, t.last_used_at, t.revoked_at
+	row := s.db.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.site, u.password_hash, u.disabled, u.created_at, `+tokenColumns+`
 		FROM tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.hash = $1 AND t.revoked_at IS NULL AND u.disabled = $2`, hash, false).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Site, &u.PasswordHash, &u.Disabled, &uCreated,
-			&t.ID, &t.UserID, &t.Name, &t.Hash, &created, &lastUsed, &revoked)
+		WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = $3`,
+		hash, micros(now()), false)
+	t, err := scanToken(row, &u.ID, &u.Email, &u.Name, &u.Role, &u.Site, &u.PasswordHash, &u.Disabled, &uCreated)
 	if err != nil {
 		return User{}, Token{}, fmt.Errorf("store: user by token: %w", notFound(err))
 	}
-	u.CreatedAt, t.CreatedAt = fromMicros(uCreated), fromMicros(created)
-	t.LastUsedAt, t.RevokedAt = fromNullMicros(lastUsed), fromNullMicros(revoked)
+	u.CreatedAt = fromMicros(uCreated)
 	return u, t, nil
+}
+
+// UserTokens lists the live (neither revoked nor expired) tokens of a user,
+// newest first.
+func (s *Store) UserTokens(ctx context.Context, userID string) ([]Token, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens t
+		WHERE t.user_id = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
+		ORDER BY t.created_at DESC, t.id DESC`, userID, micros(now()))
+	if err != nil {
+		return nil, fmt.Errorf("store: tokens of %s: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: tokens of %s: %w", userID, err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: tokens of %s: %w", userID, err)
+	}
+	return out, nil
+}
+
+// scanToken scans tokenColumns after any leading destinations.
+func scanToken(r scanner, lead ...any) (Token, error) {
+	var (
+		t                          Token
+		created                    int64
+		lastUsed, revoked, expires sql.NullInt64
+	)
+	dest := append(lead, &t.ID, &t.UserID, &t.Name, &t.Hash, &created, &lastUsed, &revoked, &expires, &t.FromLogin)
+	if err := r.Scan(dest...); err != nil {
+		return Token{}, err
+	}
+	t.CreatedAt, t.LastUsedAt = fromMicros(created), fromNullMicros(lastUsed)
+	t.RevokedAt, t.ExpiresAt = fromNullMicros(revoked), fromNullMicros(expires)
+	return t, nil
 }
 
 // TouchToken records that token id was just used.
@@ -90,4 +132,31 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		return fmt.Errorf("store: revoke token %s: %w", id, err)
 	}
 	return nil
+}
+
+// RevokeUserToken revokes token id only if it belongs to userID: someone
+// else's token is ErrNotFound, as is an unknown one.
+func (s *Store) RevokeUserToken(ctx context.Context, userID, id string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND user_id = $3`,
+		micros(now()), id, userID)
+	if err == nil {
+		err = mustAffect(res)
+	}
+	if err != nil {
+		return fmt.Errorf("store: revoke token %s: %w", id, err)
+	}
+	return nil
+}
+
+// revokeTokens revokes a user's tokens inside tx: all of them, or only those
+// minted by a login when onlyLogin is set.
+func revokeTokens(ctx context.Context, tx *sql.Tx, userID string, onlyLogin bool) error {
+	q := `UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`
+	args := []any{micros(now()), userID}
+	if onlyLogin {
+		q += ` AND from_login = $3`
+		args = append(args, true)
+	}
+	_, err := tx.ExecContext(ctx, q, args...)
+	return err
 }

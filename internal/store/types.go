@@ -160,6 +160,8 @@ type Token struct {
 	CreatedAt  time.Time
 	LastUsedAt time.Time
 	RevokedAt  time.Time
+	ExpiresAt  time.Time // zero = never (CLI tokens)
+	FromLogin  bool      // minted by POST /api/v1/sessions: revoked on a password change
 }
 
 // Filter selects submissions for the editors' queue.
@@ -171,4 +173,11 @@ type Filter struct {
 	Query    string // matched against title and body
 	Page     int    // 1-based
 	PerPage  int
+
+	// The editors' queue's filters (see submission_list.go).
+	AuthorRole     string
+	HasAttachments *bool  // nil = either
+	HasFindings    *bool  // nil = either; false includes not yet reviewed
+	Assignee       string // "" = anyone or no one, AssigneeNone, or a user id
+	Sort           string // SortNewest (default), SortOldest, SortUpdated
 }

@@ -1,0 +1,147 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storydesk/storydesk/internal/auth"
+	"github.com/storydesk/storydesk/internal/store"
+)
+
+// apiLogin is POST /api/v1/sessions.
+func (b *bundle) apiLogin(email, password, code string) (int, map[string]any) {
+	b.t.Helper()
+	body := map[string]string{"email": email, "password": password}
+	if code != "" {
+		body["code"] = code
+	}
+	return b.acctJSON(http.MethodPost, "/api/v1/sessions", "", body)
+}
+
+// TestPasswordChange: the current password is required; every other session
+// ends and login tokens are revoked, while this session and CLI tokens stay.
+func TestPasswordChange(t *testing.T) {
+	for _, db := range dbs() {
+		t.Run(db, func(t *testing.T) {
+			b := setup(t, options{db: db})
+			u := b.acctUser("ed@example.org", "editor", "")
+			here, other := b.acctLogin("ed@example.org"), b.acctLogin("ed@example.org")
+			code, res := b.apiLogin("ed@example.org", acctPassword, "")
+			if code != http.StatusOK {
+				t.Fatalf("api login: %d %v", code, res)
+			}
+			loginTok := res["token"].(string)
+			cliTok, hash, _ := auth.NewToken()
+			if _, err := b.app.Store.CreateToken(context.Background(), store.Token{UserID: u.ID, Name: "cli", Hash: hash}); err != nil {
+				t.Fatal(err)
+			}
+			change := func(current, pw, confirm string) acctResp {
+				return b.acctDo(http.MethodPost, "/account/password", []string{here},
+					url.Values{"current_password": {current}, "new_password": {pw}, "confirm_password": {confirm}}, nil)
+			}
+			for name, r := range map[string]acctResp{
+				"wrong current": change("not my password!!", "a new long password", "a new long password"),
+				"mismatch":      change(acctPassword, "a new long password", "a new long passwort"),
+				"short":         change(acctPassword, "short", "short"),
+			} {
+				if r.code != http.StatusBadRequest || !strings.Contains(r.body, `aria-invalid="true"`) {
+					t.Errorf("%s: %d", name, r.code)
+				}
+			}
+			if !b.signedIn(other) {
+				t.Fatal("a refused change ended a session")
+			}
+			if r := change(acctPassword, "a new long password", "a new long password"); r.code != http.StatusSeeOther {
+				t.Fatalf("change: %d %s", r.code, r.body)
+			}
+			if !b.signedIn(here) || b.signedIn(other) {
+				t.Error("want this session kept and the other one ended")
+			}
+			if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", loginTok, nil); code != http.StatusUnauthorized {
+				t.Errorf("login token after password change: %d, want 401", code)
+			}
+			if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", cliTok, nil); code != http.StatusOK {
+				t.Errorf("CLI token after password change: %d, want 200", code)
+			}
+			if code, _ := b.apiLogin("ed@example.org", acctPassword, ""); code != http.StatusUnauthorized {
+				t.Errorf("old password: %d", code)
+			}
+			if code, _ := b.apiLogin("ed@example.org", "a new long password", ""); code != http.StatusOK {
+				t.Errorf("new password: %d", code)
+			}
+			if countAudit(t, b, u.ID, "password_changed") != 1 {
+				t.Error("password change not audited")
+			}
+		})
+	}
+}
+
+func countAudit(t *testing.T, b *bundle, target, action string) int {
+	t.Helper()
+	log, err := b.app.Store.AuditLog(context.Background(), target, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range log {
+		if e.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+// TestAPITokens: login tokens expire after 12 hours, CLI tokens do not; the
+// account page lists and revokes one's own tokens only.
+func TestAPITokens(t *testing.T) {
+	b := setup(t, options{db: "postgres"})
+	ctx := context.Background()
+	u := b.acctUser("ed@example.org", "editor", "")
+	code, res := b.apiLogin("ed@example.org", acctPassword, "")
+	if code != http.StatusOK {
+		t.Fatal(code, res)
+	}
+	exp, err := time.Parse(time.RFC3339, res["expires_at"].(string))
+	if err != nil || exp.Sub(time.Now()) < 11*time.Hour+59*time.Minute || exp.Sub(time.Now()) > 12*time.Hour {
+		t.Errorf("expires_at = %v (%v)", res["expires_at"], err)
+	}
+	toks, err := b.app.Store.UserTokens(ctx, u.ID)
+	if err != nil || len(toks) != 1 || !toks[0].FromLogin || toks[0].ExpiresAt.IsZero() {
+		t.Fatalf("stored tokens = %+v, %v", toks, err)
+	}
+	// A token past its expiry no longer works.
+	old, oldHash, _ := auth.NewToken()
+	if _, err := b.app.Store.CreateToken(ctx, store.Token{UserID: u.ID, Name: "session", Hash: oldHash, FromLogin: true,
+		CreatedAt: time.Now().Add(-13 * time.Hour), ExpiresAt: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", old, nil); code != http.StatusUnauthorized {
+		t.Errorf("expired token: %d", code)
+	}
+	cli, cliHash, _ := auth.NewToken()
+	cliTok, _ := b.app.Store.CreateToken(ctx, store.Token{UserID: u.ID, Name: "nightly-script", Hash: cliHash})
+	cookie := b.acctLogin("ed@example.org")
+	r := b.acctDo(http.MethodGet, "/account", []string{cookie}, nil, nil)
+	if r.code != http.StatusOK || !strings.Contains(r.body, "nightly-script") || strings.Contains(r.body, cliHash) {
+		t.Fatalf("account page: %d", r.code)
+	}
+	// Someone else's token cannot be revoked from this account.
+	otherTok := b.editorToken("other@example.org", "editor", "")
+	_, ot, _ := b.app.Store.UserByToken(ctx, auth.HashToken(otherTok))
+	if r := b.acctDo(http.MethodPost, "/account/tokens/"+ot.ID+"/revoke", []string{cookie}, url.Values{}, nil); r.code != http.StatusNotFound {
+		t.Errorf("revoke another's token: %d", r.code)
+	}
+	if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", otherTok, nil); code != http.StatusOK {
+		t.Error("another's token was revoked")
+	}
+	if r := b.acctDo(http.MethodPost, "/account/tokens/"+cliTok.ID+"/revoke", []string{cookie}, url.Values{}, nil); r.code != http.StatusSeeOther {
+		t.Errorf("revoke own token: %d", r.code)
+	}
+	if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", cli, nil); code != http.StatusUnauthorized {
+		t.Errorf("revoked token: %d", code)
+	}
+}

@@ -1,0 +1,125 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/web"
+)
+
+// adminPage is /admin/users: the accounts, invitations and the two-factor
+// requirement, for admins only.
+type adminPage struct {
+	admin  *userAdmin
+	render *web.Renderer
+}
+
+// adminView is the data of the users page.
+type adminView struct {
+	Users    []store.Account
+	Self     string // the viewer's id: no disable or demote buttons on their own row
+	Required bool
+	Invite   *shownInvite // a new link, shown once
+}
+
+type shownInvite struct {
+	Email     string
+	URL       string
+	ExpiresAt time.Time
+}
+
+var adminNotices = map[string]bool{"access_changed": true, "user_disabled": true, "user_enabled": true,
+	"two_factor_reset": true, "setting_changed": true}
+
+func (h *adminPage) list(c *gin.Context) error {
+	return h.show(c, http.StatusOK, nil, nil)
+}
+
+func (h *adminPage) show(c *gin.Context, status int, inv *shownInvite, err error) error {
+	ctx := c.Request.Context()
+	users, lerr := h.admin.store.ListUsers(ctx)
+	if lerr != nil {
+		return lerr
+	}
+	req, rerr := h.admin.tf.required(ctx)
+	if rerr != nil {
+		return rerr
+	}
+	p := staffPage(c, h.render)
+	p.Data = adminView{Users: users, Self: currentUser(c).ID, Required: req, Invite: inv}
+	if d := c.Query("done"); adminNotices[d] {
+		p.Notice = d
+	}
+	var pr *problem
+	if errors.As(err, &pr) {
+		p.Errors = map[string]string{pr.field: pr.code}
+		p.Values = map[string]string{"email": c.PostForm("email"), "name": c.PostForm("name"), "role": c.PostForm("role"), "site": c.PostForm("site")}
+	}
+	return render(c, h.render, status, "admin_users", p)
+}
+
+// invite creates an account and shows its link once.
+func (h *adminPage) invite(c *gin.Context) error {
+	u, link, exp, err := h.admin.invitation(c.Request.Context(), currentUser(c), c.PostForm("email"), c.PostForm("name"), c.PostForm("role"), c.PostForm("site"))
+	return h.afterInvite(c, u, link, exp, err)
+}
+
+func (h *adminPage) reinvite(c *gin.Context) error {
+	u, link, exp, err := h.admin.reinvite(c.Request.Context(), currentUser(c), c.Param("id"))
+	return h.afterInvite(c, u, link, exp, err)
+}
+
+func (h *adminPage) afterInvite(c *gin.Context, u store.User, link string, exp time.Time, err error) error {
+	var pr *problem
+	if errors.As(err, &pr) {
+		return h.show(c, http.StatusBadRequest, nil, err)
+	}
+	if err != nil {
+		return err
+	}
+	return h.show(c, http.StatusOK, &shownInvite{Email: u.Email, URL: link, ExpiresAt: exp}, nil)
+}
+
+// action wraps the one-button changes: each redirects back with a notice.
+func (h *adminPage) action(done string, do func(c *gin.Context) error) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		err := do(c)
+		var pr *problem
+		if errors.As(err, &pr) {
+			return h.show(c, classify(apiErr(err)).status, nil, err)
+		}
+		if err != nil {
+			return err
+		}
+		c.Redirect(http.StatusSeeOther, "/admin/users?done="+done)
+		return nil
+	}
+}
+
+func (h *adminPage) access(c *gin.Context) error {
+	_, err := h.admin.setAccess(c.Request.Context(), currentUser(c), c.Param("id"), c.PostForm("role"), c.PostForm("site"))
+	return err
+}
+
+func (h *adminPage) disable(c *gin.Context) error {
+	_, err := h.admin.setDisabled(c.Request.Context(), currentUser(c), c.Param("id"), true)
+	return err
+}
+
+func (h *adminPage) enable(c *gin.Context) error {
+	_, err := h.admin.setDisabled(c.Request.Context(), currentUser(c), c.Param("id"), false)
+	return err
+}
+
+func (h *adminPage) resetTwoFactor(c *gin.Context) error {
+	_, err := h.admin.resetTwoFactor(c.Request.Context(), currentUser(c), c.Param("id"))
+	return err
+}
+
+func (h *adminPage) settings(c *gin.Context) error {
+	return h.admin.setRequired(c.Request.Context(), currentUser(c), c.PostForm("require_two_factor") == "on")
+}
