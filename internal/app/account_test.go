@@ -19,7 +19,7 @@ func (b *bundle) apiLogin(email, password, code string) (int, map[string]any) {
 	if code != "" {
 		body["code"] = code
 	}
-	return b.acctJSON(http.MethodPost, "/api/v1/sessions", "", body)
+	return b.deskCall(http.MethodPost, "/api/v1/sessions", "", body)
 }
 
 // TestPasswordChange: the current password is required; every other session
@@ -61,10 +61,10 @@ func TestPasswordChange(t *testing.T) {
 			if !b.signedIn(here) || b.signedIn(other) {
 				t.Error("want this session kept and the other one ended")
 			}
-			if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", loginTok, nil); code != http.StatusUnauthorized {
+			if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", loginTok, nil); code != http.StatusUnauthorized {
 				t.Errorf("login token after password change: %d, want 401", code)
 			}
-			if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", cliTok, nil); code != http.StatusOK {
+			if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", cliTok, nil); code != http.StatusOK {
 				t.Errorf("CLI token after password change: %d, want 200", code)
 			}
 			if code, _ := b.apiLogin("ed@example.org", acctPassword, ""); code != http.StatusUnauthorized {
@@ -119,7 +119,7 @@ func TestAPITokens(t *testing.T) {
 		CreatedAt: time.Now().Add(-13 * time.Hour), ExpiresAt: time.Now().Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", old, nil); code != http.StatusUnauthorized {
+	if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", old, nil); code != http.StatusUnauthorized {
 		t.Errorf("expired token: %d", code)
 	}
 	cli, cliHash, _ := auth.NewToken()
@@ -135,13 +135,13 @@ func TestAPITokens(t *testing.T) {
 	if r := b.acctDo(http.MethodPost, "/account/tokens/"+ot.ID+"/revoke", []string{cookie}, url.Values{}, nil); r.code != http.StatusNotFound {
 		t.Errorf("revoke another's token: %d", r.code)
 	}
-	if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", otherTok, nil); code != http.StatusOK {
+	if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", otherTok, nil); code != http.StatusOK {
 		t.Error("another's token was revoked")
 	}
 	if r := b.acctDo(http.MethodPost, "/account/tokens/"+cliTok.ID+"/revoke", []string{cookie}, url.Values{}, nil); r.code != http.StatusSeeOther {
 		t.Errorf("revoke own token: %d", r.code)
 	}
-	if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", cli, nil); code != http.StatusUnauthorized {
+	if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", cli, nil); code != http.StatusUnauthorized {
 		t.Errorf("revoked token: %d", code)
 	}
 }

@@ -140,11 +140,11 @@ func TestTwoFactorRequired(t *testing.T) {
 	admin, self := b.adminToken()
 	ed := b.acctUser("ed@example.org", "editor", "")
 	edCookie := b.acctLogin("ed@example.org")
-	if code, _ := b.acctJSON(http.MethodPut, "/api/v1/settings", admin, map[string]any{"require_two_factor": true}); code != http.StatusConflict {
+	if code, _ := b.deskCall(http.MethodPut, "/api/v1/settings", admin, map[string]any{"require_two_factor": true}); code != http.StatusConflict {
 		t.Errorf("require without own two-factor: %d", code)
 	}
 	adminSecret := b.acctEnroll(self.ID)
-	if code, res := b.acctJSON(http.MethodPut, "/api/v1/settings", admin, map[string]any{"require_two_factor": true}); code != http.StatusOK {
+	if code, res := b.deskCall(http.MethodPut, "/api/v1/settings", admin, map[string]any{"require_two_factor": true}); code != http.StatusOK {
 		t.Fatalf("require: %d %v", code, res)
 	}
 	if b.signedIn(edCookie) {
@@ -182,14 +182,14 @@ func TestTwoFactorRequired(t *testing.T) {
 	if r := b.acctDo(http.MethodGet, "/account", []string{cookie}, nil, nil); r.code != http.StatusOK {
 		t.Errorf("account after enrolling: %d", r.code)
 	}
-	code, res := b.acctJSON(http.MethodGet, "/api/v1/users", admin, nil)
+	code, res := b.deskCall(http.MethodGet, "/api/v1/users", admin, nil)
 	for _, it := range res["items"].([]any) {
 		if u := it.(map[string]any); u["id"] == ed.ID && u["two_factor"] != true {
 			t.Errorf("users list: %d %v", code, u)
 		}
 	}
 	// A lost phone: the admin resets it, and the next login enrolls again.
-	if code, res := b.acctJSON(http.MethodPatch, "/api/v1/users/"+ed.ID, admin, map[string]any{"reset_two_factor": true}); code != http.StatusOK ||
+	if code, res := b.deskCall(http.MethodPatch, "/api/v1/users/"+ed.ID, admin, map[string]any{"reset_two_factor": true}); code != http.StatusOK ||
 		res["user"].(map[string]any)["two_factor"] != false {
 		t.Fatalf("reset: %d %v", code, res)
 	}

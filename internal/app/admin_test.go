@@ -29,14 +29,14 @@ func TestUsersAPIAccess(t *testing.T) {
 		token string
 		want  int
 	}{{"", 401}, {"sdt_wrong", 401}, {b.token, 403}, {staff, 403}, {admin, 200}} {
-		if code, _ := b.acctJSON(http.MethodGet, "/api/v1/users", tc.token, nil); code != tc.want {
+		if code, _ := b.deskCall(http.MethodGet, "/api/v1/users", tc.token, nil); code != tc.want {
 			t.Errorf("GET users with %q: %d, want %d", tc.token, code, tc.want)
 		}
 		if tc.want != 200 {
-			if code, _ := b.acctJSON(http.MethodPost, "/api/v1/users", tc.token, map[string]string{"email": "x@example.org", "role": "admin"}); code != tc.want {
+			if code, _ := b.deskCall(http.MethodPost, "/api/v1/users", tc.token, map[string]string{"email": "x@example.org", "role": "admin"}); code != tc.want {
 				t.Errorf("POST users with %q: %d, want %d", tc.token, code, tc.want)
 			}
-			if code, _ := b.acctJSON(http.MethodPatch, "/api/v1/users/x", tc.token, map[string]string{"role": "admin"}); code != tc.want {
+			if code, _ := b.deskCall(http.MethodPatch, "/api/v1/users/x", tc.token, map[string]string{"role": "admin"}); code != tc.want {
 				t.Errorf("PATCH users with %q: %d, want %d", tc.token, code, tc.want)
 			}
 		}
@@ -73,12 +73,12 @@ func TestInviteFlow(t *testing.T) {
 				{map[string]string{"email": "new@example.org", "role": "editor", "site": strings.Repeat("x", 101)}, "site", 400},
 				{map[string]string{"email": "editor@example.org", "role": "editor"}, "email", 409},
 			} {
-				code, res := b.acctJSON(http.MethodPost, "/api/v1/users", admin, tc.body)
+				code, res := b.deskCall(http.MethodPost, "/api/v1/users", admin, tc.body)
 				if f, _ := res["fields"].(map[string]any); code != tc.want || f[tc.field] == nil {
 					t.Errorf("invite %v: %d %v", tc.body, code, res)
 				}
 			}
-			code, res := b.acctJSON(http.MethodPost, "/api/v1/users", admin, map[string]string{"email": "New@Example.org", "name": "Invited Person", "role": "editor", "site": "Austin"})
+			code, res := b.deskCall(http.MethodPost, "/api/v1/users", admin, map[string]string{"email": "New@Example.org", "name": "Invited Person", "role": "editor", "site": "Austin"})
 			if code != http.StatusCreated {
 				t.Fatalf("invite: %d %v", code, res)
 			}
@@ -170,26 +170,26 @@ func TestAdminChanges(t *testing.T) {
 			_, res := b.apiLogin("ed@example.org", acctPassword, "")
 			edToken := res["token"].(string)
 
-			if code, res := b.acctJSON(http.MethodPatch, "/api/v1/users/"+ed.ID, admin, map[string]any{"role": "staff", "site": "El Paso"}); code != http.StatusOK ||
+			if code, res := b.deskCall(http.MethodPatch, "/api/v1/users/"+ed.ID, admin, map[string]any{"role": "staff", "site": "El Paso"}); code != http.StatusOK ||
 				res["user"].(map[string]any)["role"] != "staff" {
 				t.Errorf("patch access: %d %v", code, res)
 			}
-			if code, _ := b.acctJSON(http.MethodPatch, "/api/v1/users/"+ed.ID, admin, map[string]any{"role": "root", "disabled": true}); code != http.StatusBadRequest {
+			if code, _ := b.deskCall(http.MethodPatch, "/api/v1/users/"+ed.ID, admin, map[string]any{"role": "root", "disabled": true}); code != http.StatusBadRequest {
 				t.Errorf("bad role: %d", code)
 			}
 			if u, _ := b.app.Store.UserByID(ctx, ed.ID); u.Role != "staff" || u.Site != "El Paso" || u.Disabled {
 				t.Errorf("after patches: %+v", u)
 			}
-			if code, _ := b.acctJSON(http.MethodPatch, "/api/v1/users/nope", admin, map[string]any{"role": "staff"}); code != http.StatusNotFound {
+			if code, _ := b.deskCall(http.MethodPatch, "/api/v1/users/nope", admin, map[string]any{"role": "staff"}); code != http.StatusNotFound {
 				t.Errorf("unknown user: %d", code)
 			}
 			for _, body := range []map[string]any{{"disabled": true}, {"role": "editor"}} {
-				if code, _ := b.acctJSON(http.MethodPatch, "/api/v1/users/"+self.ID, admin, body); code != http.StatusConflict {
+				if code, _ := b.deskCall(http.MethodPatch, "/api/v1/users/"+self.ID, admin, body); code != http.StatusConflict {
 					t.Errorf("self %v: %d", body, code)
 				}
 			}
 
-			if code, _ := b.acctJSON(http.MethodPatch, "/api/v1/users/"+ed.ID, admin, map[string]any{"disabled": true}); code != http.StatusOK {
+			if code, _ := b.deskCall(http.MethodPatch, "/api/v1/users/"+ed.ID, admin, map[string]any{"disabled": true}); code != http.StatusOK {
 				t.Fatalf("disable: %d", code)
 			}
 			if b.signedIn(edCookie) {
@@ -203,7 +203,7 @@ func TestAdminChanges(t *testing.T) {
 			if r := b.acctDo(http.MethodPost, "/admin/users/"+ed.ID+"/enable", []string{cookie}, url.Values{}, nil); r.code != http.StatusSeeOther {
 				t.Fatalf("enable: %d", r.code)
 			}
-			if code, _ := b.acctJSON(http.MethodGet, "/api/v1/submissions", edToken, nil); code != http.StatusUnauthorized {
+			if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", edToken, nil); code != http.StatusUnauthorized {
 				t.Errorf("token issued before disabling: %d", code)
 			}
 			if r := b.acctDo(http.MethodPost, "/admin/users/"+ed.ID+"/access", []string{cookie}, url.Values{"role": {"editor"}, "site": {"Austin"}}, nil); r.code != http.StatusSeeOther {

@@ -14,7 +14,7 @@ import (
 	"github.com/storydesk/storydesk/internal/testenv"
 )
 
-// call sends a JSON request to the API with token ("" for none).
+// deskCall sends a JSON request (body nil for none) to the API with token ("" for none).
 func (b *bundle) deskCall(method, path, token string, body any) (int, map[string]any) {
 	b.t.Helper()
 	var r io.Reader

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"net/http"
 	"sort"
 	"strings"
 )
@@ -158,20 +157,4 @@ func (b *bundle) findAnywhere(needles []string, skipTables ...string) []string {
 		look("object "+k, string(data))
 	}
 	return found
-}
-
-// fetchPage sends a request and returns the status, the body as text and the headers.
-func (b *bundle) fetchPage(method, path string, body io.Reader, hdr map[string]string) (int, string, http.Header) {
-	b.t.Helper()
-	req, _ := http.NewRequest(method, b.url+path, body)
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(data), resp.Header
 }

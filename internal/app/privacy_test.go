@@ -162,20 +162,20 @@ func TestPublicPagesLoadNothingExternal(t *testing.T) {
 	formHdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 	for _, lang := range []string{"en", "es"} {
 		pages := map[string]func() (int, string, http.Header){
-			"/":              func() (int, string, http.Header) { return b.fetchPage("GET", "/?lang="+lang, nil, nil) },
-			"/privacy":       func() (int, string, http.Header) { return b.fetchPage("GET", "/privacy?lang="+lang, nil, nil) },
-			"/status":        func() (int, string, http.Header) { return b.fetchPage("GET", "/status?lang="+lang, nil, nil) },
-			"/login":         func() (int, string, http.Header) { return b.fetchPage("GET", "/login?lang="+lang, nil, nil) },
-			"/nowhere (404)": func() (int, string, http.Header) { return b.fetchPage("GET", "/nowhere?lang="+lang, nil, nil) },
+			"/":              func() (int, string, http.Header) { return b.page("GET", "/?lang="+lang, nil, nil) },
+			"/privacy":       func() (int, string, http.Header) { return b.page("GET", "/privacy?lang="+lang, nil, nil) },
+			"/status":        func() (int, string, http.Header) { return b.page("GET", "/status?lang="+lang, nil, nil) },
+			"/login":         func() (int, string, http.Header) { return b.page("GET", "/login?lang="+lang, nil, nil) },
+			"/nowhere (404)": func() (int, string, http.Header) { return b.page("GET", "/nowhere?lang="+lang, nil, nil) },
 			"POST /status": func() (int, string, http.Header) {
 				v := url.Values{"receipt": {receipt}, "ui_lang": {lang}}
-				return b.fetchPage("POST", "/status", strings.NewReader(v.Encode()), formHdr)
+				return b.page("POST", "/status", strings.NewReader(v.Encode()), formHdr)
 			},
 			"POST /submit": func() (int, string, http.Header) {
 				f := validFields()
 				f["ui_lang"] = lang
 				body, ct := form(t, f)
-				return b.fetchPage("POST", "/submit", body, map[string]string{"Content-Type": ct})
+				return b.page("POST", "/submit", body, map[string]string{"Content-Type": ct})
 			},
 		}
 		for name, get := range pages {
@@ -212,7 +212,7 @@ func TestPublicPagesLoadNothingExternal(t *testing.T) {
 func TestConsentTextMatchesForm(t *testing.T) {
 	b := setup(t, options{db: "sqlite"})
 	for _, lang := range []string{"en", "es"} {
-		_, body, _ := b.fetchPage("GET", "/?lang="+lang, nil, nil)
+		_, body, _ := b.page("GET", "/?lang="+lang, nil, nil)
 		text := html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(body, "\n"))
 		lines, ok := store.ConsentText(store.ConsentVersion, lang)
 		if !ok {

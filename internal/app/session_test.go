@@ -1,9 +1,7 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -65,24 +63,6 @@ func (b *bundle) acctDo(method, path string, cookies []string, form url.Values, 
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	return acctResp{code: resp.StatusCode, body: string(raw), header: resp.Header, cookies: resp.Cookies()}
-}
-
-// acctJSON calls the API with a bearer token (or none) and a JSON body (or none).
-func (b *bundle) acctJSON(method, path, token string, body any) (int, map[string]any) {
-	b.t.Helper()
-	var r io.Reader
-	if body != nil {
-		js, _ := json.Marshal(body)
-		r = bytes.NewReader(js)
-	}
-	req, _ := http.NewRequest(method, b.url+path, r)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	return b.do(req)
 }
 
 // acctUser creates an account with acctPassword.

@@ -167,7 +167,7 @@ func TestStatusPageForms(t *testing.T) {
 	b.waitStatus(id, "ready", 15*time.Second)
 	hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 	post := func(v url.Values) (int, string) {
-		code, body, _ := b.fetchPage("POST", "/status", strings.NewReader(v.Encode()), hdr)
+		code, body, _ := b.page("POST", "/status", strings.NewReader(v.Encode()), hdr)
 		return code, body
 	}
 	code, page := post(url.Values{"receipt": {receipt}})
