@@ -129,13 +129,13 @@ func TestRedisDownBurst(t *testing.T) {
 // count of 201 answers equals the rows and the stored objects.
 func TestManySubmitters(t *testing.T) {
 	b := setup(t, options{db: "postgres", workers: true})
-	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(3, 4)), 2, 30<<10, 60<<10)
+	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(3, 4)), 2, 30<<10, 60<<10, loadgen.KindPhoto)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rep, err := loadgen.Run(context.Background(), loadgen.Config{
 		BaseURL: b.url, Concurrency: 200, Duration: 60 * time.Second, SubmitWeight: 1,
-		TextMin: 1 << 10, TextMax: 4 << 10, PhotosMin: 0, PhotosMax: 1, Corpus: corpus, Seed: 9,
+		TextMin: 1 << 10, TextMax: 4 << 10, FilesMin: 0, FilesMax: 1, Corpus: corpus, Seed: 9,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +162,7 @@ func TestManySubmitters(t *testing.T) {
 // submitting loses no accepted submission.
 func TestShutdownUnderLoad(t *testing.T) {
 	b := setup(t, options{db: "sqlite", workers: true})
-	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(5, 6)), 2, 20<<10, 40<<10)
+	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(5, 6)), 2, 20<<10, 40<<10, loadgen.KindPhoto)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 	}()
 	rep, err := loadgen.Run(context.Background(), loadgen.Config{
 		BaseURL: b.url, Concurrency: 20, Duration: 5 * time.Second, SubmitWeight: 1,
-		TextMin: 1 << 10, TextMax: 4 << 10, PhotosMin: 0, PhotosMax: 1, Corpus: corpus, Seed: 11,
+		TextMin: 1 << 10, TextMax: 4 << 10, FilesMin: 0, FilesMax: 1, Corpus: corpus, Seed: 11,
 	})
 	if err != nil {
 		t.Fatal(err)

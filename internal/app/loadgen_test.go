@@ -17,14 +17,14 @@ import (
 func TestLoadgen(t *testing.T) {
 	b := setup(t, options{db: "postgres", workers: true})
 	ctx := context.Background()
-	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(1, 2)), 3, 20<<10, 200<<10)
+	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(1, 2)), 3, 20<<10, 200<<10, loadgen.KindMixed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var progress strings.Builder
 	rep, err := loadgen.Run(ctx, loadgen.Config{
 		BaseURL: b.url, Token: b.token, Concurrency: 4, Duration: 3 * time.Second,
-		SubmitWeight: 3, QueueWeight: 1, TextMin: 1 << 10, TextMax: 8 << 10, PhotosMin: 0, PhotosMax: 2,
+		SubmitWeight: 3, QueueWeight: 1, TextMin: 1 << 10, TextMax: 8 << 10, FilesMin: 0, FilesMax: 2,
 		Corpus: corpus, ReadySample: 2, Seed: 7, Progress: &progress,
 	})
 	if err != nil {

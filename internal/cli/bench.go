@@ -18,7 +18,7 @@ import (
 func bench(ctx context.Context, env Env, args []string) error {
 	var (
 		cfg                          loadgen.Config
-		mix, text, photos, photoSize string
+		mix, text, files, fileSize, kind string
 		s3                           loadgen.S3Target
 		redisURL                     string
 		asJSON                       bool
@@ -32,8 +32,9 @@ func bench(ctx context.Context, env Env, args []string) error {
 		fs.IntVar(&cfg.MaxRequests, "requests", 0, "stop after this many operations (0 = only -duration)")
 		fs.StringVar(&mix, "mix", "submit=8,queue=2", "operation weights")
 		fs.StringVar(&text, "text", "1KiB-60KiB", "body size range")
-		fs.StringVar(&photos, "photos", "0-5", "photos per submission")
-		fs.StringVar(&photoSize, "photo-size", "200KiB-5MiB", "photo size range")
+		fs.StringVar(&files, "files", "0-5", "attachments per submission")
+		fs.StringVar(&fileSize, "file-size", "200KiB-5MiB", "attachment size range")
+		fs.StringVar(&kind, "file-kind", loadgen.KindPhoto, "attachments: photo (re-encoded by StoryDesk), pdf (stored as sent) or mixed")
 		fs.IntVar(&cfg.ReadySample, "ready-sample", 10, "follow every Nth submission to ready (0 = off)")
 		fs.StringVar(&s3.Endpoint, "s3-endpoint", "", "S3 server for the raw PUT baseline (host:port)")
 		fs.StringVar(&s3.AccessKey, "s3-access-key", "", "")
@@ -53,17 +54,17 @@ func bench(ctx context.Context, env Env, args []string) error {
 	if cfg.TextMin, cfg.TextMax, err = parseRange(text); err != nil {
 		return usageErr("bench: -text: %v", err)
 	}
-	if cfg.PhotosMin, cfg.PhotosMax, err = parseRange(photos); err != nil {
-		return usageErr("bench: -photos: %v", err)
+	if cfg.FilesMin, cfg.FilesMax, err = parseRange(files); err != nil {
+		return usageErr("bench: -files: %v", err)
 	}
-	pmin, pmax, err := parseRange(photoSize)
+	pmin, pmax, err := parseRange(fileSize)
 	if err != nil {
-		return usageErr("bench: -photo-size: %v", err)
+		return usageErr("bench: -file-size: %v", err)
 	}
 	cfg.Seed = uint64(time.Now().UnixNano())
-	fmt.Fprintln(env.Stderr, "preparing photos…")
-	if cfg.Corpus, err = loadgen.NewCorpus(rand.New(rand.NewPCG(cfg.Seed, 1)), 8, pmin, pmax); err != nil {
-		return err
+	fmt.Fprintln(env.Stderr, "preparing attachments…")
+	if cfg.Corpus, err = loadgen.NewCorpus(rand.New(rand.NewPCG(cfg.Seed, 1)), 8, pmin, pmax, kind); err != nil {
+		return usageErr("bench: -file-kind: %v", err)
 	}
 	cfg.Progress = env.Stderr
 	rep, err := loadgen.Run(ctx, cfg)
@@ -72,7 +73,7 @@ func bench(ctx context.Context, env Env, args []string) error {
 	}
 	rep.Baselines = map[string]loadgen.Summary{}
 	if s3.Endpoint != "" && len(rep.Uploaded) > 0 {
-		fmt.Fprintln(env.Stderr, "baseline: raw S3 PUT of the same photos…")
+		fmt.Fprintln(env.Stderr, "baseline: raw S3 PUT of the same files…")
 		if rep.Baselines["s3_put"], err = loadgen.BaselineS3(ctx, s3, cfg.Corpus, rep.Uploaded, cfg.Concurrency); err != nil {
 			return err
 		}

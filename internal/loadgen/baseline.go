@@ -20,12 +20,12 @@ type S3Target struct {
 	TLS                                            bool
 }
 
-// BaselineS3 PUTs the same photos the run uploaded, with minio-go as
+// BaselineS3 PUTs the same files the run uploaded, with minio-go as
 // StoryDesk uses it, at the same concurrency: the rate StoryDesk's intake
 // cannot beat on this machine.
-func BaselineS3(ctx context.Context, t S3Target, c *Corpus, photos []int, concurrency int) (Summary, error) {
-	if len(photos) == 0 {
-		return Summary{}, fmt.Errorf("loadgen: s3 baseline: the run uploaded no photos")
+func BaselineS3(ctx context.Context, t S3Target, c *Corpus, files []int, concurrency int) (Summary, error) {
+	if len(files) == 0 {
+		return Summary{}, fmt.Errorf("loadgen: s3 baseline: the run uploaded no files")
 	}
 	cl, err := minio.New(t.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(t.AccessKey, t.SecretKey, ""), Secure: t.TLS, Region: t.Region})
 	if err != nil {
@@ -41,15 +41,15 @@ func BaselineS3(ctx context.Context, t S3Target, c *Corpus, photos []int, concur
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				b := c.Photos[photos[i]]
+				f := c.Files[files[i]]
 				t0 := time.Now()
-				_, err := cl.PutObject(ctx, t.Bucket, prefix+strconv.Itoa(i), bytes.NewReader(b), int64(len(b)),
-					minio.PutObjectOptions{ContentType: "image/jpeg", DisableContentSha256: true})
-				st.record(time.Since(t0), 200, int64(len(b)), err != nil)
+				_, err := cl.PutObject(ctx, t.Bucket, prefix+strconv.Itoa(i), bytes.NewReader(f.Data), int64(len(f.Data)),
+					minio.PutObjectOptions{ContentType: f.ContentType, DisableContentSha256: true})
+				st.record(time.Since(t0), 200, int64(len(f.Data)), err != nil)
 			}
 		}()
 	}
-	for i := range photos {
+	for i := range files {
 		if ctx.Err() != nil {
 			break
 		}

@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"math/rand/v2"
@@ -11,29 +12,72 @@ import (
 // Corpus holds pre-built submission material, so generating load costs the
 // load generator nothing during the run.
 type Corpus struct {
-	Photos [][]byte // JPEGs of various sizes
-	words  map[string][]string
+	Files []File // attachments of various sizes
+	words map[string][]string
 }
 
-// NewCorpus builds photos whose sizes spread over [minBytes, maxBytes].
-// Noise compresses badly, which lets a photo's size be chosen by its pixel count.
-func NewCorpus(rng *rand.Rand, photos int, minBytes, maxBytes int) (*Corpus, error) {
+// File is one attachment of the corpus.
+type File struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// The kinds of attachment a corpus can hold. Photos cost StoryDesk a full
+// decode and re-encode (that is how EXIF and GPS are removed); documents are
+// checked and stored as sent, so they measure the rest of the intake path.
+const (
+	KindPhoto    = "photo"
+	KindDocument = "pdf"
+	KindMixed    = "mixed" // alternately photo and document
+)
+
+// NewCorpus builds n attachments of the given kind whose sizes spread over
+// [minBytes, maxBytes].
+func NewCorpus(rng *rand.Rand, n int, minBytes, maxBytes int, kind string) (*Corpus, error) {
 	c := &Corpus{words: map[string][]string{
 		"en": strings.Fields("we came to this country with nothing but hope and our children my mother worked in the fields every day the church helped us find a lawyer when the letter came we were afraid the neighbours brought food our son is in school now and he wants to be a nurse"),
 		"es": strings.Fields("llegamos a este país sin nada más que esperanza y nuestros hijos mi madre trabajó en el campo todos los días la iglesia nos ayudó a encontrar un abogado cuando llegó la carta tuvimos miedo los vecinos trajeron comida nuestro hijo está en la escuela y quiere ser enfermero"),
 	}}
-	for i := 0; i < photos; i++ {
+	for i := 0; i < n; i++ {
 		target := minBytes
-		if photos > 1 {
-			target = minBytes + (maxBytes-minBytes)*i/(photos-1)
+		if n > 1 {
+			target = minBytes + (maxBytes-minBytes)*i/(n-1)
 		}
-		b, err := noisyJPEG(rng, target)
-		if err != nil {
-			return nil, err
+		var f File
+		switch {
+		case kind == KindDocument || kind == KindMixed && i%2 == 1:
+			f = File{Name: fmt.Sprintf("statement-%d.pdf", i), ContentType: "application/pdf", Data: noisyPDF(rng, target)}
+		case kind == KindPhoto || kind == KindMixed:
+			b, err := noisyJPEG(rng, target)
+			if err != nil {
+				return nil, err
+			}
+			f = File{Name: fmt.Sprintf("photo-%d.jpg", i), ContentType: "image/jpeg", Data: b}
+		default:
+			return nil, fmt.Errorf("loadgen: unknown attachment kind %q (%s, %s, %s)", kind, KindPhoto, KindDocument, KindMixed)
 		}
-		c.Photos = append(c.Photos, b)
+		c.Files = append(c.Files, f)
 	}
 	return c, nil
+}
+
+// noisyPDF is a PDF of about target bytes whose one stream holds random
+// bytes, like a scanned page: it neither compresses nor dedupes.
+func noisyPDF(rng *rand.Rand, target int) []byte {
+	const head = "%%PDF-1.7\n%%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length %d >>\nstream\n"
+	const tail = "\nendstream\nendobj\ntrailer\n<< /Size 2 >>\n%%%%EOF\n"
+	n := max(target-len(head)-len(tail)-8, 16)
+	b := fmt.Appendf(nil, head, n)
+	start := len(b)
+	b = append(b, make([]byte, n)...)
+	for i := start; i < len(b); i += 8 {
+		v := rng.Uint64()
+		for j := 0; j < 8 && i+j < len(b); j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	return fmt.Appendf(b, tail)
 }
 
 // noisyJPEG encodes random pixels at quality 90: about 1.3 bytes a pixel.

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -27,7 +28,7 @@ type Config struct {
 	SubmitWeight, QueueWeight int
 
 	TextMin, TextMax     int // body size in bytes
-	PhotosMin, PhotosMax int // photos per submission
+	FilesMin, FilesMax   int // attachments per submission
 	Corpus               *Corpus
 
 	// ReadySample follows every Nth submission until the review job has made
@@ -45,7 +46,7 @@ type Report struct {
 	Ops         map[string]Summary `json:"ops"`
 	Baselines   map[string]Summary `json:"baselines,omitempty"`
 	Ratios      map[string]float64 `json:"ratios,omitempty"`
-	// Uploaded lists the corpus photos the run sent (by index), so a
+	// Uploaded lists the corpus files the run sent (by index), so a
 	// baseline can replay exactly the same bytes.
 	Uploaded []int `json:"-"`
 }
@@ -125,13 +126,16 @@ func (r *runner) submit(ctx context.Context, rng *rand.Rand) {
 	}
 	var picked []int
 	total := 0
-	for i, n := 0, r.cfg.PhotosMin+rng.IntN(r.cfg.PhotosMax-r.cfg.PhotosMin+1); i < n; i++ {
-		k := rng.IntN(len(r.cfg.Corpus.Photos))
-		photo := r.cfg.Corpus.Photos[k]
-		w, _ := mw.CreateFormFile("attachments", fmt.Sprintf("photo%d.jpg", i))
-		w.Write(photo)
+	for i, n := 0, r.cfg.FilesMin+rng.IntN(r.cfg.FilesMax-r.cfg.FilesMin+1); i < n; i++ {
+		k := rng.IntN(len(r.cfg.Corpus.Files))
+		f := r.cfg.Corpus.Files[k]
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="attachments"; filename=%q`, f.Name))
+		h.Set("Content-Type", f.ContentType)
+		w, _ := mw.CreatePart(h)
+		w.Write(f.Data)
 		picked = append(picked, k)
-		total += len(photo)
+		total += len(f.Data)
 	}
 	mw.Close()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, r.cfg.BaseURL+"/api/v1/submissions", &buf)
