@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,14 +73,20 @@ func seedBulk(b *testing.B, s *Store, n int) {
 	}
 }
 
-// BenchmarkQueue is the editors' queue over 10,000 submissions: one page
-// with its per-status counts, as GET /desk asks for it.
+// queueRows is the size of the queue the target is set for: a campaign
+// network's whole history, 100,000 submissions.
+const queueRows = 100_000
+
+// BenchmarkQueue is the editors' queue over 100,000 submissions: one page
+// with its per-status counts, as GET /desk asks for it. Besides the mean it
+// reports the median and 95th percentile of the calls, which the target
+// (p95 < 50 ms on both databases) is about.
 func BenchmarkQueue(b *testing.B) {
 	yes := true
 	for _, d := range dialects {
 		b.Run(d, func(b *testing.B) {
 			s := setup(b, d)
-			seedBulk(b, s, 10_000)
+			seedBulk(b, s, queueRows)
 			ctx := context.Background()
 			filters := []struct {
 				name string
@@ -93,8 +100,11 @@ func BenchmarkQueue(b *testing.B) {
 			}
 			for _, tt := range filters {
 				b.Run(tt.name, func(b *testing.B) {
+					var took []time.Duration
 					for b.Loop() {
+						t0 := time.Now()
 						p, err := s.Queue(ctx, tt.f)
+						took = append(took, time.Since(t0))
 						if err != nil {
 							b.Fatal(err)
 						}
@@ -102,8 +112,19 @@ func BenchmarkQueue(b *testing.B) {
 							b.Fatal("nothing matched: the benchmark would measure an empty result")
 						}
 					}
+					reportPercentiles(b, took)
 				})
 			}
 		})
 	}
+}
+
+// reportPercentiles adds the median and 95th percentile of took, in ms.
+func reportPercentiles(b *testing.B, took []time.Duration) {
+	slices.Sort(took)
+	at := func(q float64) float64 {
+		return float64(took[int(q*float64(len(took)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.95), "p95-ms")
 }
