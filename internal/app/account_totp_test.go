@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -140,6 +141,16 @@ func TestTwoFactorRequired(t *testing.T) {
 	admin, self := b.adminToken()
 	ed := b.acctUser("ed@example.org", "editor", "")
 	edCookie := b.acctLogin("ed@example.org")
+	edToken, edHash, err := auth.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.app.Store.CreateToken(context.Background(), store.Token{UserID: ed.ID, Name: "script", Hash: edHash}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := b.call(http.MethodGet, "/api/v1/submissions", edToken, ""); code != http.StatusOK {
+		t.Fatalf("api token before the requirement: %d", code)
+	}
 	if code, _ := b.deskCall(http.MethodPut, "/api/v1/settings", admin, map[string]any{"require_two_factor": true}); code != http.StatusConflict {
 		t.Errorf("require without own two-factor: %d", code)
 	}
@@ -152,6 +163,11 @@ func TestTwoFactorRequired(t *testing.T) {
 	}
 	if code, _ := b.apiLogin("ed@example.org", acctPassword, ""); code != http.StatusForbidden {
 		t.Errorf("api login without two-factor: %d", code)
+	}
+	// A token made before (or by the CLI) is no way around the requirement.
+	if code, res := b.call(http.MethodGet, "/api/v1/submissions", edToken, ""); code != http.StatusForbidden ||
+		!strings.Contains(fmt.Sprint(res["error"]), "two-factor") {
+		t.Errorf("api token without two-factor: %d %v", code, res)
 	}
 	enroll := func() string {
 		r := b.acctDo(http.MethodPost, "/login", nil, url.Values{"email": {"ed@example.org"}, "password": {acctPassword}, "next": {"/desk"}}, nil)

@@ -169,6 +169,8 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 		{"unknown route", "GET", "/api/v1/nothing", "", nil, http.StatusNotFound},
 		{"cross-site", "POST", "/api/v1/status", `{"receipt":"x"}`, map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
 		{"oversized JSON", "POST", "/api/v1/status", big, nil, http.StatusRequestEntityTooLarge},
+		// Decoded as JSON whatever it claims to be, so capped the same.
+		{"oversized text/plain", "POST", "/api/v1/status", big, map[string]string{"Content-Type": "text/plain"}, http.StatusRequestEntityTooLarge},
 		{"not JSON", "POST", "/api/v1/sessions", "email=a", nil, http.StatusBadRequest},
 	}
 	for _, tt := range tests {
@@ -181,6 +183,11 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 			code, body := b.do(req)
 			if code != tt.status || body["error"] == nil {
 				t.Errorf("%d %v, want %d with a JSON error", code, body, tt.status)
+			}
+			if tt.name == "not JSON" {
+				if f, _ := body["fields"].(map[string]any); f["request"] != "must be a JSON object" {
+					t.Errorf("fields %v, want request: must be a JSON object", body["fields"])
+				}
 			}
 		})
 	}

@@ -17,12 +17,12 @@ import (
 // baselines in the same run.
 func bench(ctx context.Context, env Env, args []string) error {
 	var (
-		cfg                          loadgen.Config
+		cfg                              loadgen.Config
 		mix, text, files, fileSize, kind string
-		s3                           loadgen.S3Target
-		redisURL                     string
-		asJSON                       bool
-		asynqN                       int
+		s3                               loadgen.S3Target
+		redisURL                         string
+		asJSON                           bool
+		asynqN                           int
 	)
 	if err := flags("bench", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&cfg.BaseURL, "url", "http://127.0.0.1:8080", "StoryDesk to drive")

@@ -27,9 +27,9 @@ type Config struct {
 	// Weights of the operation mix.
 	SubmitWeight, QueueWeight int
 
-	TextMin, TextMax     int // body size in bytes
-	FilesMin, FilesMax   int // attachments per submission
-	Corpus               *Corpus
+	TextMin, TextMax   int // body size in bytes
+	FilesMin, FilesMax int // attachments per submission
+	Corpus             *Corpus
 
 	// ReadySample follows every Nth submission until the review job has made
 	// it ready (needs Token); 0 turns it off.

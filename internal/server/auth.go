@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -53,14 +54,37 @@ func (a *authenticator) identify(c *gin.Context) (store.User, error) {
 	if err != nil {
 		return store.User{}, store.ErrNotFound
 	}
-	u, t, err := a.store.UserByToken(c.Request.Context(), auth.HashToken(tok))
+	ctx := c.Request.Context()
+	u, t, err := a.store.UserByToken(ctx, auth.HashToken(tok))
 	if err != nil {
 		return store.User{}, err
 	}
-	if err := a.store.TouchToken(c.Request.Context(), t.ID); err != nil {
+	if err := a.needsTwoFactor(ctx, u); err != nil {
+		return store.User{}, err
+	}
+	if err := a.store.TouchToken(ctx, t.ID); err != nil {
 		a.log.Warn("touch token", "err", err)
 	}
 	return u, nil
+}
+
+// errTokenNeedsTwoFactor refuses the API token of an account without a
+// second factor once an admin requires one: browser sessions of such
+// accounts end when the requirement is switched on, and a token (however it
+// was made, the CLI included) must not be the way around it.
+var errTokenNeedsTwoFactor = errorf(http.StatusForbidden,
+	"two-factor sign-in is required for every account; set it up on your account page before using API tokens")
+
+func (a *authenticator) needsTwoFactor(ctx context.Context, u store.User) error {
+	v, err := a.store.Setting(ctx, store.SettingRequireTwoFactor, "false")
+	if err != nil || v != "true" {
+		return err
+	}
+	tp, err := a.store.UserTOTP(ctx, u.ID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && !tp.Enabled() {
+		return errTokenNeedsTwoFactor
+	}
+	return err
 }
 
 func currentUser(c *gin.Context) store.User {

@@ -84,13 +84,16 @@ func api(log *slog.Logger, h func(*gin.Context) error) gin.HandlerFunc {
 // bindJSON decodes a JSON body into v. A body over the cap keeps its
 // MaxBytesError (413); anything else that fails to decode is a 400.
 func bindJSON(c *gin.Context, v any) error {
+	// Capped whatever the Content-Type says: capJSON only sees bodies that
+	// declare themselves JSON, and a text/plain one is decoded all the same.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxJSON)
 	err := c.ShouldBindJSON(v)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return err
 	}
 	if err != nil {
-		return fieldErr(http.StatusBadRequest, "body", "must be a JSON object")
+		return fieldErr(http.StatusBadRequest, "request", "must be a JSON object")
 	}
 	return nil
 }
