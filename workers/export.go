@@ -56,7 +56,7 @@ func (h *Export) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("export %s: %w", p.ExportID, err)
 	}
-	if e.Status == store.ExportDone || e.Status == store.ExportFailed {
+	if e.Status == store.ExportDone || e.Status == store.ExportFailed || e.Status == store.ExportExpired {
 		return nil
 	}
 	count, size, err := h.run(ctx, e)

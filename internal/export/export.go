@@ -5,11 +5,11 @@
 //
 // Memory stays flat however many pieces there are: pieces are read in
 // keyset-paginated batches, each file is streamed into the archive, and the
-// two manifests are spooled to temporary files and appended at the end.
+// two manifests and the archive's central directory are spooled to
+// temporary files and appended at the end (see zipWriter).
 package export
 
 import (
-	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +25,17 @@ import (
 
 // batchSize is how many pieces are read from the database at once.
 const batchSize = 100
+
+// ArchiveLife is how long a finished archive is kept. It holds bylines and
+// consented photos, and a piece withdrawn after the export stays in it, so
+// it goes after a week (a new export takes minutes): the download answers
+// 410 from then on and the export-cleanup job deletes the object.
+const ArchiveLife = 7 * 24 * time.Hour
+
+// Expired reports whether an archive finished at finished is past its life.
+func Expired(finished, now time.Time) bool {
+	return !finished.IsZero() && !now.Before(finished.Add(ArchiveLife))
+}
 
 // Writer writes export archives.
 type Writer struct {
@@ -58,7 +69,12 @@ func (x *Writer) Write(ctx context.Context, w io.Writer, f store.ExportFilter, p
 		return 0, err
 	}
 	defer m.remove()
-	zw := zip.NewWriter(w)
+	zw, err := newZipWriter(w, x.tmpDir)
+	if err != nil {
+		return 0, err
+	}
+	defer zw.Discard()
+	started := time.Now()
 	var (
 		after store.ExportCursor
 		done  int
@@ -88,7 +104,7 @@ func (x *Writer) Write(ctx context.Context, w io.Writer, f store.ExportFilter, p
 		last := batch[len(batch)-1]
 		after = store.ExportCursor{CreatedAt: last.CreatedAt, ID: last.ID}
 	}
-	if err := m.writeTo(zw); err != nil {
+	if err := m.writeTo(zw, started); err != nil {
 		return done, err
 	}
 	if err := zw.Close(); err != nil {
@@ -115,7 +131,7 @@ type Row struct {
 }
 
 // piece writes one piece's folder and returns its manifest row.
-func (x *Writer) piece(ctx context.Context, zw *zip.Writer, p store.ExportPiece) (Row, error) {
+func (x *Writer) piece(ctx context.Context, zw *zipWriter, p store.ExportPiece) (Row, error) {
 	by := render.BylineOf(p.ConsentPublish, p.AuthorName, p.Pseudonym)
 	photos := Photos(p.Submission)
 	rp := render.Piece{
@@ -131,7 +147,7 @@ func (x *Writer) piece(ctx context.Context, zw *zip.Writer, p store.ExportPiece)
 		fn   func(io.Writer, render.Piece) error
 	}{{"piece.md", render.Markdown}, {"piece.html", render.HTML}, {"piece.docx", render.DOCX}, {"consent.json", func(w io.Writer, rp render.Piece) error { return consentJSON(w, rp, p.ConsentPublish, p.ConsentPhotos) }}}
 	for _, f := range files {
-		fw, err := create(zw, dir+f.name, p.UpdatedAt, zip.Deflate)
+		fw, err := create(zw, dir+f.name, p.UpdatedAt, zipDeflate)
 		if err != nil {
 			return Row{}, err
 		}
@@ -157,7 +173,7 @@ func (x *Writer) piece(ctx context.Context, zw *zip.Writer, p store.ExportPiece)
 	return row, nil
 }
 
-func (x *Writer) copyBlob(ctx context.Context, zw *zip.Writer, name, key string, mod time.Time) error {
+func (x *Writer) copyBlob(ctx context.Context, zw *zipWriter, name, key string, mod time.Time) error {
 	obj, err := x.blob.Open(ctx, key)
 	if errors.Is(err, blob.ErrNotFound) {
 		// Deleted on the retention schedule meanwhile: leave it out.
@@ -168,7 +184,7 @@ func (x *Writer) copyBlob(ctx context.Context, zw *zip.Writer, name, key string,
 	}
 	defer obj.Close()
 	// Photos are compressed already; storing them saves CPU for nothing lost.
-	fw, err := create(zw, name, mod, zip.Store)
+	fw, err := create(zw, name, mod, zipStore)
 	if err != nil {
 		return err
 	}
@@ -178,8 +194,8 @@ func (x *Writer) copyBlob(ctx context.Context, zw *zip.Writer, name, key string,
 	return nil
 }
 
-func create(zw *zip.Writer, name string, mod time.Time, method uint16) (io.Writer, error) {
-	fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: mod.UTC()})
+func create(zw *zipWriter, name string, mod time.Time, method uint16) (io.Writer, error) {
+	fw, err := zw.CreateHeader(zipHeader{Name: name, Method: method, Modified: mod})
 	if err != nil {
 		return nil, fmt.Errorf("export: add %s: %w", name, err)
 	}

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"archive/zip"
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
@@ -10,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/storydesk/storydesk/internal/render"
 )
@@ -69,8 +69,8 @@ func (m *manifests) add(r Row) error {
 	return nil
 }
 
-// writeTo appends both manifests to the archive.
-func (m *manifests) writeTo(zw *zip.Writer) error {
+// writeTo appends both manifests to the archive, dated mod.
+func (m *manifests) writeTo(zw *zipWriter, mod time.Time) error {
 	m.csv.Flush()
 	m.jsonBuf.WriteString("\n]\n")
 	for _, f := range []struct {
@@ -88,7 +88,7 @@ func (m *manifests) writeTo(zw *zip.Writer) error {
 		if _, err := f.file.Seek(0, io.SeekStart); err != nil {
 			return fmt.Errorf("export: %s: %w", f.name, err)
 		}
-		fw, err := zw.Create(f.name)
+		fw, err := zw.CreateHeader(zipHeader{Name: f.name, Method: zipDeflate, Modified: mod})
 		if err != nil {
 			return fmt.Errorf("export: %s: %w", f.name, err)
 		}

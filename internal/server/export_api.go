@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -98,7 +99,24 @@ func (h *exportsHandler) find(c *gin.Context) (store.Export, error) {
 	if u := currentUser(c); u.Site != "" && !strings.EqualFold(u.Site, e.SiteScope) {
 		return store.Export{}, fmt.Errorf("export %s: %w", e.ID, store.ErrNotFound)
 	}
-	return e, nil
+	return withExpiry(e), nil
+}
+
+// withExpiry shows a done export past its life as expired from the moment
+// it is, not from the next run of the job that deletes its archive.
+func withExpiry(e store.Export) store.Export {
+	if e.Status == store.ExportDone && export.Expired(e.FinishedAt, time.Now()) {
+		e.Status = store.ExportExpired
+	}
+	return e
+}
+
+// expiresAt is when a finished archive goes, or nil.
+func expiresAt(e store.Export) any {
+	if e.Status != store.ExportDone && e.Status != store.ExportExpired {
+		return nil
+	}
+	return e.FinishedAt.Add(export.ArchiveLife).UTC()
 }
 
 func (h *exportsHandler) downloadURL(e store.Export) string {
@@ -118,7 +136,7 @@ func (h *exportsHandler) get(c *gin.Context) error {
 		url = u
 	}
 	c.JSON(http.StatusOK, gin.H{"id": e.ID, "status": e.Status, "progress": e.Progress(), "count": e.Count,
-		"total": e.Total, "download_url": url, "created_at": e.CreatedAt})
+		"total": e.Total, "download_url": url, "created_at": e.CreatedAt, "expires_at": expiresAt(e)})
 	return nil
 }
 
@@ -130,6 +148,9 @@ func (h *exportsHandler) download(c *gin.Context) error {
 	e, err := h.find(c)
 	if err != nil {
 		return err
+	}
+	if e.Status == store.ExportExpired {
+		return errorf(http.StatusGone, "the export has expired and its archive was deleted; start a new export")
 	}
 	if e.Status != store.ExportDone {
 		return errorf(http.StatusConflict, "the export is not finished")

@@ -56,6 +56,7 @@ func (h *exportsHandler) renderPage(c *gin.Context, status int, values, errs map
 	}
 	v := ExportsView{}
 	for _, e := range list {
+		e = withExpiry(e)
 		v.Items = append(v.Items, ExportRow{ID: e.ID, Status: e.Status, Filter: describe(e.Filter),
 			DownloadURL: h.downloadURL(e), Percent: int(e.Progress() * 100), Count: e.Count, Total: e.Total, CreatedAt: e.CreatedAt})
 		if e.Status == store.ExportQueued || e.Status == store.ExportRunning {

@@ -14,13 +14,15 @@ const (
 	ExportRunning = "running"
 	ExportDone    = "done"
 	ExportFailed  = "failed"
+	// ExportExpired: the archive outlived its life and was deleted.
+	ExportExpired = "expired"
 )
 
 // Export is one staff export job.
 type Export struct {
 	ID          string
 	RequestedBy string // user id
-	Status      string // queued | running | done | failed
+	Status      string // queued | running | done | failed | expired
 	Filter      ExportFilter
 	SiteScope   string // the requester's site; "" = all sites. Only that scope sees it.
 	Done, Total int    // pieces written so far, of Total
@@ -119,7 +121,7 @@ func (s *Store) FailExport(ctx context.Context, id, reason string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		t := micros(now())
 		if _, err := tx.ExecContext(ctx, `UPDATE exports SET status = $1, error = $2, updated_at = $3, finished_at = $4
-			WHERE id = $5 AND status <> 'done'`, ExportFailed, reason, t, t, id); err != nil {
+			WHERE id = $5 AND status NOT IN ('done', 'expired')`, ExportFailed, reason, t, t, id); err != nil {
 			return err
 		}
 		return markDoneIfAny(ctx, tx, "export:"+id)

@@ -13,6 +13,9 @@ const (
 	TypeUnpublish = "unpublish"
 	TypeWebhook   = "webhook"
 	TypeExport    = "export"
+	// TypeExportCleanup is the periodic job that deletes the archives of
+	// expired exports.
+	TypeExportCleanup = "export-cleanup"
 )
 
 // Publish renders an approved piece, stores its artifacts and moves it to published.
