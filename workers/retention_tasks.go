@@ -10,9 +10,9 @@ import (
 )
 
 // purgeTasks deletes every queued task of the deleted submissions: StoryDesk
-// TaskIDs end with the submission id ("review:<id>"), so a task whose id
-// ends with one of ids belongs to it. Tasks being processed are cancelled;
-// their handlers find no row and stop.
+// TaskIDs end with the submission id ("review:<id>", "findings:<n>:<id>"),
+// so a task whose id ends with one of ids belongs to it. Tasks being
+// processed are cancelled; their handlers find no row and stop.
 func (r *Retention) purgeTasks(ctx context.Context, ids []string) (int, error) {
 	in := asynq.NewInspector(r.redis)
 	defer in.Close()

@@ -57,19 +57,11 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 			return ctx.Err()
 		}
 	}
-	text := r.san.PlainText(sub.Body)
-	words := finding.WordCount(text)
-	found := finding.Scan(text)
-	if found == nil {
-		found = []finding.Finding{}
-	}
-	js, err := json.Marshal(found)
+	res, n, err := scan(r.san, sub.Body)
 	if err != nil {
-		return fmt.Errorf("review %s: findings: %w", sub.ID, err)
+		return fmt.Errorf("review %s: %w", sub.ID, err)
 	}
-	applied, err := r.store.CompleteReview(ctx, sub.ID, store.ReviewResult{
-		WordCount: words, ReadingMinutes: finding.ReadingMinutes(words), Findings: js,
-	})
+	applied, err := r.store.CompleteReview(ctx, sub.ID, res)
 	if errors.Is(err, store.ErrNotFound) {
 		return r.done(ctx, t, sub.ID)
 	}
@@ -77,14 +69,92 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("review %s: %w", sub.ID, err)
 	}
 	// Counts only: findings are personal data and never go to logs.
-	r.log.Info("reviewed", "submission", sub.ID, "applied", applied, "words", words, "findings", len(found))
+	r.log.Info("reviewed", "submission", sub.ID, "applied", applied, "words", res.WordCount, "findings", n)
 	return nil
+}
+
+// scan is the automated review of a body: word count, reading time and
+// findings, and how many findings there are.
+func scan(san *sanitize.Sanitizer, body string) (store.ReviewResult, int, error) {
+	text := san.PlainText(body)
+	words := finding.WordCount(text)
+	found := finding.Scan(text)
+	if found == nil {
+		found = []finding.Finding{}
+	}
+	js, err := json.Marshal(found)
+	if err != nil {
+		return store.ReviewResult{}, 0, fmt.Errorf("findings: %w", err)
+	}
+	return store.ReviewResult{WordCount: words, ReadingMinutes: finding.ReadingMinutes(words), Findings: js}, len(found), nil
 }
 
 func (r *Review) done(ctx context.Context, t *asynq.Task, id string) error {
 	// ErrNotFound: the submission and its outbox row were deleted; nothing is owed.
 	if err := r.store.MarkDone(ctx, "review:"+id); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("review %s: mark done: %w", id, err)
+	}
+	return nil
+}
+
+// Findings re-runs the automated review's scan on a revised text, so the
+// findings editors see follow the current text, not the original. It never
+// moves the status.
+type Findings struct {
+	store *store.Store
+	san   *sanitize.Sanitizer
+	log   *slog.Logger
+}
+
+// NewFindings returns the findings handler.
+func NewFindings(st *store.Store, san *sanitize.Sanitizer, log *slog.Logger) *Findings {
+	return &Findings{store: st, san: san, log: log}
+}
+
+// ProcessTask re-checks one revision. It is idempotent: the findings are
+// written by compare-and-set on the revision number, so a redelivered task,
+// or one overtaken by a newer revision (whose own task follows), writes
+// nothing. Before the first review is done it fails, to be retried: the
+// review may have read the text before this revision.
+func (f *Findings) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	p, err := task.ParseFindingsPayload(t.Payload())
+	if err != nil {
+		return fmt.Errorf("findings: %w: %w", err, asynq.SkipRetry)
+	}
+	taskID := task.FindingsID(p.SubmissionID, p.Revision)
+	rev, status, err := f.store.LatestRevision(ctx, p.SubmissionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return f.done(ctx, taskID, p.SubmissionID) // purged: nothing is owed
+	}
+	if err != nil {
+		return fmt.Errorf("findings %s: %w", p.SubmissionID, err)
+	}
+	if status == store.StatusReceived {
+		return fmt.Errorf("findings %s: the automated review has not run yet; retrying", p.SubmissionID)
+	}
+	if rev.Number != p.Revision {
+		// A newer revision's task checks the newer text.
+		return f.done(ctx, taskID, p.SubmissionID)
+	}
+	res, n, err := scan(f.san, rev.Body)
+	if err != nil {
+		return fmt.Errorf("findings %s: %w", p.SubmissionID, err)
+	}
+	applied, err := f.store.RecordFindings(ctx, p.SubmissionID, p.Revision, res, taskID)
+	if errors.Is(err, store.ErrNotFound) {
+		return f.done(ctx, taskID, p.SubmissionID)
+	}
+	if err != nil {
+		return fmt.Errorf("findings %s: %w", p.SubmissionID, err)
+	}
+	// Counts only: findings are personal data and never go to logs.
+	f.log.Info("findings rechecked", "submission", p.SubmissionID, "revision", p.Revision, "applied", applied, "findings", n)
+	return nil
+}
+
+func (f *Findings) done(ctx context.Context, taskID, id string) error {
+	if err := f.store.MarkDone(ctx, taskID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("findings %s: mark done: %w", id, err)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 func (a *App) mux(o WorkerOptions) *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.Handle(task.TypeReview, workers.NewReview(a.Store, a.Sanitizer, a.Log, o.ReviewPause))
+	mux.Handle(task.TypeFindings, workers.NewFindings(a.Store, a.Sanitizer, a.Log))
 	mux.Handle(workers.TypeCleanup, workers.NewCleanup(a.Blob, a.Log, time.Hour))
 	mux.Handle(workers.TypeRetention, workers.NewRetention(a.Store, a.Blob, a.RedisOpt, workers.PolicyFromDays(
 		a.Config.RetainContactDays, a.Config.RetainRejectedDays, a.Config.RetainUnreviewedDays), a.Log))

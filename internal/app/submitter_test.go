@@ -93,6 +93,9 @@ func TestSubmitterAPI(t *testing.T) {
 	if code, _ := b.postJSON("/api/v1/status/reply", map[string]string{"receipt": receipt, "message": "m", "title": "T", "body": "B"}); code != http.StatusConflict {
 		t.Errorf("revision after approval: %d, want 409", code)
 	}
+	// The revision's findings re-check must be done first, or its
+	// completion would be counted against the withdrawal's task.
+	b.waitQueueEmpty(10 * time.Second)
 	before := b.queued()
 	if code, got := b.postJSON("/api/v1/status/withdraw", map[string]string{"receipt": receipt}); code != 200 || got["status"] != "withdrawn" {
 		t.Fatalf("withdraw: %d %v", code, got)

@@ -41,7 +41,9 @@ var revisable = []store.Status{store.StatusReceived, store.StatusReady, store.St
 
 // Answer records a submitter's reply to the editors, and with a title or
 // body a revision (the original is kept); a submission in
-// changes_requested goes back to ready. Unknown and malformed codes return
+// changes_requested goes back to ready. The message, the revision, the move
+// and the revision's findings task are stored in one transaction, so a
+// failure stores none of them. Unknown and malformed codes return
 // ErrUnknownReceipt; a reply to a withdrawn submission, or a revision after
 // a decision, an error wrapping store.ErrConflict.
 func (s *Service) Answer(ctx context.Context, code string, r Reply) (store.Submission, error) {
@@ -52,38 +54,36 @@ func (s *Service) Answer(ctx context.Context, code string, r Reply) (store.Submi
 	if err != nil {
 		return store.Submission{}, err
 	}
-	sub := v.Submission
-	if sub.Status == store.StatusWithdrawn {
+	id := v.Submission.ID
+	if v.Submission.Status == store.StatusWithdrawn {
 		return store.Submission{}, ErrWithdrawn
 	}
-	if r.Revision() && !oneOfStatus(sub.Status, revisable) {
+	if r.Revision() && !oneOfStatus(v.Submission.Status, revisable) {
 		return store.Submission{}, ErrDecided
 	}
-	if _, err := s.store.AddMessage(ctx, sub.ID, store.Message{Body: r.Message}); err != nil {
-		return store.Submission{}, wrapUnavailable("store reply", err)
-	}
+	reply := store.Reply{Message: r.Message}
 	if r.Revision() {
 		html, err := s.san.Body(r.Body)
 		if err != nil {
 			return store.Submission{}, fmt.Errorf("intake: sanitize revision: %w", err)
 		}
-		rev := store.Revision{Title: s.san.Line(r.Title), Body: r.Body, BodyHTML: html, AuthorName: "submitter"}
-		if _, err := s.store.AddRevision(ctx, sub.ID, rev, store.Event{Actor: "submitter", Action: "edited", Detail: "revision from the submitter"}); err != nil {
-			return store.Submission{}, wrapUnavailable("store revision", err)
-		}
-		sub.Title = rev.Title
-		if sub.Status == store.StatusChangesRequested {
-			next, err := s.store.Transition(ctx, sub.ID, []store.Status{store.StatusChangesRequested}, store.StatusReady,
-				store.Event{Actor: "submitter", Action: "status", Detail: "revision sent"})
-			switch {
-			case err == nil:
-				sub = next
-			case errors.Is(err, store.ErrConflict):
-				// An editor decided meanwhile; their decision stands.
-			default:
-				return store.Submission{}, wrapUnavailable("move to ready", err)
-			}
-		}
+		reply.Revision = &store.Revision{Title: s.san.Line(r.Title), Body: r.Body, BodyHTML: html, AuthorName: "submitter"}
+		reply.Edited = store.Event{Actor: "submitter", Action: "edited", Detail: "revision from the submitter"}
+		// Checked again under the row lock: an editor may decide meanwhile,
+		// and then their decision stands.
+		reply.Revisable = revisable
+		reply.Next = task.FindingsFollowUp(id)
+	}
+	sub, tasks, err := s.store.AddReply(ctx, id, reply)
+	if errors.Is(err, store.ErrConflict) {
+		return store.Submission{}, ErrDecided
+	}
+	if err != nil {
+		return store.Submission{}, wrapUnavailable("store reply", err)
+	}
+	if err := s.dispatch.Dispatch(ctx, tasks...); err != nil {
+		// Committed is accepted: the reconciler enqueues it once Redis answers.
+		s.log.Warn("findings task not enqueued; the reconciler will retry", "submission", sub.ID, "err", err)
 	}
 	s.log.Info("submitter replied", "submission", sub.ID, "revision", r.Revision())
 	return sub, nil

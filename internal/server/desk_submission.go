@@ -10,6 +10,7 @@ import (
 	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/web"
 )
 
@@ -23,18 +24,19 @@ const maxDeskForm = 256 << 10
 // deskSubmission is one submission on the editors' desk: the reading view,
 // edits and their diffs, notes, messages to the submitter and decisions.
 type deskSubmission struct {
-	store  *store.Store
-	blob   *blob.Store
-	san    *sanitize.Sanitizer
-	links  *linkSigner
-	render *web.Renderer
-	log    *slog.Logger
+	store    *store.Store
+	blob     *blob.Store
+	san      *sanitize.Sanitizer
+	dispatch *task.Dispatcher // the findings re-check after an edit
+	links    *linkSigner
+	render   *web.Renderer
+	log      *slog.Logger
 }
 
 // submissionDeskRoutes registers the desk's routes for one submission: the
 // JSON write API under /api/v1/submissions/{id} and the pages under /desk/s/{id}.
 func submissionDeskRoutes(e *gin.Engine, v1 *gin.RouterGroup, d Deps, authn *authenticator) {
-	h := &deskSubmission{store: d.Store, blob: d.Blob, san: d.Sanitizer,
+	h := &deskSubmission{store: d.Store, blob: d.Blob, san: d.Sanitizer, dispatch: d.Dispatch,
 		links: newLinkSigner(d.Secret, d.BaseURL), render: d.Renderer, log: d.Log}
 	log, r := d.Log, d.Renderer
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 )
 
 // Limits of what editors write; the title and body match the submission form's.
@@ -109,10 +110,20 @@ func (h *deskSubmission) edit(ctx context.Context, u store.User, s store.Submiss
 	if author == "" {
 		author = u.Email
 	}
-	rev, err = h.store.AddRevision(ctx, s.ID,
+	// The findings re-check goes to the outbox with the revision, so it
+	// cannot be lost; until it has run the page re-checks the new text
+	// itself (reviewFindings).
+	rev, tasks, err := h.store.Revise(ctx, s.ID,
 		store.Revision{Title: title, Body: body, BodyHTML: bodyHTML, AuthorID: u.ID, AuthorName: author},
-		store.Event{ActorID: u.ID, Actor: u.Email, Action: "edited"})
-	return rev, err == nil, err
+		store.Event{ActorID: u.ID, Actor: u.Email, Action: "edited"}, task.FindingsFollowUp(s.ID))
+	if err != nil {
+		return rev, false, err
+	}
+	if err := h.dispatch.Dispatch(ctx, tasks...); err != nil {
+		// Committed: the reconciler enqueues it once Redis answers.
+		h.log.Warn("findings task not enqueued; the reconciler will retry", "submission", s.ID, "err", err)
+	}
+	return rev, true, nil
 }
 
 type editRequest struct {

@@ -62,6 +62,8 @@ func (s *Store) RetentionDue(ctx context.Context, c RetentionCutoffs) (Retention
 // PurgeSubmission deletes submission id, with everything that cascades from
 // it, if a deletion rule still applies at the cutoffs, and returns its
 // attachments' object keys. ErrNotFound if it is gone or no longer due.
+// The deleted words stay in the search index's storage until CompactSearch,
+// which the caller runs once after its batch of purges.
 func (s *Store) PurgeSubmission(ctx context.Context, id string, c RetentionCutoffs) ([]string, error) {
 	var keys []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {

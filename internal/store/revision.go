@@ -40,38 +40,72 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]Revision, error) {
 // editor's edit or the submitter's revision) and makes it the current one,
 // in one transaction with ev (appended as given, SubmissionID filled).
 // Number, ID and CreatedAt of rev are filled; the stored revision is returned.
-// The original (number 1) is never changed.
+// The original (number 1) is never changed. It queues no work; Revise does.
 func (s *Store) AddRevision(ctx context.Context, id string, rev Revision, ev Event) (Revision, error) {
-	rev.SubmissionID, ev.SubmissionID = id, id
-	t := now()
-	rev.CreatedAt, ev.CreatedAt = t, t
+	rev, _, err := s.Revise(ctx, id, rev, ev, nil)
+	return rev, err
+}
+
+// FollowUp returns the outbox tasks a new revision needs (re-checking its
+// findings), given its number, which is known only inside the transaction.
+type FollowUp func(number int) []OutboxTask
+
+// Revise is AddRevision with the revision's follow-up work: the tasks that
+// next returns are written to the outbox in the same transaction, so a new
+// text is never stored without the work it needs. The caller enqueues the
+// returned tasks after commit; the reconciler does if it cannot. next may
+// be nil.
+func (s *Store) Revise(ctx context.Context, id string, rev Revision, ev Event, next FollowUp) (Revision, []OutboxTask, error) {
+	var tasks []OutboxTask
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE submissions SET title = $1, body = $2, body_html = $3, updated_at = $4 WHERE id = $5`,
-			rev.Title, rev.Body, rev.BodyHTML, micros(t), id)
-		if err != nil {
-			return err
-		}
-		if c, err := rowsAffected(res); err != nil {
-			return err
-		} else if c == 0 {
-			return ErrNotFound
-		}
-		// The UPDATE above holds the row lock (PostgreSQL) or the write lock
-		// (SQLite), so two edits cannot pick the same number.
-		var last int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) FROM revisions WHERE submission_id = $1`, id).Scan(&last); err != nil {
-			return err
-		}
-		rev.Number = int(last) + 1
-		if err := insertRevision(ctx, tx, &rev); err != nil {
-			return err
-		}
-		return insertEvent(ctx, tx, &ev)
+		var err error
+		tasks, err = addRevision(ctx, tx, id, &rev, &ev, now(), next)
+		return err
 	})
 	if err != nil {
-		return Revision{}, fmt.Errorf("store: add revision %s: %w", id, err)
+		return Revision{}, nil, fmt.Errorf("store: add revision %s: %w", id, err)
 	}
-	return rev, nil
+	return rev, tasks, nil
+}
+
+// addRevision is the body of Revise, for transactions that do more.
+func addRevision(ctx context.Context, tx *sql.Tx, id string, rev *Revision, ev *Event, t time.Time, next FollowUp) ([]OutboxTask, error) {
+	rev.SubmissionID, ev.SubmissionID = id, id
+	rev.CreatedAt, ev.CreatedAt = t, t
+	res, err := tx.ExecContext(ctx, `UPDATE submissions SET title = $1, body = $2, body_html = $3, updated_at = $4 WHERE id = $5`,
+		rev.Title, rev.Body, rev.BodyHTML, micros(t), id)
+	if err != nil {
+		return nil, err
+	}
+	if err := mustAffect(res); err != nil {
+		return nil, err
+	}
+	// The UPDATE above holds the row lock (PostgreSQL) or the write lock
+	// (SQLite), so two edits cannot pick the same number.
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) FROM revisions WHERE submission_id = $1`, id).Scan(&last); err != nil {
+		return nil, err
+	}
+	rev.Number = int(last) + 1
+	if err := insertRevision(ctx, tx, rev); err != nil {
+		return nil, err
+	}
+	if err := insertEvent(ctx, tx, ev); err != nil {
+		return nil, err
+	}
+	if next == nil {
+		return nil, nil
+	}
+	tasks := next(rev.Number)
+	for i := range tasks {
+		if tasks[i].CreatedAt.IsZero() {
+			tasks[i].CreatedAt = t
+		}
+		if err := insertOutbox(ctx, tx, &tasks[i], true); err != nil {
+			return nil, err
+		}
+	}
+	return tasks, nil
 }
 
 // insertRevision writes r; ID and CreatedAt are filled when empty.

@@ -123,7 +123,13 @@ func TestOpenURLs(t *testing.T) {
 			t.Fatalf("Open(%q): %v", u, err)
 		}
 		var mode string
-		var fk, timeout int
+		var fk, timeout, secure int
+		if err := s.db.QueryRowContext(ctx, "PRAGMA secure_delete").Scan(&secure); err != nil {
+			t.Fatal(err)
+		}
+		if secure != 1 {
+			t.Errorf("Open(%q): secure_delete=%d: deleted text would stay in free pages", u, secure)
+		}
 		if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 			t.Fatal(err)
 		}
