@@ -131,11 +131,6 @@ func (br *browser) note(ev any) {
 		if e.Source != log.EntrySourceSecurity && e.Level != log.EntryLevelError && e.Level != log.EntryLevelWarning {
 			return
 		}
-		// Chromium asks for /favicon.ico on its own and the app serves none;
-		// that 404 is no fault of a page.
-		if e.Source == log.EntrySourceNetwork && strings.HasSuffix(e.URL, "/favicon.ico") {
-			return
-		}
 		problem = fmt.Sprintf("log %s/%s %s: %s", e.Source, e.Level, e.URL, e.Text)
 	default:
 		return

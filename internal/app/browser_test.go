@@ -179,15 +179,15 @@ func TestBrowser(t *testing.T) {
 	if n := br.text("main p.notice"); !strings.Contains(n, "Changes requested") {
 		t.Errorf("request notice %q", n)
 	}
-	if st := br.text("dl.desk-meta strong"); st != "changes_requested" {
-		t.Errorf("status on the page %q, want changes_requested", st)
+	if st := br.text("dl.desk-meta strong"); st != "Changes requested" {
+		t.Errorf("status on the page %q, want Changes requested", st)
 	}
 	if main := br.text("main"); !strings.Contains(main, ask) {
 		t.Errorf("the editors' message is not in the conversation")
 	}
 	rec := b.waitStatus(id, "changes_requested", time.Second)
-	// A textarea submits CRLF line breaks (HTML spec); the app stores them as sent.
-	if revs, _ := rec["revisions"].([]any); len(revs) != 2 || strings.ReplaceAll(rec["body"].(string), "\r\n", "\n") != edited {
+	// A textarea submits CRLF line breaks (HTML spec); the app stores LF.
+	if revs, _ := rec["revisions"].([]any); len(revs) != 2 || rec["body"] != edited {
 		t.Errorf("API after the edit: %d revisions, body %q", len(revs), rec["body"])
 	}
 	if s, err := b.app.Store.Submission(context.Background(), id); err != nil || s.Status != store.StatusChangesRequested {
@@ -211,8 +211,8 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the revised piece is not back in the queue: %q", titles)
 	}
 	br.visit("/desk/s/" + id)
-	if st := br.text("dl.desk-meta strong"); st != "ready" {
-		t.Errorf("status after the revision %q, want ready", st)
+	if st := br.text("dl.desk-meta strong"); st != "Ready for review" {
+		t.Errorf("status after the revision %q, want Ready for review", st)
 	}
 	if main := br.text("main"); !strings.Contains(main, "Revision 3:") || !strings.Contains(main, "Here it is with the county.") {
 		t.Errorf("the submitter's revision or message is missing from the page")
@@ -221,8 +221,8 @@ func TestBrowser(t *testing.T) {
 	if n := br.text("main p.notice"); n != "Approved." {
 		t.Errorf("approve notice %q", n)
 	}
-	if st := br.text("dl.desk-meta strong"); st != "approved" {
-		t.Errorf("status on the page %q, want approved", st)
+	if st := br.text("dl.desk-meta strong"); st != "Approved" {
+		t.Errorf("status on the page %q, want Approved", st)
 	}
 	b.waitStatus(id, "approved", time.Second)
 	if s, err := b.app.Store.Submission(context.Background(), id); err != nil || s.Status != store.StatusApproved {

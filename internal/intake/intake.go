@@ -128,7 +128,9 @@ func (s *Service) record(in *Input) (store.Submission, error) {
 			lang = "es"
 		}
 	}
-	html, err := s.san.Body(in.Body)
+	// Stored as source and later diffed line by line: one kind of line break.
+	body := sanitize.NormalizeNewlines(in.Body)
+	html, err := s.san.Body(body)
 	if err != nil {
 		return store.Submission{}, fmt.Errorf("intake: sanitize body: %w", err)
 	}
@@ -138,7 +140,7 @@ func (s *Service) record(in *Input) (store.Submission, error) {
 		Kind:           in.Kind,
 		Status:         store.StatusReceived,
 		Title:          s.san.Line(in.Title),
-		Body:           in.Body,
+		Body:           body,
 		BodyHTML:       html,
 		Language:       lang,
 		AuthorName:     s.san.Line(in.AuthorName),

@@ -47,6 +47,9 @@ var revisable = []store.Status{store.StatusReceived, store.StatusReady, store.St
 // ErrUnknownReceipt; a reply to a withdrawn submission, or a revision after
 // a decision, an error wrapping store.ErrConflict.
 func (s *Service) Answer(ctx context.Context, code string, r Reply) (store.Submission, error) {
+	// A browser's text box sends CRLF; stored as LF like the original, so
+	// diffs and "nothing changed" compare the text, not the line endings.
+	r.Body = sanitize.NormalizeNewlines(r.Body)
 	if verr := validateReply(&r); verr != nil {
 		return store.Submission{}, verr
 	}

@@ -28,6 +28,18 @@ func CheckText(s string) error {
 	return nil
 }
 
+// NormalizeNewlines turns every line break in a body into "\n": browsers
+// submit a textarea with "\r\n" (the HTML spec says so) and old Mac text
+// uses a lone "\r". Bodies are stored and compared as source, so without
+// this one edit in a browser would make every line differ from the same
+// text sent through the API, and "nothing changed" would never hold.
+func NormalizeNewlines(s string) string {
+	if strings.IndexByte(s, '\r') < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
 // Line returns a short field (title, name, site, pseudonym) as plain text:
 // no markup, no control or invisible formatting characters, whitespace
 // collapsed to single spaces, trimmed and NFC-normalised. The result is not

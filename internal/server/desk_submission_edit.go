@@ -89,6 +89,7 @@ func (h *deskSubmission) edit(ctx context.Context, u store.User, s store.Submiss
 	if sanitize.CheckText(body) != nil {
 		return rev, false, deskInvalid("body", "invalid_text")
 	}
+	body = sanitize.NormalizeNewlines(body)
 	if strings.TrimSpace(body) == "" {
 		return rev, false, deskInvalid("body", "required")
 	}

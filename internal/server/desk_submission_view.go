@@ -58,7 +58,29 @@ type revisionView struct {
 type timelineEntry struct {
 	At               time.Time
 	Actor, Action    string
+	ActionKey        string // the message naming Action; "" for an action without one, shown as it is
 	From, To, Detail string
+}
+
+// historyActions are the history actions the locales have words for
+// (desk.history.ACTION in web/locales/desk.*.json).
+var historyActions = []string{
+	"submitted", "reviewed", "status", "edited", "note", "assigned", "assign", "published",
+	"publish_requested", "contact_viewed", store.RecheckedAction,
+	"retention_deleted", "retention_contact_dropped", "retention_identity_dropped",
+}
+
+// newTimelineEntry labels one line of the history. A decision's name is
+// dropped from a status move: the move itself says what was decided.
+func newTimelineEntry(at time.Time, actor, action string, from, to store.Status, detail string) timelineEntry {
+	e := timelineEntry{At: at, Actor: actor, Action: action, From: string(from), To: string(to), Detail: detail}
+	if slices.Contains(historyActions, action) {
+		e.ActionKey = "desk.history." + action
+	}
+	if action == "status" && slices.ContainsFunc(decisions, func(d decisionRule) bool { return d.name == detail }) {
+		e.Detail = ""
+	}
+	return e
 }
 
 // viewState is what a form post adds to the page it re-renders.
@@ -167,15 +189,14 @@ func (h *deskSubmission) timeline(c *gin.Context, id string) ([]timelineEntry, e
 	}
 	out := make([]timelineEntry, 0, len(events)+len(audit))
 	for _, e := range events {
-		out = append(out, timelineEntry{At: e.CreatedAt, Actor: e.Actor, Action: e.Action,
-			From: string(e.FromStatus), To: string(e.ToStatus), Detail: e.Detail})
+		out = append(out, newTimelineEntry(e.CreatedAt, e.Actor, e.Action, e.FromStatus, e.ToStatus, e.Detail))
 	}
 	for _, a := range audit {
 		// A decision is already in the history as its status move.
 		if a.Action == "decision" {
 			continue
 		}
-		out = append(out, timelineEntry{At: a.At, Actor: a.Actor, Action: a.Action, Detail: a.Detail})
+		out = append(out, newTimelineEntry(a.At, a.Actor, a.Action, "", "", a.Detail))
 	}
 	slices.SortStableFunc(out, func(a, b timelineEntry) int { return a.At.Compare(b.At) })
 	return out, nil

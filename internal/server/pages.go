@@ -84,3 +84,9 @@ func staffPage(c *gin.Context, r *web.Renderer) *web.Page {
 	p.Viewer = &web.Viewer{Name: u.Name, Email: u.Email, Role: u.Role, Site: u.Site}
 	return p
 }
+
+// favicon answers the /favicon.ico browsers ask for on their own, with the
+// icon the layout links to, so no page load ends in a 404.
+func favicon(c *gin.Context) {
+	c.FileFromFS("favicon.svg", http.FS(web.Static()))
+}

@@ -22,6 +22,7 @@ func routes(e *gin.Engine, d Deps) {
 	pages := &pageHandler{render: d.Renderer, limits: d.Intake.Limits()}
 
 	e.StaticFS("/static", http.FS(web.Static()))
+	e.GET("/favicon.ico", favicon)
 	e.GET("/", noStore, page(log, d.Renderer, pages.form))
 	e.POST("/submit", noStore, page(log, d.Renderer, sub.form))
 	e.GET("/status", noStore, page(log, d.Renderer, st.lookupPage))
