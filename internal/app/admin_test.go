@@ -133,6 +133,11 @@ func TestInviteFlow(t *testing.T) {
 			if r := b.acctDo(http.MethodGet, "/admin/users", []string{cookie}, nil, nil); inviteLink.MatchString(r.body) {
 				t.Error("the link is shown again")
 			}
+			// The page answers a clash as the API does: 409, the form kept.
+			r = b.acctDo(http.MethodPost, "/admin/users", []string{cookie}, url.Values{"email": {"page@example.org"}, "name": {"Again"}, "role": {"staff"}}, nil)
+			if r.code != http.StatusConflict || !strings.Contains(r.body, "Again") {
+				t.Errorf("second invite of the same e-mail on the page: %d", r.code)
+			}
 			log, _ := b.app.Store.AuditLog(context.Background(), "", 0)
 			invited := 0
 			for _, e := range log {

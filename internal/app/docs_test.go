@@ -88,6 +88,22 @@ func TestDocsConfig(t *testing.T) {
 			reportMissing(t, doc+" names variables that no Go code of StoryDesk reads", stale)
 		})
 	}
+	// Compose passes containers only what it names: a variable left out of
+	// docker-compose.yml cannot be set from .env at all.
+	t.Run("docker-compose.yml", func(t *testing.T) {
+		text := readDoc(t, filepath.Join(repoRoot, "docker-compose.yml"))
+		notInContainers := map[string]bool{
+			"STORYDESK_DATA_DIR": true, // set by the image (Dockerfile)
+			"STORYDESK_S3_TLS":   true, // the S3 server is on the compose network
+		}
+		var missing []string
+		for n := range read {
+			if !notInContainers[n] && !regexp.MustCompile(`\b`+n+`:`).MatchString(text) {
+				missing = append(missing, n)
+			}
+		}
+		reportMissing(t, "docker-compose.yml does not pass these variables to the containers", missing)
+	})
 }
 
 var varName = regexp.MustCompile(`STORYDESK_[A-Z0-9]+(?:_[A-Z0-9]+)*`)

@@ -76,7 +76,7 @@ func (h *adminPage) reinvite(c *gin.Context) error {
 func (h *adminPage) afterInvite(c *gin.Context, u store.User, link string, exp time.Time, err error) error {
 	var pr *problem
 	if errors.As(err, &pr) {
-		return h.show(c, http.StatusBadRequest, nil, err)
+		return h.show(c, pr.status(), nil, err)
 	}
 	if err != nil {
 		return err

@@ -31,15 +31,22 @@ type problem struct{ field, code, msg string }
 
 func (p *problem) Error() string { return p.field + " " + p.msg }
 
-// apiErr turns a problem into the API's 400 naming the field.
+// status is 409 for a request that clashes with the state (someone's
+// e-mail, the admin's own account) and 400 for one that is malformed; the
+// API and the admin page answer alike.
+func (p *problem) status() int {
+	switch p.code {
+	case "acct_self", "acct_email_taken", "acct_require_self":
+		return http.StatusConflict
+	}
+	return http.StatusBadRequest
+}
+
+// apiErr turns a problem into the API's error naming the field.
 func apiErr(err error) error {
 	var p *problem
 	if errors.As(err, &p) {
-		status := http.StatusBadRequest
-		if p.code == "acct_self" || p.code == "acct_email_taken" || p.code == "acct_require_self" {
-			status = http.StatusConflict
-		}
-		return fieldErr(status, p.field, p.msg)
+		return fieldErr(p.status(), p.field, p.msg)
 	}
 	return err
 }
