@@ -135,6 +135,24 @@ func TestQueuePage(t *testing.T) {
 			if _, body = b.deskPage("/desk?assigned=me&status=all", benCookie, nil); strings.Join(rowTitles(body), "|") != "Our garden" {
 				t.Errorf("assigned to me: %q", rowTitles(body))
 			}
+			// The submission page says so too: Ana sees Ben's claim, Ben can release it there.
+			if _, body = b.deskPage("/desk/s/"+garden, anaCookie, nil); !strings.Contains(body, "Ben Austin") || !strings.Contains(body, ">Take over<") {
+				t.Errorf("the claim is not shown on the submission page")
+			}
+			if _, body = b.deskPage("/desk/s/"+garden, benCookie, nil); !strings.Contains(body, ">Release<") {
+				t.Errorf("the claimant cannot release it from the submission page")
+			}
+			resp, _ = b.deskPage("/desk/s/"+garden+"/assign", benCookie, url.Values{"user_id": {""}, "expect": {ben.ID}, "next": {"/desk/s/" + garden}})
+			if loc := resp.Header.Get("Location"); loc != "/desk/s/"+garden+"?notice=assigned" {
+				t.Fatalf("release from the submission page: %q", loc)
+			}
+			if _, body = b.deskPage("/desk/s/"+garden+"?notice=assigned", benCookie, nil); !strings.Contains(body, ">Claim<") || !strings.Contains(body, `class="notice"`) {
+				t.Errorf("after release the page shows no claim button or no notice")
+			}
+			resp, _ = b.deskPage("/desk/s/"+garden+"/assign", benCookie, url.Values{"user_id": {"me"}, "expect": {""}, "next": {"/desk"}})
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("claim again: %d", resp.StatusCode)
+			}
 
 			// Ben's site is Austin: El Paso's pieces cannot be his.
 			if code, res := b.deskCall(http.MethodPost, "/api/v1/submissions/"+court+"/assign", b.token, map[string]string{"user_id": ben.ID}); code != http.StatusBadRequest {
@@ -156,7 +174,8 @@ func TestQueuePage(t *testing.T) {
 				t.Errorf("no token: %d", code)
 			}
 			log, err := b.app.Store.AuditLog(ctx, garden, 10)
-			if err != nil || len(log) != 1 || log[0].Action != "assign" || log[0].ActorID != ben.ID {
+			// Claim, release, claim again: each audited; Ana's stale claim changed nothing.
+			if err != nil || len(log) != 3 || log[0].Action != "assign" || log[0].ActorID != ben.ID || log[1].Detail != "from "+ben.ID+" to nobody" {
 				t.Errorf("audit: %+v %v", log, err)
 			}
 		})

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"cmp"
+	"errors"
 	"html/template"
 	"net/http"
 	"slices"
@@ -34,6 +36,11 @@ type deskView struct {
 	Timeline                                []timelineEntry
 	CanApprove, CanReject, CanRequest       bool
 	CreatedAt                               time.Time
+	// Who works on it: someone else's claim is shown, so two editors do
+	// not edit the same piece unknowingly.
+	AssigneeID, Assignee string
+	Mine                 bool
+	Final                bool // rejected or withdrawn: nobody can claim it
 }
 
 type findingView struct{ Kind, Label, Text string }
@@ -102,7 +109,7 @@ func (h *deskSubmission) show(c *gin.Context, s store.Submission, st viewState) 
 		v.Contact = &contactView{Email: s.ContactEmail, Phone: s.ContactPhone}
 	}
 	p := staffPage(c, h.render)
-	p.Data, p.Notice, p.Errors, p.Values = v, st.notice, st.errors, st.values
+	p.Data, p.Notice, p.Errors, p.Values = v, cmp.Or(st.notice, noticeParam(c.Query("notice"))), st.errors, st.values
 	if st.status == 0 {
 		st.status = http.StatusOK
 	}
@@ -135,6 +142,10 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 	if err != nil {
 		return nil, err
 	}
+	who, err := h.store.Assignment(ctx, s.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
 	text := h.san.PlainText(s.Body)
 	found, rechecked := reviewFindings(s, revs, text)
 	marked, list := markFindings(text, found)
@@ -148,6 +159,8 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		ConsentPublish: s.ConsentPublish, Pseudonym: s.Pseudonym, ConsentPhotos: s.ConsentPhotos,
 		HasContact: s.ContactEmail != "" || s.ContactPhone != "",
 		Notes:      notes, Messages: msgs, Timeline: timeline, CreatedAt: s.CreatedAt,
+		AssigneeID: who.UserID, Assignee: cmp.Or(who.Name, who.Email), Mine: who.UserID != "" && who.UserID == currentUser(c).ID,
+		Final: s.Status == store.StatusRejected || s.Status == store.StatusWithdrawn,
 	}
 	for _, r := range revs {
 		v.Revisions = append(v.Revisions, revisionView{Number: r.Number, Author: r.AuthorName, At: r.CreatedAt})
