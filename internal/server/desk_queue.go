@@ -68,7 +68,7 @@ func (h *deskQueue) page(c *gin.Context) error {
 // noticeParam lets only the queue's own notices through from the URL.
 func noticeParam(n string) string {
 	switch n {
-	case "assigned", "assign_stale", "assign_final":
+	case "assigned", "assign_stale", "assign_final", "publish_queued":
 		return n
 	}
 	return ""

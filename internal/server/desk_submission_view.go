@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"cmp"
 	"errors"
 	"html/template"
@@ -41,6 +42,11 @@ type deskView struct {
 	AssigneeID, Assignee string
 	Mine                 bool
 	Final                bool // rejected or withdrawn: nobody can claim it
+	// Publishing: the button for an approved piece whose consent allows it,
+	// and once published its public page and the webhook's delivery.
+	CanPublish, InternalOnly bool
+	Publication              *store.Publication
+	Webhook                  *store.WebhookDelivery
 }
 
 type findingView struct{ Kind, Label, Text string }
@@ -162,6 +168,9 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		AssigneeID: who.UserID, Assignee: cmp.Or(who.Name, who.Email), Mine: who.UserID != "" && who.UserID == currentUser(c).ID,
 		Final: s.Status == store.StatusRejected || s.Status == store.StatusWithdrawn,
 	}
+	if err := h.publication(ctx, s, v); err != nil {
+		return nil, err
+	}
 	for _, r := range revs {
 		v.Revisions = append(v.Revisions, revisionView{Number: r.Number, Author: r.AuthorName, At: r.CreatedAt})
 	}
@@ -186,6 +195,32 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		}
 	}
 	return v, nil
+}
+
+// publication fills in what the page shows about publishing s.
+func (h *deskSubmission) publication(ctx context.Context, s store.Submission, v *deskView) error {
+	v.InternalOnly = s.ConsentPublish == "internal"
+	v.CanPublish = s.Status == store.StatusApproved && !v.InternalOnly
+	if s.Status != store.StatusPublished && s.Status != store.StatusWithdrawn {
+		return nil
+	}
+	pub, err := h.store.PublicationOf(ctx, s.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	v.Publication = &pub
+	wh, err := h.store.WebhookDeliveryOf(ctx, s.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	v.Webhook = &wh
+	return nil
 }
 
 // timeline merges the submission's history with the audit entries about it

@@ -20,23 +20,45 @@ type publishHandler struct {
 // publish is POST /api/v1/submissions/{id}/publish: 202 once the publish job
 // is in the outbox; the job moves the status to published.
 func (h *publishHandler) publish(c *gin.Context) error {
-	ctx := c.Request.Context()
-	s, err := h.store.Submission(ctx, c.Param("id"))
+	s, err := h.request(c)
 	if err != nil {
 		return err
 	}
-	if err := visible(currentUser(c), s); err != nil {
+	c.JSON(http.StatusAccepted, gin.H{"id": s.ID, "status": s.Status})
+	return nil
+}
+
+// publishPage is the submission page's Publish button: back to the page,
+// which shows the publication once the job has run.
+func (h *publishHandler) publishPage(c *gin.Context) error {
+	s, err := h.request(c)
+	if err != nil {
 		return err
 	}
+	c.Redirect(http.StatusSeeOther, "/desk/s/"+s.ID+"?notice=publish_queued")
+	return nil
+}
+
+// request queues the publish job of the submission in the URL: 409 for
+// internal-only consent or a status other than approved.
+func (h *publishHandler) request(c *gin.Context) (store.Submission, error) {
+	ctx := c.Request.Context()
+	s, err := h.store.Submission(ctx, c.Param("id"))
+	if err != nil {
+		return store.Submission{}, err
+	}
+	if err := visible(currentUser(c), s); err != nil {
+		return store.Submission{}, err
+	}
 	if s.ConsentPublish == "internal" {
-		return errorf(http.StatusConflict, "the author agreed to internal use only: this piece can never be published")
+		return store.Submission{}, errorf(http.StatusConflict, "the author agreed to internal use only: this piece can never be published")
 	}
 	if s.Status != store.StatusApproved {
-		return errorf(http.StatusConflict, "only an approved piece can be published; this one is "+string(s.Status))
+		return store.Submission{}, errorf(http.StatusConflict, "only an approved piece can be published; this one is "+string(s.Status))
 	}
 	t := task.Publish(s.ID)
 	if err := h.store.AddOutbox(ctx, t); err != nil {
-		return err
+		return store.Submission{}, err
 	}
 	// Redis down is not the requester's problem: the reconciler enqueues it later.
 	if err := h.dispatch.Dispatch(ctx, t); err != nil {
@@ -46,6 +68,5 @@ func (h *publishHandler) publish(c *gin.Context) error {
 	if err := h.store.Audit(ctx, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "publish_requested", Target: s.ID}); err != nil {
 		h.log.Error("audit", "action", "publish_requested", "err", err)
 	}
-	c.JSON(http.StatusAccepted, gin.H{"id": s.ID, "status": s.Status})
-	return nil
+	return s, nil
 }

@@ -14,6 +14,7 @@ func publishRoutes(e *gin.Engine, v1 *gin.RouterGroup, d Deps, authn *authentica
 		links: newLinkSigner(d.Secret, d.BaseURL), log: log}
 
 	v1.POST("/submissions/:id/publish", api(log, authn.require("editor", "staff", "admin")), api(log, pub.publish))
+	e.POST("/desk/s/:id/publish", noStore, page(log, r, authn.requirePage("editor", "staff", "admin")), page(log, r, pub.publishPage))
 
 	exports := v1.Group("/exports", api(log, authn.require("staff", "admin")))
 	exports.POST("", api(log, ex.create))
