@@ -1,8 +1,8 @@
 package server
 
 import (
-	"context"
 	"cmp"
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
