@@ -8,10 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/schollz/progressbar/v3"
 
 	archive "github.com/storydesk/storydesk/internal/export"
 )
@@ -76,52 +76,45 @@ func export(ctx context.Context, env Env, args []string) error {
 }
 
 // progress shows how far an export is: a bar redrawn in place on a
-// terminal, a line every few seconds elsewhere (logs, CI).
-//
-// github.com/schollz/progressbar/v3 is not in go.mod yet, so this small
-// bar stands in for it.
+// terminal (schollz/progressbar), a plain line every few seconds elsewhere,
+// where carriage returns would garble logs and CI output.
 type progress struct {
-	w        io.Writer
-	terminal bool
-	last     time.Time
-	done     int
-	total    int
+	w    io.Writer
+	bar  *progressbar.ProgressBar // nil when w is not a terminal
+	last time.Time
 }
 
 func newProgress(w io.Writer) *progress {
-	f, ok := w.(*os.File)
-	return &progress{w: w, terminal: ok && isatty.IsTerminal(f.Fd())}
+	p := &progress{w: w}
+	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		p.bar = progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("exporting"),
+			progressbar.OptionShowCount(), progressbar.OptionSetItsString("pieces"), progressbar.OptionShowIts(),
+			progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	}
+	return p
 }
 
 func (p *progress) update(done, total int) {
-	p.done, p.total = done, total
-	every := 2 * time.Second
-	if p.terminal {
-		every = 100 * time.Millisecond
+	if p.bar != nil {
+		if p.bar.GetMax() != total {
+			p.bar.ChangeMax(total)
+		}
+		p.bar.Set(done)
+		return
 	}
-	if done != 0 && done != total && time.Since(p.last) < every {
+	if done != 0 && done != total && time.Since(p.last) < 2*time.Second {
 		return
 	}
 	p.last = time.Now()
-	p.draw()
-}
-
-func (p *progress) draw() {
 	pct := 100
-	if p.total > 0 {
-		pct = p.done * 100 / p.total
+	if total > 0 {
+		pct = done * 100 / total
 	}
-	if !p.terminal {
-		fmt.Fprintf(p.w, "export: %d/%d pieces (%d%%)\n", p.done, p.total, pct)
-		return
-	}
-	const width = 30
-	fill := pct * width / 100
-	fmt.Fprintf(p.w, "\rexporting [%s%s] %3d%% %d/%d", strings.Repeat("=", fill), strings.Repeat(" ", width-fill), pct, p.done, p.total)
+	fmt.Fprintf(p.w, "export: %d/%d pieces (%d%%)\n", done, total, pct)
 }
 
 func (p *progress) finish() {
-	if p.terminal {
-		fmt.Fprintln(p.w)
+	if p.bar != nil {
+		p.bar.Finish()
 	}
 }
