@@ -18,7 +18,11 @@ func TestNoKnownVulnerableVersions(t *testing.T) {
 	cmd.Env = append(cmd.Environ(), "GOFLAGS=-mod=readonly", "GOPROXY=off")
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("go list -m -json all: %v", err)
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("go list -m -json all: %v\n%s(scripts/test runs go mod download first, so the module graph is in the cache)", err, stderr)
 	}
 	minimum := map[string]string{
 		"golang.org/x/net":                   "v0.55.0",
