@@ -14,7 +14,10 @@ import (
 // below 1.25, so an old version cannot creep back through a dependency.
 func TestNoKnownVulnerableVersions(t *testing.T) {
 	// Read-only and offline: the test must never change go.mod or fetch.
-	cmd := exec.Command("go", "list", "-mod=readonly", "-m", "-json", "all")
+	// The modules of every package the binary and its tests build: what
+	// runs, at the versions the build resolves (go list -m all would also
+	// need go.mod files of modules nothing builds, absent from a fresh cache).
+	cmd := exec.Command("go", "list", "-mod=readonly", "-deps", "-test", "-json=Module", "github.com/storydesk/storydesk/...")
 	cmd.Env = append(cmd.Environ(), "GOFLAGS=-mod=readonly", "GOPROXY=off")
 	out, err := cmd.Output()
 	if err != nil {
@@ -22,7 +25,7 @@ func TestNoKnownVulnerableVersions(t *testing.T) {
 		if ee, ok := err.(*exec.ExitError); ok {
 			stderr = ee.Stderr
 		}
-		t.Fatalf("go list -m -json all: %v\n%s(scripts/test runs go mod download first, so the module graph is in the cache)", err, stderr)
+		t.Fatalf("go list -deps: %v\n%s", err, stderr)
 	}
 	minimum := map[string]string{
 		"golang.org/x/net":                   "v0.55.0",
@@ -31,15 +34,21 @@ func TestNoKnownVulnerableVersions(t *testing.T) {
 	seen := map[string]bool{}
 	dec := json.NewDecoder(strings.NewReader(string(out)))
 	for {
-		var m struct {
-			Path, Version, GoVersion string
-			Main                     bool
-			Replace                  *struct{ Version string }
+		var pkg struct {
+			Module *struct {
+				Path, Version, GoVersion string
+				Main                     bool
+				Replace                  *struct{ Version string }
+			}
 		}
-		if err := dec.Decode(&m); err == io.EOF {
+		if err := dec.Decode(&pkg); err == io.EOF {
 			break
 		} else if err != nil {
 			t.Fatal(err)
+		}
+		m := pkg.Module
+		if m == nil {
+			continue // the standard library
 		}
 		if m.Main {
 			if compareVersions("v"+m.GoVersion, "v1.25") < 0 {
@@ -61,7 +70,7 @@ func TestNoKnownVulnerableVersions(t *testing.T) {
 	}
 	for _, p := range []string{"go", "golang.org/x/net", "github.com/microcosm-cc/bluemonday"} {
 		if !seen[p] {
-			t.Errorf("%s not found in the module graph", p)
+			t.Errorf("%s not found among the build's modules", p)
 		}
 	}
 }
