@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -32,6 +34,12 @@ func (h *submitHandler) maxBody() int64 {
 	return int64(l.MaxFiles)*l.MaxFileBytes + 1<<20
 }
 
+// bufferedBody reads a request body through a larger buffer.
+type bufferedBody struct {
+	*bufio.Reader
+	io.Closer
+}
+
 // read checks the rate limit and reads the multipart body; the caller closes the input.
 func (h *submitHandler) read(c *gin.Context) (*intake.Input, error) {
 	if err := allow(c, h.limiter, h.log, "submit", h.rate, time.Hour); err != nil {
@@ -44,7 +52,10 @@ func (h *submitHandler) read(c *gin.Context) (*intake.Input, error) {
 		return nil, &httpError{status: http.StatusRequestEntityTooLarge, msg: "request is too large",
 			fields: map[string]string{"form": "request is too large"}}
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.maxBody())
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, h.maxBody())
+	// The multipart reader asks for 4 KiB at a time; reading the socket in
+	// 64 KiB steps instead saves most of the syscalls of a large upload.
+	c.Request.Body = bufferedBody{bufio.NewReaderSize(body, 64<<10), body}
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		return nil, fieldErr(http.StatusBadRequest, "form", "must be sent as multipart/form-data")
