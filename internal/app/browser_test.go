@@ -221,6 +221,9 @@ func TestBrowser(t *testing.T) {
 	if n := br.text("main p.notice"); n != "Approved." {
 		t.Errorf("approve notice %q", n)
 	}
+	if h := br.text("ol.timeline"); !strings.Contains(h, "the submitter – sent the submission") || !strings.Contains(h, "StoryDesk – automated review done") {
+		t.Errorf("history names its actors in plain words: %q", h)
+	}
 	if st := br.text("dl.desk-meta strong"); st != "Approved" {
 		t.Errorf("status on the page %q, want Approved", st)
 	}
