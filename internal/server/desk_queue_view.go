@@ -15,6 +15,7 @@ type queueView struct {
 	Tabs       []queueTab
 	Rows       []queueRow
 	Total      int
+	Capped     bool // a search matched more than store.QueueCountCap: Total is a floor, tabs have no counts
 	Page       int
 	Pages      int
 	PrevURL    string // "" on the first page
@@ -59,6 +60,7 @@ func newQueueView(c *gin.Context, u store.User, f store.Filter, qp store.QueuePa
 	v := &queueView{Total: qp.Total, Page: f.Page, New: fresh, HasVisited: !since.IsZero(), Form: form,
 		SiteLocked: u.Site, Self: c.Request.URL.RequestURI(), Statuses: knownStatuses,
 		Roles: []string{"client", "faith_leader", "site_leadership", "volunteer", "other"}}
+	v.Capped = qp.CountsCapped
 	perPage := max(1, f.PerPage)
 	v.Pages = max(1, (qp.Total+perPage-1)/perPage)
 	link := func(key, val string) string {

@@ -45,7 +45,8 @@ func (h *submissionsHandler) list(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"items": queueItemsJSON(qp.Items), "total": qp.Total, "counts": qp.Counts, "page": f.Page, "per_page": f.PerPage})
+	c.JSON(http.StatusOK, gin.H{"items": queueItemsJSON(qp.Items), "total": qp.Total, "counts": qp.Counts,
+		"counts_capped": qp.CountsCapped, "page": f.Page, "per_page": f.PerPage})
 	return nil
 }
 
