@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -90,8 +92,18 @@ func settle(b *testing.B, s *Store) {
 }
 
 // queueRows is the size of the queue the target is set for: a campaign
-// network's whole history, 100,000 submissions.
-const queueRows = 100_000
+// network's whole history, 100,000 submissions. STORYDESK_BENCH_QUEUE_ROWS
+// makes it smaller, for the one quick pass of every benchmark in CI.
+func queueRows(b *testing.B) int {
+	n := 100_000
+	if v := os.Getenv("STORYDESK_BENCH_QUEUE_ROWS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 100 {
+			b.Fatalf("STORYDESK_BENCH_QUEUE_ROWS=%q: want a number of at least 100", v)
+		}
+	}
+	return n
+}
 
 // BenchmarkQueue is the editors' queue over 100,000 submissions: one page
 // with its per-status counts, as GET /desk asks for it. Besides the mean it
@@ -102,7 +114,7 @@ func BenchmarkQueue(b *testing.B) {
 	for _, d := range dialects {
 		b.Run(d, func(b *testing.B) {
 			s := setup(b, d)
-			seedBulk(b, s, queueRows)
+			seedBulk(b, s, queueRows(b))
 			settle(b, s)
 			ctx := context.Background()
 			filters := []struct {
