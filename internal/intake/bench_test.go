@@ -26,15 +26,20 @@ import (
 // through the whole intake path against the real services — read the form
 // (spooling the file), validate, sanitize, check the file, PUT it to S3,
 // one SQL transaction, enqueue — and, in the same run, the validation and
-// sanitizing of the same input alone. It reports the share the latter takes
-// of the former: the target is under 5 %.
+// sanitizing of the same input alone. It reports two shares of the intake
+// time: the CPU time of validating and sanitizing (sanitize-cpu-share-%), and
+// the time the request actually spends on them (sanitize-path-share-%):
+// validation and the short fields, plus any wait for the body's HTML, which
+// is rendered while the file streams to S3. The target (under 5 %) is about
+// the latter.
 func BenchmarkIntake(b *testing.B) {
 	for _, body := range []int{8 << 10, 60 << 10} {
 		b.Run(fmt.Sprintf("body=%dKiB", body>>10), func(b *testing.B) {
 			s := benchService(b)
 			raw, boundary := benchForm(b, body, 1<<20)
 			ctx := context.Background()
-			var whole, clean time.Duration
+			var whole, clean, short time.Duration
+			wait0 := s.bodyWait.Load()
 			for b.Loop() {
 				t0 := time.Now()
 				in, err := ReadForm(multipart.NewReader(bytes.NewReader(raw), boundary), s.limits, s.tmpDir)
@@ -56,15 +61,20 @@ func BenchmarkIntake(b *testing.B) {
 				if verr := validate(in); verr != nil {
 					b.Fatal(verr)
 				}
-				if _, err := s.record(in); err != nil {
+				s.record(in)
+				short += time.Since(t1)
+				if _, err := s.san.Body(in.Body); err != nil {
 					b.Fatal(err)
 				}
 				clean += time.Since(t1)
 				in.Close()
 			}
-			b.ReportMetric(float64(whole.Microseconds())/float64(b.N)/1000, "intake-ms")
-			b.ReportMetric(float64(clean.Microseconds())/float64(b.N)/1000, "sanitize+validate-ms")
-			b.ReportMetric(100*float64(clean)/float64(whole), "sanitize-share-%")
+			wait := time.Duration(s.bodyWait.Load() - wait0)
+			n := float64(b.N)
+			b.ReportMetric(float64(whole.Microseconds())/n/1000, "intake-ms")
+			b.ReportMetric(float64(clean.Microseconds())/n/1000, "sanitize+validate-ms")
+			b.ReportMetric(100*float64(clean)/float64(whole), "sanitize-cpu-share-%")
+			b.ReportMetric(100*float64(short+wait)/float64(whole), "sanitize-path-share-%")
 		})
 	}
 }
