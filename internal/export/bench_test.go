@@ -110,14 +110,6 @@ func seed(b *testing.B, n int) (*store.Store, *blob.Store) {
 			b.Fatal(err)
 		}
 	}
-	s3 := testenv.S3Server(b)
-	bl, err := blob.New(blob.Options{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey,
-		Bucket: "t-" + testenv.RandomHex(6), Region: s3.Region})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := bl.EnsureBucket(ctx); err != nil {
-		b.Fatal(err)
-	}
+	bl := testenv.Bucket(b)
 	return st, bl
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/receipt"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
@@ -90,15 +89,7 @@ func benchService(b *testing.B) *Service {
 	if err := st.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	s3 := testenv.S3Server(b)
-	bl, err := blob.New(blob.Options{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey,
-		Bucket: "t-" + testenv.RandomHex(6), Region: s3.Region})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := bl.EnsureBucket(ctx); err != nil {
-		b.Fatal(err)
-	}
+	bl := testenv.Bucket(b)
 	// A private redis-server: the benchmark's review tasks die with it.
 	q := asynq.NewClient(asynq.RedisClientOpt{Addr: testenv.StartRedisServer(b).Addr})
 	b.Cleanup(func() { q.Close() })

@@ -73,11 +73,7 @@ func (s *Store) Decide(ctx context.Context, id string, d Decision) (Submission, 
 			d.Action+": "+cur+" -> "+string(d.To)); err != nil {
 			return err
 		}
-		sub, err = scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE id = $1`, id))
-		if err != nil {
-			return err
-		}
-		sub.Attachments, err = attachments(ctx, tx, id)
+		sub, err = submissionWhere(ctx, tx, "id = $1", id)
 		return err
 	})
 	if err != nil {

@@ -68,11 +68,7 @@ func (s *Store) AddReply(ctx context.Context, id string, r Reply) (Submission, [
 			}
 		}
 		var err error
-		sub, err = scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE id = $1`, id))
-		if err != nil {
-			return err
-		}
-		sub.Attachments, err = attachments(ctx, tx, id)
+		sub, err = submissionWhere(ctx, tx, "id = $1", id)
 		return err
 	})
 	if err != nil {

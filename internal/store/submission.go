@@ -132,12 +132,18 @@ func (s *Store) SubmissionByIdempotency(ctx context.Context, idemHash string) (S
 
 // submissionWhere reads one submission and its attachments.
 func (s *Store) submissionWhere(ctx context.Context, where string, arg any) (Submission, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE `+where, arg)
+	return submissionWhere(ctx, s.db, where, arg)
+}
+
+// submissionWhere reads one submission and its attachments through q: the
+// database, or a transaction that has just changed it.
+func submissionWhere(ctx context.Context, q queryer, where string, arg any) (Submission, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE `+where, arg)
 	sub, err := scanSubmission(row)
 	if err != nil {
 		return Submission{}, notFound(err)
 	}
-	sub.Attachments, err = attachments(ctx, s.db, sub.ID)
+	sub.Attachments, err = attachments(ctx, q, sub.ID)
 	if err != nil {
 		return Submission{}, err
 	}

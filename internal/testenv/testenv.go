@@ -19,6 +19,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"github.com/storydesk/storydesk/internal/blob"
 )
 
 func env(name, def string) string {
@@ -110,6 +112,22 @@ func S3Server(t testing.TB) S3 {
 	}
 	conn.Close()
 	return s
+}
+
+// Bucket returns a blob store over a fresh bucket of its own on the test S3
+// server.
+func Bucket(t testing.TB) *blob.Store {
+	t.Helper()
+	s := S3Server(t)
+	bl, err := blob.New(blob.Options{Endpoint: s.Endpoint, AccessKey: s.AccessKey, SecretKey: s.SecretKey,
+		Bucket: "t-" + RandomHex(6), Region: s.Region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bl.EnsureBucket(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return bl
 }
 
 // RandomHex returns 2n random hex characters, for unique names.
