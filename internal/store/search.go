@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Search limits: enough for any real query, small enough that a pasted page
@@ -68,22 +69,37 @@ const (
 	searchDrive
 )
 
+// minPrefixRunes is the shortest term searched as a word prefix. One or two
+// letters as a prefix stand for a large share of the vocabulary ("w1" took
+// 0.9 s over 100,000 rows on SQLite), and the person typing means a word
+// ("la", "A1"), so shorter terms match whole words only.
+const minPrefixRunes = 3
+
+// prefix reports whether term t is searched as a word prefix.
+func prefix(t string) bool { return utf8.RuneCountInString(t) >= minPrefixRunes }
+
 // searchCond returns the SQL condition matching submissions whose title or
-// body hold every term, each as a word prefix ("jard" finds "jardín"), and
-// the query value to bind at placeholder ph. An editor searching while
-// typing gets what a substring search would give for whole words, with an
-// index instead of a scan.
+// body hold every term, each as a word prefix ("jard" finds "jardín") once
+// it has minPrefixRunes letters, and the query value to bind at placeholder
+// ph. An editor searching while typing gets what a substring search would
+// give for whole words, with an index instead of a scan.
 func (s *Store) searchCond(terms []string, ph string, use searchUse) (cond string, value string) {
 	if s.dialect == DialectPostgres {
 		parts := make([]string, len(terms))
 		for i, t := range terms {
-			parts[i] = "'" + t + "':*"
+			parts[i] = "'" + t + "'"
+			if prefix(t) {
+				parts[i] += ":*"
+			}
 		}
 		return "s.search @@ to_tsquery('simple', " + ph + ")", strings.Join(parts, " & ")
 	}
 	parts := make([]string, len(terms))
 	for i, t := range terms {
-		parts[i] = `"` + t + `"*`
+		parts[i] = `"` + t + `"`
+		if prefix(t) {
+			parts[i] += "*"
+		}
 	}
 	value = strings.Join(parts, " ")
 	switch use {

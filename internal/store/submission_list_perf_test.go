@@ -168,7 +168,7 @@ func refMatch(r refRow, f Filter, terms []string) bool {
 		return !unicode.IsLetter(c) && !unicode.IsNumber(c)
 	})
 	for _, t := range terms {
-		if !slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, t) }) {
+		if !slices.ContainsFunc(words, func(w string) bool { return w == t || prefix(t) && strings.HasPrefix(w, t) }) {
 			return false
 		}
 	}
