@@ -52,10 +52,8 @@ func (s *Store) Decide(ctx context.Context, id string, d Decision) (Submission, 
 		if err != nil {
 			return err
 		}
-		if c, err := rowsAffected(res); err != nil {
+		if err := affectedOr(res, fmt.Errorf("status changed while deciding: %w", ErrConflict)); err != nil {
 			return err
-		} else if c == 0 {
-			return fmt.Errorf("status changed while deciding: %w", ErrConflict)
 		}
 		ev := Event{SubmissionID: id, ActorID: d.ActorID, Actor: d.Actor, Action: "status",
 			FromStatus: Status(cur), ToStatus: d.To, Detail: d.Action, CreatedAt: t}

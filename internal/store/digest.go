@@ -70,11 +70,7 @@ func (s *Store) ClaimDigest(ctx context.Context, userID string, prev, at time.Ti
 	}
 	res, err := s.db.ExecContext(ctx, q, args...)
 	if err == nil {
-		if n, rerr := rowsAffected(res); rerr != nil {
-			err = rerr
-		} else if n == 0 {
-			err = ErrConflict
-		}
+		err = affectedOr(res, ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("store: claim digest: %w", err)

@@ -81,9 +81,7 @@ func (s *Store) StartExport(ctx context.Context, id string, total int) error {
 	res, err := s.db.ExecContext(ctx, `UPDATE exports SET status = $1, total = $2, done = 0, updated_at = $3
 		WHERE id = $4 AND status IN ('queued', 'running')`, ExportRunning, total, micros(now()), id)
 	if err == nil {
-		if err = mustAffect(res); err != nil {
-			err = ErrConflict
-		}
+		err = affectedOr(res, ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("store: start export %s: %w", id, err)

@@ -34,10 +34,8 @@ func (s *Store) CreateUserWithInvite(ctx context.Context, u User, inv Invite) (U
 		if err != nil {
 			return err
 		}
-		if c, err := rowsAffected(res); err != nil {
+		if err := affectedOr(res, ErrDuplicate); err != nil {
 			return err
-		} else if c == 0 {
-			return ErrDuplicate
 		}
 		inv.UserID = u.ID
 		return insertInvite(ctx, tx, inv)

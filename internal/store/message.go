@@ -49,10 +49,8 @@ func (s *Store) AddMessage(ctx context.Context, id string, m Message) (Message, 
 	if err != nil {
 		return Message{}, fmt.Errorf("store: add message %s: %w", id, err)
 	}
-	if c, err := rowsAffected(res); err != nil {
+	if err := affectedOr(res, ErrNotFound); err != nil {
 		return Message{}, fmt.Errorf("store: add message %s: %w", id, err)
-	} else if c == 0 {
-		return Message{}, fmt.Errorf("store: add message %s: %w", id, ErrNotFound)
 	}
 	return m, nil
 }

@@ -120,13 +120,17 @@ func markDone(ctx context.Context, q queryer, taskID string) error {
 }
 
 // mustAffect returns ErrNotFound if res changed no row.
-func mustAffect(res sql.Result) error {
+func mustAffect(res sql.Result) error { return affectedOr(res, ErrNotFound) }
+
+// affectedOr returns none when the statement changed no row: ErrNotFound
+// for a missing row, ErrConflict for a compare-and-set that lost.
+func affectedOr(res sql.Result, none error) error {
 	c, err := rowsAffected(res)
 	if err != nil {
 		return err
 	}
 	if c == 0 {
-		return ErrNotFound
+		return none
 	}
 	return nil
 }

@@ -51,10 +51,8 @@ func (s *Store) CreateSubmission(ctx context.Context, sub *Submission, atts []At
 		if err != nil {
 			return err
 		}
-		if c, err := rowsAffected(res); err != nil {
+		if err := affectedOr(res, ErrDuplicate); err != nil {
 			return err
-		} else if c == 0 {
-			return ErrDuplicate
 		}
 		rev := Revision{SubmissionID: n.ID, Number: 1, Title: n.Title, Body: n.Body, BodyHTML: n.BodyHTML,
 			AuthorName: "submitter", CreatedAt: n.CreatedAt}
@@ -208,10 +206,8 @@ func (s *Store) DeleteSubmission(ctx context.Context, id string) ([]string, erro
 		if err != nil {
 			return err
 		}
-		if c, err := rowsAffected(res); err != nil {
+		if err := affectedOr(res, ErrNotFound); err != nil {
 			return err
-		} else if c == 0 {
-			return ErrNotFound
 		}
 		return nil
 	})

@@ -37,10 +37,8 @@ func (s *Store) CreateToken(ctx context.Context, t Token) (Token, error) {
 		if err != nil {
 			return err
 		}
-		if c, err := rowsAffected(res); err != nil {
+		if err := affectedOr(res, ErrDuplicate); err != nil {
 			return err
-		} else if c == 0 {
-			return ErrDuplicate
 		}
 		return nil
 	})

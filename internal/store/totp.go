@@ -29,11 +29,7 @@ func (s *Store) StartTOTP(ctx context.Context, userID, sealedSecret string) erro
 		ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at, last_step = 0
 		WHERE totp.enabled_at IS NULL`, userID, sealedSecret, micros(now()))
 	if err == nil {
-		if n, rerr := rowsAffected(res); rerr != nil {
-			err = rerr
-		} else if n == 0 {
-			err = ErrConflict
-		}
+		err = affectedOr(res, ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("store: start totp: %w", err)
@@ -79,11 +75,7 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID string, step int64) erro
 	res, err := s.db.ExecContext(ctx, `UPDATE totp SET last_step = $1 WHERE user_id = $2 AND enabled_at IS NOT NULL AND last_step < $1`,
 		step, userID)
 	if err == nil {
-		if n, rerr := rowsAffected(res); rerr != nil {
-			err = rerr
-		} else if n == 0 {
-			err = ErrConflict
-		}
+		err = affectedOr(res, ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("store: use totp step: %w", err)

@@ -27,10 +27,8 @@ func (s *Store) CreateUser(ctx context.Context, u User) (User, error) {
 	if err != nil {
 		return User{}, fmt.Errorf("store: create user: %w", err)
 	}
-	if c, err := rowsAffected(res); err != nil {
+	if err := affectedOr(res, ErrDuplicate); err != nil {
 		return User{}, fmt.Errorf("store: create user: %w", err)
-	} else if c == 0 {
-		return User{}, fmt.Errorf("store: create user: %w", ErrDuplicate)
 	}
 	return u, nil
 }
