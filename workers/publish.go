@@ -49,7 +49,7 @@ func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	id := p.SubmissionID
 	sub, err := h.store.Submission(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return h.done(ctx, id)
+		return markDone(ctx, h.store, "publish:"+id)
 	}
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", id, err)
@@ -57,7 +57,7 @@ func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if sub.Status != store.StatusApproved || sub.ConsentPublish == "internal" {
 		// Published already (a redelivery), withdrawn, or never publishable.
 		h.log.Info("publish: nothing to do", "submission", id, "status", sub.Status)
-		return h.done(ctx, id)
+		return markDone(ctx, h.store, "publish:"+id)
 	}
 	piece := h.piece(sub)
 	photos := export.Photos(sub)
@@ -81,7 +81,7 @@ func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		if derr := h.blob.Delete(ctx, h.keys(ctx, id)...); derr != nil {
 			return fmt.Errorf("publish %s: clean up: %w", id, derr)
 		}
-		return h.done(ctx, id)
+		return markDone(ctx, h.store, "publish:"+id)
 	}
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", id, err)
@@ -154,13 +154,6 @@ func (h *Publish) keys(ctx context.Context, id string) []string {
 	return keys
 }
 
-func (h *Publish) done(ctx context.Context, id string) error {
-	if err := h.store.MarkDone(ctx, "publish:"+id); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("publish %s: mark done: %w", id, err)
-	}
-	return nil
-}
-
 // Unpublish takes a withdrawn piece down: its files under published/<id>/
 // are deleted and its publication loses title, byline and body (the slug
 // stays, answering 410). Safe to run twice, and after the submission is purged.
@@ -192,8 +185,8 @@ func (h *Unpublish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	err = h.store.Unpublish(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		// Never published, or purged with its publication: the files were all that was left.
-		if err := h.store.MarkDone(ctx, "unpublish:"+id); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("unpublish %s: mark done: %w", id, err)
+		if err := markDone(ctx, h.store, "unpublish:"+id); err != nil {
+			return err
 		}
 		err = nil
 	}

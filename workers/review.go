@@ -42,13 +42,13 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	sub, err := r.store.Submission(ctx, p.SubmissionID)
 	if errors.Is(err, store.ErrNotFound) {
 		// Deleted before review (withdrawn and purged): nothing to do, ever.
-		return r.done(ctx, t, p.SubmissionID)
+		return markDone(ctx, r.store, "review:"+p.SubmissionID)
 	}
 	if err != nil {
 		return fmt.Errorf("review %s: %w", p.SubmissionID, err)
 	}
 	if sub.Status != store.StatusReceived {
-		return r.done(ctx, t, sub.ID)
+		return markDone(ctx, r.store, "review:"+sub.ID)
 	}
 	if r.pause > 0 {
 		select {
@@ -63,7 +63,7 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	}
 	applied, err := r.store.CompleteReview(ctx, sub.ID, res)
 	if errors.Is(err, store.ErrNotFound) {
-		return r.done(ctx, t, sub.ID)
+		return markDone(ctx, r.store, "review:"+sub.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("review %s: %w", sub.ID, err)
@@ -87,14 +87,6 @@ func scan(san *sanitize.Sanitizer, body string) (store.ReviewResult, int, error)
 		return store.ReviewResult{}, 0, fmt.Errorf("findings: %w", err)
 	}
 	return store.ReviewResult{WordCount: words, ReadingMinutes: finding.ReadingMinutes(words), Findings: js}, len(found), nil
-}
-
-func (r *Review) done(ctx context.Context, t *asynq.Task, id string) error {
-	// ErrNotFound: the submission and its outbox row were deleted; nothing is owed.
-	if err := r.store.MarkDone(ctx, "review:"+id); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("review %s: mark done: %w", id, err)
-	}
-	return nil
 }
 
 // Findings re-runs the automated review's scan on a revised text, so the
@@ -124,7 +116,7 @@ func (f *Findings) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	taskID := task.FindingsID(p.SubmissionID, p.Revision)
 	rev, status, err := f.store.LatestRevision(ctx, p.SubmissionID)
 	if errors.Is(err, store.ErrNotFound) {
-		return f.done(ctx, taskID, p.SubmissionID) // purged: nothing is owed
+		return markDone(ctx, f.store, taskID) // purged: nothing is owed
 	}
 	if err != nil {
 		return fmt.Errorf("findings %s: %w", p.SubmissionID, err)
@@ -134,7 +126,7 @@ func (f *Findings) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	}
 	if rev.Number != p.Revision {
 		// A newer revision's task checks the newer text.
-		return f.done(ctx, taskID, p.SubmissionID)
+		return markDone(ctx, f.store, taskID)
 	}
 	res, n, err := scan(f.san, rev.Body)
 	if err != nil {
@@ -142,19 +134,12 @@ func (f *Findings) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	}
 	applied, err := f.store.RecordFindings(ctx, p.SubmissionID, p.Revision, res, taskID)
 	if errors.Is(err, store.ErrNotFound) {
-		return f.done(ctx, taskID, p.SubmissionID)
+		return markDone(ctx, f.store, taskID)
 	}
 	if err != nil {
 		return fmt.Errorf("findings %s: %w", p.SubmissionID, err)
 	}
 	// Counts only: findings are personal data and never go to logs.
 	f.log.Info("findings rechecked", "submission", p.SubmissionID, "revision", p.Revision, "applied", applied, "findings", n)
-	return nil
-}
-
-func (f *Findings) done(ctx context.Context, taskID, id string) error {
-	if err := f.store.MarkDone(ctx, taskID); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("findings %s: mark done: %w", id, err)
-	}
 	return nil
 }

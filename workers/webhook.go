@@ -72,14 +72,14 @@ func (h *Webhook) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	id := p.SubmissionID
 	pub, err := h.store.PublicationOf(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return h.done(ctx, id)
+		return markDone(ctx, h.store, "webhook:"+id)
 	}
 	if err != nil {
 		return fmt.Errorf("webhook %s: %w", id, err)
 	}
 	if !pub.Live {
 		// Withdrawn before the notice went out: announcing it now would be wrong.
-		return h.done(ctx, id)
+		return markDone(ctx, h.store, "webhook:"+id)
 	}
 	by := render.Byline{Kind: pub.BylineKind, Name: pub.Byline}
 	body, err := json.Marshal(WebhookNotice{ID: id, Slug: pub.Slug, URL: h.baseURL + "/stories/" + pub.Slug,
@@ -100,7 +100,7 @@ func (h *Webhook) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("webhook %s: %w", id, err)
 	}
 	h.log.Info("webhook delivered", "submission", id, "status", status)
-	return h.done(ctx, id)
+	return markDone(ctx, h.store, "webhook:"+id)
 }
 
 func (h *Webhook) post(ctx context.Context, body []byte) (int, error) {
@@ -120,11 +120,4 @@ func (h *Webhook) post(ctx context.Context, body []byte) (int, error) {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return resp.StatusCode, nil
-}
-
-func (h *Webhook) done(ctx context.Context, id string) error {
-	if err := h.store.MarkDone(ctx, "webhook:"+id); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("webhook %s: mark done: %w", id, err)
-	}
-	return nil
 }

@@ -4,14 +4,26 @@ package workers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/hibiken/asynq"
 
+	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
 )
+
+// markDone records that the work of outbox task taskID is finished, so the
+// reconciler stops re-enqueueing it. A missing row is no error: the
+// submission was purged with its outbox, and nothing is owed.
+func markDone(ctx context.Context, st *store.Store, taskID string) error {
+	if err := st.MarkDone(ctx, taskID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%s: mark done: %w", taskID, err)
+	}
+	return nil
+}
 
 // Options tune the asynq server.
 type Options struct {
