@@ -31,8 +31,7 @@ func newTwoFactor(st *store.Store, secret []byte) *twoFactor {
 
 // required reports whether an admin made two-factor mandatory.
 func (t *twoFactor) required(ctx context.Context) (bool, error) {
-	v, err := t.store.Setting(ctx, store.SettingRequireTwoFactor, "false")
-	return v == "true", err
+	return t.store.TwoFactorRequired(ctx)
 }
 
 // state returns a user's second factor and its secret in the clear; a zero

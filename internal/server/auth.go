@@ -76,8 +76,8 @@ var errTokenNeedsTwoFactor = errorf(http.StatusForbidden,
 	"two-factor sign-in is required for every account; set it up on your account page before using API tokens")
 
 func (a *authenticator) needsTwoFactor(ctx context.Context, u store.User) error {
-	v, err := a.store.Setting(ctx, store.SettingRequireTwoFactor, "false")
-	if err != nil || v != "true" {
+	required, err := a.store.TwoFactorRequired(ctx)
+	if err != nil || !required {
 		return err
 	}
 	tp, err := a.store.UserTOTP(ctx, u.ID)

@@ -38,7 +38,7 @@ func (s *Store) ExpireExport(ctx context.Context, id string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("store: expire export %s: %w", id, err)
 	}
-	n, err := res.RowsAffected()
+	n, err := rowsAffected(res)
 	if err != nil {
 		return false, fmt.Errorf("store: expire export %s: %w", id, err)
 	}

@@ -22,6 +22,13 @@ func (s *Store) Setting(ctx context.Context, name, def string) (string, error) {
 	return v, nil
 }
 
+// TwoFactorRequired reports whether an admin made two-factor sign-in
+// mandatory for every account.
+func (s *Store) TwoFactorRequired(ctx context.Context) (bool, error) {
+	v, err := s.Setting(ctx, SettingRequireTwoFactor, "false")
+	return v == "true", err
+}
+
 // PutSetting stores an instance-wide setting.
 func (s *Store) PutSetting(ctx context.Context, name, value string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO settings (name, value, updated_at) VALUES ($1, $2, $3)
