@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/storydesk/storydesk/internal/auth"
@@ -28,7 +29,7 @@ func userAdd(ctx context.Context, env Env, args []string) error {
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
 		return usageErr("user add: --email must be an e-mail address")
 	}
-	if !oneOf(role, roles) {
+	if !slices.Contains(roles, role) {
 		return usageErr("user add: --role must be one of %s", strings.Join(roles, ", "))
 	}
 	pw, err := readPassword(env)
@@ -104,13 +105,4 @@ func tokenCreate(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintln(env.Stdout, tok)
 	return nil
-}
-
-func oneOf(v string, allowed []string) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -61,7 +62,7 @@ func (s *Service) Answer(ctx context.Context, code string, r Reply) (store.Submi
 	if v.Submission.Status == store.StatusWithdrawn {
 		return store.Submission{}, ErrWithdrawn
 	}
-	if r.Revision() && !oneOfStatus(v.Submission.Status, revisable) {
+	if r.Revision() && !slices.Contains(revisable, v.Submission.Status) {
 		return store.Submission{}, ErrDecided
 	}
 	reply := store.Reply{Message: r.Message}
@@ -159,13 +160,4 @@ func validateReply(r *Reply) *ValidationError {
 		return nil
 	}
 	return e
-}
-
-func oneOfStatus(st store.Status, allowed []store.Status) bool {
-	for _, a := range allowed {
-		if st == a {
-			return true
-		}
-	}
-	return false
 }

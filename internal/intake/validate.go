@@ -2,6 +2,7 @@ package intake
 
 import (
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -25,15 +26,6 @@ const (
 	maxPhoneRunes = 40
 )
 
-func oneOf(v string, allowed []string) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
-	}
-	return false
-}
-
 // validate checks every text field and reports all problems at once, so a
 // person on a phone fixes the form in one pass.
 func validate(in *Input) *ValidationError {
@@ -55,7 +47,7 @@ func validate(in *Input) *ValidationError {
 		return true
 	}
 	choice := func(name, v string, allowed []string) {
-		if v != "" && !oneOf(v, allowed) {
+		if v != "" && !slices.Contains(allowed, v) {
 			e.add(name, CodeInvalidChoice)
 		}
 	}

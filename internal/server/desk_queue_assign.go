@@ -80,7 +80,7 @@ func (h *deskQueue) assign(c *gin.Context, userID string, expect *string) (store
 	if err := visible(me, s); err != nil {
 		return store.Assignment{}, false, err
 	}
-	if s.Status == store.StatusRejected || s.Status == store.StatusWithdrawn {
+	if s.Status.Final() {
 		return store.Assignment{}, false, errorf(http.StatusConflict, msgFinal)
 	}
 	if userID == "me" {
@@ -94,7 +94,7 @@ func (h *deskQueue) assign(c *gin.Context, userID string, expect *string) (store
 	prev, changed, err := h.store.Assign(ctx, s.ID, store.AssignRequest{UserID: userID, By: me, Expect: expect})
 	if errors.Is(err, store.ErrConflict) {
 		// The status may have become final since it was read above.
-		if cur, err := h.store.Submission(ctx, s.ID); err == nil && (cur.Status == store.StatusRejected || cur.Status == store.StatusWithdrawn) {
+		if cur, err := h.store.Submission(ctx, s.ID); err == nil && cur.Status.Final() {
 			return store.Assignment{}, false, errorf(http.StatusConflict, msgFinal)
 		}
 		return store.Assignment{}, false, errorf(http.StatusConflict, msgStale)

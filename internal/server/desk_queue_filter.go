@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -30,7 +31,7 @@ func queueFilter(c *gin.Context, u store.User, defaultStatus store.Status) (stor
 			case st == "":
 			case st == statusAll:
 				all = true
-			case !hasStatus(knownStatuses, store.Status(st)):
+			case !slices.Contains(knownStatuses, store.Status(st)):
 				return store.Filter{}, fieldErr(http.StatusBadRequest, "status", "must be a comma-separated list of received, ready, changes_requested, approved, published, rejected, withdrawn")
 			default:
 				f.Status = append(f.Status, store.Status(st))
@@ -87,13 +88,4 @@ func boolParam(c *gin.Context, name string) (*bool, error) {
 		return &v, nil
 	}
 	return nil, fieldErr(http.StatusBadRequest, name, "must be true or false")
-}
-
-func hasStatus(list []store.Status, st store.Status) bool {
-	for _, s := range list {
-		if s == st {
-			return true
-		}
-	}
-	return false
 }

@@ -95,7 +95,7 @@ func newQueueView(c *gin.Context, u store.User, f store.Filter, qp store.QueuePa
 	}
 	for _, it := range qp.Items {
 		r := queueRow{QueueItem: it, URL: "/desk/s/" + it.ID, New: !since.IsZero() && it.CreatedAt.After(since),
-			Mine: it.AssigneeID == u.ID, Final: it.Status == store.StatusRejected || it.Status == store.StatusWithdrawn}
+			Mine: it.AssigneeID == u.ID, Final: it.Status.Final()}
 		for _, p := range people {
 			if p.ID != it.AssigneeID && p.ID != u.ID && compatible(p, it.Site) {
 				r.Assignees = append(r.Assignees, p)

@@ -166,7 +166,7 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		HasContact: s.ContactEmail != "" || s.ContactPhone != "",
 		Notes:      notes, Messages: msgs, Timeline: timeline, CreatedAt: s.CreatedAt,
 		AssigneeID: who.UserID, Assignee: cmp.Or(who.Name, who.Email), Mine: who.UserID != "" && who.UserID == currentUser(c).ID,
-		Final: s.Status == store.StatusRejected || s.Status == store.StatusWithdrawn,
+		Final: s.Status.Final(),
 	}
 	if err := h.publication(ctx, s, v); err != nil {
 		return nil, err

@@ -19,9 +19,6 @@ type Assignment struct {
 	AssignedAt   time.Time
 }
 
-// finalStatuses are those nobody works on any more: assigning is refused.
-var finalStatuses = []Status{StatusRejected, StatusWithdrawn}
-
 // Assignment returns who is working on the submission; ErrNotFound when nobody is.
 func (s *Store) Assignment(ctx context.Context, submissionID string) (Assignment, error) {
 	var (
@@ -61,7 +58,7 @@ func (s *Store) Assign(ctx context.Context, submissionID string, r AssignRequest
 		if err := tx.QueryRowContext(ctx, `SELECT status FROM submissions WHERE id = $1`+s.forUpdate(), submissionID).Scan(&status); err != nil {
 			return notFound(err)
 		}
-		if hasStatus(finalStatuses, Status(status)) {
+		if Status(status).Final() {
 			return fmt.Errorf("submission is %s: %w", status, ErrConflict)
 		}
 		err := tx.QueryRowContext(ctx, `SELECT user_id FROM assignments WHERE submission_id = $1`, submissionID).Scan(&prev)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -299,20 +300,11 @@ func (s *Store) queueTotals(ctx context.Context, f Filter, p *QueuePage, o sortO
 func selected(f Filter, counts map[Status]int) int {
 	n := 0
 	for st, c := range counts {
-		if len(f.Status) == 0 || hasStatus(f.Status, st) {
+		if len(f.Status) == 0 || slices.Contains(f.Status, st) {
 			n += c
 		}
 	}
 	return n
-}
-
-func hasStatus(list []Status, st Status) bool {
-	for _, s := range list {
-		if s == st {
-			return true
-		}
-	}
-	return false
 }
 
 // statusCounts counts the submissions matching f but its status filter, by

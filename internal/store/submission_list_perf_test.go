@@ -111,7 +111,7 @@ func refQueue(rows []refRow, f Filter) (total int, counts map[Status]int, capped
 		}
 		all++
 		counts[Status(r.status)]++
-		if len(f.Status) == 0 || hasStatus(f.Status, Status(r.status)) {
+		if len(f.Status) == 0 || slices.Contains(f.Status, Status(r.status)) {
 			sel = append(sel, r)
 		}
 	}

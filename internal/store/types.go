@@ -31,6 +31,10 @@ const (
 	StatusWithdrawn        Status = "withdrawn"
 )
 
+// Final reports whether nobody works on a submission in this status any
+// more (rejected, withdrawn): it cannot be claimed or assigned.
+func (s Status) Final() bool { return s == StatusRejected || s == StatusWithdrawn }
+
 // Submission is one story or op-ed and its current state.
 type Submission struct {
 	ID              string
