@@ -121,10 +121,7 @@ func (s *Service) Submit(ctx context.Context, in *Input, idemKey string) (Result
 		}
 		return Result{}, wrapUnavailable("store submission", err)
 	}
-	if err := s.dispatch.Dispatch(ctx, review); err != nil {
-		// Committed is accepted: the reconciler enqueues it once Redis answers.
-		s.log.Warn("review task not enqueued; the reconciler will retry", "submission", sub.ID, "err", err)
-	}
+	s.dispatch.AfterCommit(ctx, review)
 	s.log.Info("submission received", "submission", sub.ID, "kind", sub.Kind, "attachments", len(atts))
 	return Result{ID: sub.ID, Receipt: code, Status: sub.Status}, nil
 }

@@ -85,10 +85,7 @@ func (s *Service) Answer(ctx context.Context, code string, r Reply) (store.Submi
 	if err != nil {
 		return store.Submission{}, wrapUnavailable("store reply", err)
 	}
-	if err := s.dispatch.Dispatch(ctx, tasks...); err != nil {
-		// Committed is accepted: the reconciler enqueues it once Redis answers.
-		s.log.Warn("findings task not enqueued; the reconciler will retry", "submission", sub.ID, "err", err)
-	}
+	s.dispatch.AfterCommit(ctx, tasks...)
 	s.log.Info("submitter replied", "submission", sub.ID, "revision", r.Revision())
 	return sub, nil
 }
@@ -114,10 +111,8 @@ func (s *Service) Withdraw(ctx context.Context, code string) (store.Submission, 
 		s.log.Info("submission withdrawn", "submission", sub.ID)
 		if v.Submission.Status == store.StatusPublished {
 			// The pages answer 410 at once (they check the status); the job
-			// removes the files. If Redis is down the reconciler catches up.
-			if err := s.dispatch.Dispatch(ctx, unpublish); err != nil {
-				s.log.Warn("unpublish task not enqueued; the reconciler will retry", "submission", sub.ID, "err", err)
-			}
+			// removes the files.
+			s.dispatch.AfterCommit(ctx, unpublish)
 		}
 	}
 	return sub, nil

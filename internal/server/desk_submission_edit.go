@@ -120,10 +120,7 @@ func (h *deskSubmission) edit(ctx context.Context, u store.User, s store.Submiss
 	if err != nil {
 		return rev, false, err
 	}
-	if err := h.dispatch.Dispatch(ctx, tasks...); err != nil {
-		// Committed: the reconciler enqueues it once Redis answers.
-		h.log.Warn("findings task not enqueued; the reconciler will retry", "submission", s.ID, "err", err)
-	}
+	h.dispatch.AfterCommit(ctx, tasks...)
 	return rev, true, nil
 }
 

@@ -65,9 +65,7 @@ func (h *exportsHandler) start(c *gin.Context, req exportRequest) (store.Export,
 	if err != nil {
 		return store.Export{}, err
 	}
-	if err := h.dispatch.Dispatch(ctx, t); err != nil {
-		h.log.Warn("export: enqueue; the reconciler will retry", "export", e.ID, "err", err)
-	}
+	h.dispatch.AfterCommit(ctx, t)
 	if err := h.store.Audit(ctx, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "export", Target: e.ID}); err != nil {
 		h.log.Error("audit", "action", "export", "err", err)
 	}

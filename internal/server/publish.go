@@ -61,9 +61,7 @@ func (h *publishHandler) request(c *gin.Context) (store.Submission, error) {
 		return store.Submission{}, err
 	}
 	// Redis down is not the requester's problem: the reconciler enqueues it later.
-	if err := h.dispatch.Dispatch(ctx, t); err != nil {
-		h.log.Warn("publish: enqueue; the reconciler will retry", "submission", s.ID, "err", err)
-	}
+	h.dispatch.AfterCommit(ctx, t)
 	u := currentUser(c)
 	if err := h.store.Audit(ctx, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "publish_requested", Target: s.ID}); err != nil {
 		h.log.Error("audit", "action", "publish_requested", "err", err)

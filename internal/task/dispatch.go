@@ -44,6 +44,15 @@ func (d *Dispatcher) Dispatch(ctx context.Context, tasks ...store.OutboxTask) er
 	return errors.Join(errs...)
 }
 
+// AfterCommit enqueues tasks whose outbox rows were just committed. A
+// failure is only logged: what is committed is accepted, and the
+// reconciler enqueues the rows once Redis answers.
+func (d *Dispatcher) AfterCommit(ctx context.Context, tasks ...store.OutboxTask) {
+	if err := d.Dispatch(ctx, tasks...); err != nil {
+		d.log.Warn("task not enqueued; the reconciler will retry", "err", err)
+	}
+}
+
 func (d *Dispatcher) enqueue(ctx context.Context, t store.OutboxTask) error {
 	ctx, cancel := context.WithTimeout(ctx, enqueueTimeout)
 	defer cancel()
