@@ -41,10 +41,24 @@ func TestLoadgen(t *testing.T) {
 		t.Errorf("no progress line: %q", progress.String())
 	}
 	s3 := b.env
-	rep.Baselines = map[string]loadgen.Summary{}
-	rep.Baselines["s3_put"], err = loadgen.BaselineS3(ctx, loadgen.S3Target{
+	target := loadgen.S3Target{
 		Endpoint: s3["STORYDESK_S3_ENDPOINT"], AccessKey: s3["STORYDESK_S3_ACCESS_KEY"], SecretKey: s3["STORYDESK_S3_SECRET_KEY"],
-		Bucket: s3["STORYDESK_S3_BUCKET"], Region: s3["STORYDESK_S3_REGION"]}, corpus, rep.Uploaded, 4)
+		Bucket: s3["STORYDESK_S3_BUCKET"], Region: s3["STORYDESK_S3_REGION"]}
+	if err := target.Check(ctx); err != nil {
+		t.Fatalf("check of the real bucket: %v", err)
+	}
+	// A wrong bucket is refused before a run, and a baseline of failed PUTs
+	// is an error, not a ratio.
+	missing := target
+	missing.Bucket = "no-such-bucket-" + strings.ToLower(t.Name())
+	if err := missing.Check(ctx); err == nil || !strings.Contains(err.Error(), missing.Bucket) {
+		t.Errorf("check of a missing bucket: %v", err)
+	}
+	if _, err := loadgen.BaselineS3(ctx, missing, corpus, rep.Uploaded, 4); err == nil || !strings.Contains(err.Error(), "PUTs failed") {
+		t.Errorf("baseline into a missing bucket: %v", err)
+	}
+	rep.Baselines = map[string]loadgen.Summary{}
+	rep.Baselines["s3_put"], err = loadgen.BaselineS3(ctx, target, corpus, rep.Uploaded, 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,11 @@ func bench(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return usageErr("bench: -file-size: %v", err)
 	}
+	if s3.Endpoint != "" {
+		if err := s3.Check(ctx); err != nil {
+			return err
+		}
+	}
 	cfg.Seed = uint64(time.Now().UnixNano())
 	fmt.Fprintln(env.Stderr, "preparing attachments…")
 	if cfg.Corpus, err = loadgen.NewCorpus(rand.New(rand.NewPCG(cfg.Seed, 1)), 8, pmin, pmax, kind); err != nil {

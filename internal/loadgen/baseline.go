@@ -20,6 +20,31 @@ type S3Target struct {
 	TLS                                            bool
 }
 
+func (t S3Target) client() (*minio.Client, error) {
+	cl, err := minio.New(t.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(t.AccessKey, t.SecretKey, ""), Secure: t.TLS, Region: t.Region})
+	if err != nil {
+		return nil, fmt.Errorf("loadgen: s3 baseline: %w", err)
+	}
+	return cl, nil
+}
+
+// Check fails unless the baseline's bucket can be reached, so a wrong
+// endpoint, key or bucket name is reported before the run, not after it.
+func (t S3Target) Check(ctx context.Context) error {
+	cl, err := t.client()
+	if err != nil {
+		return err
+	}
+	ok, err := cl.BucketExists(ctx, t.Bucket)
+	if err != nil {
+		return fmt.Errorf("loadgen: s3 baseline: reach bucket %q at %s: %w", t.Bucket, t.Endpoint, err)
+	}
+	if !ok {
+		return fmt.Errorf("loadgen: s3 baseline: bucket %q does not exist at %s (-s3-bucket names StoryDesk's bucket, STORYDESK_S3_BUCKET)", t.Bucket, t.Endpoint)
+	}
+	return nil
+}
+
 // BaselineS3 PUTs the same files the run uploaded, with minio-go as
 // StoryDesk uses it, at the same concurrency: the rate StoryDesk's intake
 // cannot beat on this machine.
@@ -27,11 +52,15 @@ func BaselineS3(ctx context.Context, t S3Target, c *Corpus, files []int, concurr
 	if len(files) == 0 {
 		return Summary{}, fmt.Errorf("loadgen: s3 baseline: the run uploaded no files")
 	}
-	cl, err := minio.New(t.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(t.AccessKey, t.SecretKey, ""), Secure: t.TLS, Region: t.Region})
+	cl, err := t.client()
 	if err != nil {
-		return Summary{}, fmt.Errorf("loadgen: s3 baseline: %w", err)
+		return Summary{}, err
 	}
 	st := newStats()
+	var (
+		firstErr error
+		errOnce  sync.Once
+	)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	prefix := "loadgen-baseline/" + strconv.FormatInt(time.Now().UnixNano(), 36) + "/"
@@ -46,6 +75,9 @@ func BaselineS3(ctx context.Context, t S3Target, c *Corpus, files []int, concurr
 				_, err := cl.PutObject(ctx, t.Bucket, prefix+strconv.Itoa(i), bytes.NewReader(f.Data), int64(len(f.Data)),
 					minio.PutObjectOptions{ContentType: f.ContentType, DisableContentSha256: true})
 				st.record(time.Since(t0), 200, int64(len(f.Data)), err != nil)
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+				}
 			}
 		}()
 	}
@@ -58,6 +90,10 @@ func BaselineS3(ctx context.Context, t S3Target, c *Corpus, files []int, concurr
 	close(jobs)
 	wg.Wait()
 	sum := st.summary(time.Since(start))
+	if firstErr != nil {
+		// A ratio against failed PUTs would be meaningless: say why instead.
+		return sum, fmt.Errorf("loadgen: s3 baseline: %d of %d PUTs failed, the first with: %w", sum.Errors, sum.Count, firstErr)
+	}
 	for o := range cl.ListObjects(ctx, t.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 		if o.Err == nil {
 			cl.RemoveObject(ctx, t.Bucket, o.Key, minio.RemoveObjectOptions{})
