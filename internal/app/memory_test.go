@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -86,9 +88,13 @@ func assertObjectSize(t *testing.T, b *bundle, a store.Attachment, want int64) {
 		t.Fatal(err)
 	}
 	defer obj.Close()
-	n, err := io.Copy(io.Discard, obj)
+	h := sha256.New()
+	n, err := io.Copy(h, obj)
 	if err != nil || n != want {
 		t.Fatalf("object %s: %d bytes (%v), want %d", a.ObjectKey, n, err, want)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != a.SHA256 {
+		t.Fatalf("object %s: SHA-256 %s, recorded %s", a.ObjectKey, got, a.SHA256)
 	}
 }
 

@@ -3,6 +3,8 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -77,6 +79,11 @@ func TestSubmitToReady(t *testing.T) {
 					t.Errorf("filename not cleaned: %q", a["filename"])
 				}
 				data, hdr := b.download(a["download_url"].(string))
+				// The recorded hash and size are those of the stored bytes
+				// (for a photo, of its re-encoded copy), taken on the way in.
+				if sum := sha256.Sum256(data); a["sha256"] != hex.EncodeToString(sum[:]) || a["size"] != float64(len(data)) {
+					t.Errorf("attachment %v: stored %d bytes with SHA-256 %x", a, len(data), sum)
+				}
 				if hdr.Get("X-Content-Type-Options") != "nosniff" || hdr.Get("Cache-Control") != "no-store" ||
 					!strings.HasPrefix(hdr.Get("Content-Disposition"), "attachment") {
 					t.Errorf("download headers %v", hdr)

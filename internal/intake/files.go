@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -25,7 +26,8 @@ type preparedFile struct {
 	contentType string
 	path        string
 	size        int64
-	temp        bool // path is ours to remove (a re-encoded copy)
+	sha256      []byte // of the bytes at path
+	temp        bool   // path is ours to remove (a re-encoded copy)
 }
 
 type preparedFiles []preparedFile
@@ -66,7 +68,7 @@ func (s *Service) prepareOne(u *Upload) (preparedFile, error) {
 		return preparedFile{}, e
 	}
 	if !typ.IsImage() {
-		return preparedFile{name: name, typ: typ, contentType: typ.ContentType(), path: u.path, size: u.Size}, nil
+		return preparedFile{name: name, typ: typ, contentType: typ.ContentType(), path: u.path, size: u.Size, sha256: u.sha256}, nil
 	}
 	return s.reencode(src, u, name, typ)
 }
@@ -78,7 +80,12 @@ func (s *Service) reencode(src *os.File, u *Upload, name string, typ media.Type)
 	if err != nil {
 		return preparedFile{}, fmt.Errorf("intake: temp file: %w", err)
 	}
-	ct, err := media.Reencode(dst, src, typ, s.limits.MaxPixels)
+	h := sha256.New()
+	w := bufio.NewWriterSize(io.MultiWriter(dst, h), spoolBuffer)
+	ct, err := media.Reencode(w, src, typ, s.limits.MaxPixels)
+	if err == nil {
+		err = w.Flush()
+	}
 	cerr := dst.Close()
 	if err == nil {
 		err = cerr
@@ -98,7 +105,7 @@ func (s *Service) reencode(src *os.File, u *Upload, name string, typ media.Type)
 		os.Remove(dst.Name())
 		return preparedFile{}, fmt.Errorf("intake: stat re-encoded file: %w", err)
 	}
-	return preparedFile{name: name, typ: typ, contentType: ct, path: dst.Name(), size: st.Size(), temp: true}, nil
+	return preparedFile{name: name, typ: typ, contentType: ct, path: dst.Name(), size: st.Size(), sha256: h.Sum(nil), temp: true}, nil
 }
 
 // upload streams each prepared file to S3 under a key the server generates.
@@ -124,16 +131,9 @@ func (s *Service) uploadOne(ctx context.Context, subID string, f preparedFile) (
 	defer r.Close()
 	id := uuid.Must(uuid.NewV7()).String()
 	key := "attachments/" + subID + "/" + id + f.typ.Ext()
-	// Hash first, then hand minio the file itself: as an io.ReaderAt it is
-	// uploaded in parts straight from disk, where any other reader would make
-	// minio buffer a 16 MiB part in memory per upload.
-	h := sha256.New()
-	if _, err := io.Copy(h, r); err != nil {
-		return store.Attachment{}, fmt.Errorf("intake: hash %s: %w", f.name, err)
-	}
-	if _, err := r.Seek(0, io.SeekStart); err != nil {
-		return store.Attachment{}, fmt.Errorf("intake: rewind %s: %w", f.name, err)
-	}
+	// minio gets the file itself: as an io.ReaderAt it is uploaded in parts
+	// straight from disk, where any other reader would make minio buffer a
+	// 16 MiB part in memory per upload.
 	if err := s.blob.Put(ctx, key, r, f.size, f.contentType); err != nil {
 		// A failed multipart upload may leave parts behind; abort them now.
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -143,7 +143,7 @@ func (s *Service) uploadOne(ctx context.Context, subID string, f preparedFile) (
 	}
 	return store.Attachment{
 		ID: id, SubmissionID: subID, ObjectKey: key, Filename: f.name,
-		ContentType: f.contentType, Size: f.size, SHA256: hex.EncodeToString(h.Sum(nil)),
+		ContentType: f.contentType, Size: f.size, SHA256: hex.EncodeToString(f.sha256),
 		CreatedAt: time.Now().UTC(),
 	}, nil
 }

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"bufio"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,7 @@ type Upload struct {
 	Filename string // as the client sent it; cleaned before display
 	Size     int64
 	path     string
+	sha256   []byte // of the spooled bytes, taken on the way in
 }
 
 // Close removes the spooled files.
@@ -181,9 +183,11 @@ func spool(p *multipart.Part, max int64, dir string) (*Upload, error) {
 	}
 	// A part yields at most 4 KiB a read; without the buffer that is one
 	// write syscall per 4 KiB, most of intake's CPU on a large file. The
-	// wrappers hide ReadFrom/WriteTo, which would bypass the buffer.
+	// wrappers hide ReadFrom/WriteTo, which would bypass the buffer. The
+	// hash is taken on the way in, so the file is not read once more for it.
 	w := bufio.NewWriterSize(f, spoolBuffer)
-	n, err := io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{io.LimitReader(p, max+1)}, make([]byte, 32<<10))
+	h := sha256.New()
+	n, err := io.CopyBuffer(io.MultiWriter(w, h), struct{ io.Reader }{io.LimitReader(p, max+1)}, make([]byte, 32<<10))
 	if err == nil {
 		err = w.Flush()
 	}
@@ -204,7 +208,7 @@ func spool(p *multipart.Part, max int64, dir string) (*Upload, error) {
 		os.Remove(f.Name())
 		return nil, nil
 	}
-	return &Upload{Filename: p.FileName(), Size: n, path: f.Name()}, nil
+	return &Upload{Filename: p.FileName(), Size: n, path: f.Name(), sha256: h.Sum(nil)}, nil
 }
 
 func trimAll(in *Input) {
