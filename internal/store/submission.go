@@ -41,13 +41,18 @@ func (s *Store) CreateSubmission(ctx context.Context, sub *Submission, atts []At
 		// ON CONFLICT DO NOTHING instead of catching the unique violation:
 		// portable, no driver error codes, and on PostgreSQL a racing
 		// duplicate waits for the first to commit and then inserts nothing.
-		res, err := tx.ExecContext(ctx, `INSERT INTO submissions (`+submissionColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+		//
+		// has_attachments is the attachment trigger's flag, set here already:
+		// the trigger then changes nothing, where its UPDATE would write the
+		// row a second time (on PostgreSQL with its search vector and every
+		// index entry, the GIN index's included).
+		res, err := tx.ExecContext(ctx, `INSERT INTO submissions (`+submissionColumns+`, has_attachments)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
 			ON CONFLICT DO NOTHING`,
 			n.ID, n.ReceiptHash, nullString(n.IdempotencyHash), n.Kind, string(n.Status), n.Title, n.Body, n.BodyHTML,
 			n.Language, n.AuthorName, n.AuthorRole, n.Site, n.ContactEmail, n.ContactPhone,
 			n.ConsentPublish, n.Pseudonym, n.ConsentPhotos, n.WordCount, n.ReadingMinutes,
-			nullJSON(n.Findings), micros(n.CreatedAt), micros(n.UpdatedAt), nullMicros(n.ReviewedAt))
+			nullJSON(n.Findings), micros(n.CreatedAt), micros(n.UpdatedAt), nullMicros(n.ReviewedAt), len(atts) > 0)
 		if err != nil {
 			return err
 		}
