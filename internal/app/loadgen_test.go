@@ -25,7 +25,7 @@ func TestLoadgen(t *testing.T) {
 	rep, err := loadgen.Run(ctx, loadgen.Config{
 		BaseURL: b.url, Token: b.token, Concurrency: 4, Duration: 3 * time.Second,
 		SubmitWeight: 3, QueueWeight: 1, TextMin: 1 << 10, TextMax: 8 << 10, FilesMin: 0, FilesMax: 2,
-		Corpus: corpus, ReadySample: 2, Seed: 7, Progress: &progress,
+		Corpus: corpus, ReadySample: 2, Seed: 7, Progress: &progress, CPU: true, ServerName: "storydesk",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -54,20 +54,27 @@ func TestLoadgen(t *testing.T) {
 	if err := missing.Check(ctx); err == nil || !strings.Contains(err.Error(), missing.Bucket) {
 		t.Errorf("check of a missing bucket: %v", err)
 	}
-	if _, err := loadgen.BaselineS3(ctx, missing, corpus, rep.Uploaded, 4); err == nil || !strings.Contains(err.Error(), "PUTs failed") {
+	if _, err := loadgen.BaselineS3(ctx, missing, corpus, rep.Uploaded, 4, false); err == nil || !strings.Contains(err.Error(), "PUTs failed") {
 		t.Errorf("baseline into a missing bucket: %v", err)
 	}
 	rep.Baselines = map[string]loadgen.Summary{}
-	rep.Baselines["s3_put"], err = loadgen.BaselineS3(ctx, target, corpus, rep.Uploaded, 4)
+	rep.Baselines["s3_put"], err = loadgen.BaselineS3(ctx, target, corpus, rep.Uploaded, 4, true)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The server runs inside this test process, so its CPU is the load
+	// tool's here; the S3 gateway is a process of its own in both phases.
+	for phase, cpu := range map[string]*loadgen.PhaseCPU{"run": rep.CPU, "s3_put": rep.Baselines["s3_put"].CPU} {
+		if cpu == nil || cpu.Of(loadgen.SelfName) <= 0 || cpu.Total() <= cpu.Of(loadgen.SelfName) {
+			t.Errorf("%s: CPU by process %+v", phase, cpu)
+		}
 	}
 	rep.Baselines["asynq_round_trip"], err = loadgen.BaselineAsynq(ctx, b.redis.URL(), 20)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rep.Compare()
-	for _, k := range []string{"intake_vs_s3_put_throughput", "ready_p50_vs_asynq_p50"} {
+	for _, k := range []string{"intake_vs_s3_put_throughput", "ready_p50_vs_asynq_p50", "intake_ceiling_without_server_cpu"} {
 		if rep.Ratios[k] <= 0 {
 			t.Errorf("ratio %s missing: %v", k, rep.Ratios)
 		}

@@ -44,6 +44,8 @@ func bench(ctx context.Context, env Env, args []string) error {
 		fs.StringVar(&redisURL, "redis-url", "", "Redis for the raw asynq baseline")
 		fs.IntVar(&asynqN, "asynq-samples", 200, "asynq round trips to measure")
 		fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
+		fs.BoolVar(&cfg.CPU, "cpu", false, "account the CPU of every process on this machine during the run and the S3 baseline (Linux; for StoryDesk and its services on this machine)")
+		fs.StringVar(&cfg.ServerName, "cpu-server", "storydesk", "process name of StoryDesk's server, for -cpu")
 	}); err != nil {
 		return err
 	}
@@ -79,7 +81,7 @@ func bench(ctx context.Context, env Env, args []string) error {
 	rep.Baselines = map[string]loadgen.Summary{}
 	if s3.Endpoint != "" && len(rep.Uploaded) > 0 {
 		fmt.Fprintln(env.Stderr, "baseline: raw S3 PUT of the same files…")
-		if rep.Baselines["s3_put"], err = loadgen.BaselineS3(ctx, s3, cfg.Corpus, rep.Uploaded, cfg.Concurrency); err != nil {
+		if rep.Baselines["s3_put"], err = loadgen.BaselineS3(ctx, s3, cfg.Corpus, rep.Uploaded, cfg.Concurrency, cfg.CPU); err != nil {
 			return err
 		}
 	}

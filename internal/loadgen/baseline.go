@@ -48,7 +48,7 @@ func (t S3Target) Check(ctx context.Context) error {
 // BaselineS3 PUTs the same files the run uploaded, with minio-go as
 // StoryDesk uses it, at the same concurrency: the rate StoryDesk's intake
 // cannot beat on this machine.
-func BaselineS3(ctx context.Context, t S3Target, c *Corpus, files []int, concurrency int) (Summary, error) {
+func BaselineS3(ctx context.Context, t S3Target, c *Corpus, files []int, concurrency int, cpu bool) (Summary, error) {
 	if len(files) == 0 {
 		return Summary{}, fmt.Errorf("loadgen: s3 baseline: the run uploaded no files")
 	}
@@ -64,6 +64,10 @@ func BaselineS3(ctx context.Context, t S3Target, c *Corpus, files []int, concurr
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	prefix := "loadgen-baseline/" + strconv.FormatInt(time.Now().UnixNano(), 36) + "/"
+	meter, err := startCPU(cpu)
+	if err != nil {
+		return Summary{}, err
+	}
 	start := time.Now()
 	for w := 0; w < concurrency; w++ {
 		wg.Add(1)
@@ -90,6 +94,9 @@ func BaselineS3(ctx context.Context, t S3Target, c *Corpus, files []int, concurr
 	close(jobs)
 	wg.Wait()
 	sum := st.summary(time.Since(start))
+	if sum.CPU, err = meter.stop(); err != nil {
+		return sum, err
+	}
 	if firstErr != nil {
 		// A ratio against failed PUTs would be meaningless: say why instead.
 		return sum, fmt.Errorf("loadgen: s3 baseline: %d of %d PUTs failed, the first with: %w", sum.Errors, sum.Count, firstErr)
@@ -155,4 +162,25 @@ func (r *Report) Compare() {
 		r.Ratios["ready_p50_vs_asynq_p50"] = s.P50Millis / b.P50Millis
 		r.Ratios["ready_p99_vs_asynq_p99"] = s.P99Millis / b.P99Millis
 	}
+	if c := ceiling(r.CPU, r.Server, r.Ops["submit"], r.Baselines["s3_put"]); c > 0 {
+		r.Ratios["intake_ceiling_without_server_cpu"] = c
+	}
+}
+
+// ceiling is the intake ratio this machine could reach if StoryDesk's server
+// used no CPU at all, when both phases are bound by CPU: the raw PUT's CPU
+// per MiB (every process: client, S3 server) over the run's CPU per MiB
+// without the server's (client, S3 server, database, Redis, the rest). A
+// ceiling below a target means no change to StoryDesk alone can meet it
+// here. 0 when either phase was not measured.
+func ceiling(run *PhaseCPU, server string, submit, put Summary) float64 {
+	if run == nil || put.CPU == nil || server == "" || submit.Bytes == 0 || put.Bytes == 0 {
+		return 0
+	}
+	others := (run.Total() - run.Of(server)) / float64(submit.Bytes)
+	raw := put.CPU.Total() / float64(put.Bytes)
+	if others <= 0 {
+		return 0
+	}
+	return raw / others
 }

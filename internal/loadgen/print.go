@@ -23,6 +23,7 @@ func (r *Report) Print(w io.Writer) {
 		row("baseline "+name, r.Baselines[name])
 	}
 	tw.Flush()
+	r.printCPU(w)
 	if len(r.Ratios) > 0 {
 		fmt.Fprintln(w)
 		for _, name := range sortedKeys(r.Ratios) {
@@ -38,4 +39,79 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// printCPU shows the CPU each process used per operation in the run and in
+// the S3 baseline, in milliseconds, busiest first.
+func (r *Report) printCPU(w io.Writer) {
+	put := r.Baselines["s3_put"]
+	if r.CPU == nil && put.CPU == nil {
+		return
+	}
+	type phase struct {
+		title string
+		cpu   *PhaseCPU
+		ops   int
+	}
+	phases := []phase{{"run, per submit", r.CPU, r.Ops["submit"].Count}, {"raw PUT, per PUT", put.CPU, put.Count}}
+	names := []string{}
+	seen := map[string]bool{}
+	for _, p := range phases {
+		if p.cpu == nil {
+			continue
+		}
+		for _, x := range p.cpu.Procs {
+			if x.Seconds() >= 0.01*p.cpu.Total() && !seen[x.Name] {
+				seen[x.Name] = true
+				names = append(names, x.Name)
+			}
+		}
+	}
+	fmt.Fprintln(w, "\nCPU on this machine, ms per operation (user+system)")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "process\t")
+	for _, p := range phases {
+		fmt.Fprintf(tw, "%s\t", p.title)
+	}
+	fmt.Fprintln(tw)
+	cell := func(p phase, sec float64) string {
+		if p.cpu == nil || p.ops == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f", 1000*sec/float64(p.ops))
+	}
+	for _, name := range names {
+		label := name
+		if name == r.Server && r.CPU != nil {
+			label += " (server)"
+		}
+		fmt.Fprintf(tw, "%s\t", label)
+		for _, p := range phases {
+			sec := 0.0
+			if p.cpu != nil {
+				sec = p.cpu.Of(name)
+			}
+			fmt.Fprintf(tw, "%s\t", cell(p, sec))
+		}
+		fmt.Fprintln(tw)
+	}
+	fmt.Fprint(tw, "all processes\t")
+	for _, p := range phases {
+		total := 0.0
+		if p.cpu != nil {
+			total = p.cpu.Total()
+		}
+		fmt.Fprintf(tw, "%s\t", cell(p, total))
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprint(tw, "machine busy\t")
+	for _, p := range phases {
+		if p.cpu == nil {
+			fmt.Fprint(tw, "-\t")
+			continue
+		}
+		fmt.Fprintf(tw, "%.0f %% of %d CPUs\t", 100*p.cpu.Busy(), p.cpu.CPUs)
+	}
+	fmt.Fprintln(tw)
+	tw.Flush()
 }

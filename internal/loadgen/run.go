@@ -37,6 +37,12 @@ type Config struct {
 
 	Seed     uint64
 	Progress io.Writer // a progress line every second; nil for none
+
+	// CPU accounts the CPU of every process on this machine during the run
+	// (Linux); ServerName is what StoryDesk's server processes are called
+	// there ("storydesk"), to compute how far intake could rise without them.
+	CPU        bool
+	ServerName string
 }
 
 // Report is the outcome of a run.
@@ -46,6 +52,10 @@ type Report struct {
 	Ops         map[string]Summary `json:"ops"`
 	Baselines   map[string]Summary `json:"baselines,omitempty"`
 	Ratios      map[string]float64 `json:"ratios,omitempty"`
+	// CPU is what every process on this machine used during the run (-cpu),
+	// and Server the name of StoryDesk's server processes among them.
+	CPU    *PhaseCPU `json:"cpu,omitempty"`
+	Server string    `json:"server,omitempty"`
 	// Uploaded lists the corpus files the run sent (by index), so a
 	// baseline can replay exactly the same bytes.
 	Uploaded []int `json:"-"`
@@ -64,6 +74,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	r := &runner{cfg: cfg, deadline: time.Now().Add(cfg.Duration), client: &http.Client{Timeout: 5 * time.Minute,
 		Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Concurrency * 2}},
 		ops: map[string]*Stats{"submit": newStats(), "queue": newStats(), "submit_to_ready": newStats()}}
+	meter, err := startCPU(cfg.CPU)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	stopProgress := r.progress(start)
 	var wg sync.WaitGroup
@@ -76,9 +90,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu, err := meter.stop()
+	if err != nil {
+		return nil, err
+	}
 	r.follow.Wait()
 	stopProgress()
-	rep := &Report{Elapsed: elapsed, Concurrency: cfg.Concurrency, Ops: map[string]Summary{}, Uploaded: r.uploaded}
+	rep := &Report{Elapsed: elapsed, Concurrency: cfg.Concurrency, Ops: map[string]Summary{}, Uploaded: r.uploaded,
+		CPU: cpu, Server: cfg.ServerName}
 	for name, s := range r.ops {
 		if sum := s.summary(elapsed); sum.Count > 0 {
 			rep.Ops[name] = sum

@@ -46,12 +46,16 @@ type Summary struct {
 	P99Millis  float64        `json:"p99_ms"`
 	MaxMillis  float64        `json:"max_ms"`
 	MeanMillis float64        `json:"mean_ms"`
+	Bytes      int64          `json:"bytes,omitempty"` // attachment bytes sent
+	// CPU is what every process on this machine used meanwhile (a baseline
+	// run with -cpu).
+	CPU *PhaseCPU `json:"cpu,omitempty"`
 }
 
 func (s *Stats) summary(elapsed time.Duration) Summary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := Summary{Count: len(s.latencies), Errors: s.errors, Status: map[string]int{}}
+	out := Summary{Count: len(s.latencies), Errors: s.errors, Status: map[string]int{}, Bytes: s.bytes}
 	for code, n := range s.status {
 		out.Status[fmt.Sprint(code)] = n
 	}
