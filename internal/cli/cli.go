@@ -57,6 +57,9 @@ func Run(ctx context.Context, env Env) int {
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, new(commandHelp)):
+		fmt.Fprint(env.Stderr, err.Error())
+		return 0
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprintln(env.Stderr, usage)
 		return 0
@@ -119,6 +122,12 @@ func version(v string) string {
 	return "dev"
 }
 
+// commandHelp is the answer to "storydesk COMMAND -h": that command's flags.
+type commandHelp string
+
+func (h commandHelp) Error() string { return string(h) }
+func (h commandHelp) Unwrap() error { return flag.ErrHelp }
+
 // flags parses args, turning every flag problem into a usage error.
 func flags(name string, args []string, define func(*flag.FlagSet)) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -126,7 +135,11 @@ func flags(name string, args []string, define func(*flag.FlagSet)) error {
 	define(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			var b strings.Builder
+			fmt.Fprintf(&b, "usage: storydesk %s [flags]\n\nflags:\n", name)
+			fs.SetOutput(&b)
+			fs.PrintDefaults()
+			return commandHelp(b.String())
 		}
 		return usageErr("%s: %v", name, err)
 	}

@@ -54,6 +54,23 @@ func TestUsageAndExitCodes(t *testing.T) {
 			}
 		})
 	}
+	// "COMMAND -h" shows that command's flags, not the list of commands.
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"bench", "-h"}, []string{"usage: storydesk bench", "-cpu", "-s3-endpoint", "-file-kind"}},
+		{[]string{"export", "--help"}, []string{"usage: storydesk export", "-out"}},
+		{[]string{"user", "add", "-h"}, []string{"usage: storydesk user add", "-email", "-role"}},
+		{[]string{"help"}, []string{"commands:", "bench"}},
+	} {
+		code, _, stderr := run(t, vars, "", tt.args...)
+		for _, w := range tt.want {
+			if code != 0 || !strings.Contains(stderr, w) {
+				t.Errorf("%v: exit %d, stderr lacks %q:\n%s", tt.args, code, w, stderr)
+			}
+		}
+	}
 	if code, out, _ := run(t, vars, "", "version"); code != 0 || !strings.Contains(out, "storydesk test") {
 		t.Errorf("version: %d %q", code, out)
 	}
