@@ -25,9 +25,15 @@ func TestS3Down(t *testing.T) {
 	gw := testenv.StartS3Gateway(t)
 	b := setup(t, options{db: "sqlite", workers: true, s3: &gw.S3})
 	gw.Stop()
-	code, res := b.submit(validFields(), file{"p.jpg", "image/jpeg", testenv.JPEGWithGPS(t)})
-	if code != http.StatusServiceUnavailable || !strings.Contains(res["error"].(string), "temporarily unavailable") {
-		t.Fatalf("submit with S3 down: %d %v", code, res)
+	// A photo (re-encoded to a temp file) and a small PDF (held in memory).
+	for _, f := range []file{{"p.jpg", "image/jpeg", testenv.JPEGWithGPS(t)}, {"d.pdf", "application/pdf", []byte("%PDF-1.4\n%%EOF")}} {
+		code, res := b.submit(validFields(), f)
+		if code != http.StatusServiceUnavailable || !strings.Contains(res["error"].(string), "temporarily unavailable") {
+			t.Fatalf("submit %s with S3 down: %d %v", f.name, code, res)
+		}
+	}
+	if n := b.app.Intake.Spool().InMemory(); n != 0 {
+		t.Errorf("%d bytes of uploads still held after the failed submissions", n)
 	}
 	ctx := context.Background()
 	if _, total, _ := b.app.Store.ListSubmissions(ctx, store.Filter{}); total != 0 {

@@ -41,7 +41,7 @@ func BenchmarkIntake(b *testing.B) {
 			wait0 := s.bodyWait.Load()
 			for b.Loop() {
 				t0 := time.Now()
-				in, err := ReadForm(multipart.NewReader(bytes.NewReader(raw), boundary), s.limits, s.tmpDir)
+				in, err := ReadForm(multipart.NewReader(bytes.NewReader(raw), boundary), s.limits, s.spool)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -52,7 +52,7 @@ func BenchmarkIntake(b *testing.B) {
 				in.Close()
 
 				// The same input again, validated and sanitized only.
-				in, err = ReadForm(multipart.NewReader(bytes.NewReader(raw), boundary), s.limits, s.tmpDir)
+				in, err = ReadForm(multipart.NewReader(bytes.NewReader(raw), boundary), s.limits, s.spool)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -24,18 +24,31 @@ type preparedFile struct {
 	name        string // cleaned, for display
 	typ         media.Type
 	contentType string
-	path        string
 	size        int64
-	sha256      []byte // of the bytes at path
-	temp        bool   // path is ours to remove (a re-encoded copy)
+	sha256      []byte // of the bytes to upload
+	// upload holds the bytes as sent; a re-encoded image is at clean instead,
+	// a temp file that is ours to remove.
+	upload *Upload
+	clean  string
+}
+
+func (f preparedFile) open() (fileBody, error) {
+	if f.clean == "" {
+		return f.upload.open()
+	}
+	r, err := os.Open(f.clean)
+	if err != nil {
+		return nil, fmt.Errorf("intake: open re-encoded file: %w", err)
+	}
+	return r, nil
 }
 
 type preparedFiles []preparedFile
 
 func (p preparedFiles) close() {
 	for _, f := range p {
-		if f.temp {
-			os.Remove(f.path)
+		if f.clean != "" {
+			os.Remove(f.clean)
 		}
 	}
 }
@@ -55,9 +68,9 @@ func (s *Service) prepare(in *Input) (preparedFiles, error) {
 }
 
 func (s *Service) prepareOne(u *Upload) (preparedFile, error) {
-	src, err := os.Open(u.path)
+	src, err := u.open()
 	if err != nil {
-		return preparedFile{}, fmt.Errorf("intake: open spooled file: %w", err)
+		return preparedFile{}, err
 	}
 	defer src.Close()
 	name := sanitize.Filename(u.Filename)
@@ -68,12 +81,12 @@ func (s *Service) prepareOne(u *Upload) (preparedFile, error) {
 		return preparedFile{}, e
 	}
 	if !typ.IsImage() {
-		return preparedFile{name: name, typ: typ, contentType: typ.ContentType(), path: u.path, size: u.Size, sha256: u.sha256}, nil
+		return preparedFile{name: name, typ: typ, contentType: typ.ContentType(), size: u.Size, sha256: u.sha256, upload: u}, nil
 	}
 	return s.reencode(src, u, name, typ)
 }
 
-func (s *Service) reencode(src *os.File, u *Upload, name string, typ media.Type) (preparedFile, error) {
+func (s *Service) reencode(src io.ReadSeeker, u *Upload, name string, typ media.Type) (preparedFile, error) {
 	s.images <- struct{}{}
 	defer func() { <-s.images }()
 	dst, err := os.CreateTemp(s.tmpDir, "clean-*")
@@ -105,7 +118,7 @@ func (s *Service) reencode(src *os.File, u *Upload, name string, typ media.Type)
 		os.Remove(dst.Name())
 		return preparedFile{}, fmt.Errorf("intake: stat re-encoded file: %w", err)
 	}
-	return preparedFile{name: name, typ: typ, contentType: ct, path: dst.Name(), size: st.Size(), sha256: h.Sum(nil), temp: true}, nil
+	return preparedFile{name: name, typ: typ, contentType: ct, size: st.Size(), sha256: h.Sum(nil), upload: u, clean: dst.Name()}, nil
 }
 
 // upload streams each prepared file to S3 under a key the server generates.
@@ -124,17 +137,20 @@ func (s *Service) upload(ctx context.Context, subID string, files preparedFiles)
 }
 
 func (s *Service) uploadOne(ctx context.Context, subID string, f preparedFile) (store.Attachment, error) {
-	r, err := os.Open(f.path)
+	r, err := f.open()
 	if err != nil {
-		return store.Attachment{}, fmt.Errorf("intake: open %s: %w", f.name, err)
+		return store.Attachment{}, err
 	}
 	defer r.Close()
 	id := uuid.Must(uuid.NewV7()).String()
 	key := "attachments/" + subID + "/" + id + f.typ.Ext()
-	// minio gets the file itself: as an io.ReaderAt it is uploaded in parts
-	// straight from disk, where any other reader would make minio buffer a
-	// 16 MiB part in memory per upload.
+	// minio gets an io.ReaderAt (the file, or the bytes in memory): a large
+	// file is uploaded in parts straight from disk, where any other reader
+	// would make minio buffer a 16 MiB part in memory per upload.
 	if err := s.blob.Put(ctx, key, r, f.size, f.contentType); err != nil {
+		if f.clean == "" {
+			f.upload.failedPut = true
+		}
 		// A failed multipart upload may leave parts behind; abort them now.
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

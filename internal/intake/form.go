@@ -1,13 +1,9 @@
 package intake
 
 import (
-	"bufio"
-	"crypto/sha256"
 	"errors"
-	"fmt"
 	"io"
 	"mime/multipart"
-	"os"
 	"strings"
 )
 
@@ -38,18 +34,24 @@ type Input struct {
 	Files                                    []*Upload
 }
 
-// Upload is one attachment spooled to disk.
+// Upload is one attachment, held in memory or in a temp file (see Spool).
 type Upload struct {
 	Filename string // as the client sent it; cleaned before display
 	Size     int64
-	path     string
-	sha256   []byte // of the spooled bytes, taken on the way in
+	path     string // the temp file; "" when held in memory
+	data     []byte // the bytes when held in memory
+	sha256   []byte // of the bytes, taken on the way in
+	// release gives data's room back to the Spool, and data itself when
+	// reuse is true.
+	release func(reuse bool)
+	// failedPut is set when data was the body of a PUT that failed.
+	failedPut bool
 }
 
-// Close removes the spooled files.
+// Close frees the attachments: temp files removed, memory given back.
 func (in *Input) Close() {
 	for _, f := range in.Files {
-		os.Remove(f.path)
+		f.discard()
 	}
 }
 
@@ -98,11 +100,11 @@ func (in *Input) field(name string) *string {
 }
 
 // ReadForm reads a multipart submission part by part, so memory stays bounded
-// whatever the client sends: text fields are capped, files are streamed to temp
-// files in dir and cut off at the size limit. On error nothing is left on disk.
-func ReadForm(mr *multipart.Reader, lim Limits, dir string) (*Input, error) {
+// whatever the client sends: text fields are capped, files are held by sp and
+// cut off at the size limit. On error nothing is left on disk or held.
+func ReadForm(mr *multipart.Reader, lim Limits, sp *Spool) (*Input, error) {
 	in := &Input{}
-	out, err := readParts(mr, lim, dir, in)
+	out, err := readParts(mr, lim, sp, in)
 	if err != nil {
 		in.Close()
 		return nil, err
@@ -110,7 +112,7 @@ func ReadForm(mr *multipart.Reader, lim Limits, dir string) (*Input, error) {
 	return out, nil
 }
 
-func readParts(mr *multipart.Reader, lim Limits, dir string, in *Input) (*Input, error) {
+func readParts(mr *multipart.Reader, lim Limits, sp *Spool, in *Input) (*Input, error) {
 	for parts := 0; ; parts++ {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -130,7 +132,7 @@ func readParts(mr *multipart.Reader, lim Limits, dir string, in *Input) (*Input,
 			if len(in.Files) >= lim.MaxFiles {
 				return nil, fieldError("attachments", CodeTooManyFiles)
 			}
-			u, err := spool(p, lim.MaxFileBytes, dir)
+			u, err := sp.take(p, lim.MaxFileBytes)
 			if err != nil {
 				return nil, err
 			}
@@ -169,46 +171,6 @@ func readParts(mr *multipart.Reader, lim Limits, dir string, in *Input) (*Input,
 			*dst = string(b)
 		}
 	}
-}
-
-// spoolBuffer is the write size of spooled uploads.
-const spoolBuffer = 256 << 10
-
-// spool copies one file part to a private temp file, refusing it past max bytes.
-// An empty part is dropped (nil, nil).
-func spool(p *multipart.Part, max int64, dir string) (*Upload, error) {
-	f, err := os.CreateTemp(dir, "upload-*")
-	if err != nil {
-		return nil, fmt.Errorf("intake: spool: %w", err)
-	}
-	// A part yields at most 4 KiB a read; without the buffer that is one
-	// write syscall per 4 KiB, most of intake's CPU on a large file. The
-	// wrappers hide ReadFrom/WriteTo, which would bypass the buffer. The
-	// hash is taken on the way in, so the file is not read once more for it.
-	w := bufio.NewWriterSize(f, spoolBuffer)
-	h := sha256.New()
-	n, err := io.CopyBuffer(io.MultiWriter(w, h), struct{ io.Reader }{io.LimitReader(p, max+1)}, make([]byte, 32<<10))
-	if err == nil {
-		err = w.Flush()
-	}
-	cerr := f.Close()
-	if err == nil {
-		err = cerr
-	}
-	switch {
-	case err != nil:
-		os.Remove(f.Name())
-		return nil, readError(err)
-	case n > max:
-		os.Remove(f.Name())
-		e := fieldError("attachments", CodeFileTooLarge)
-		e.detail("attachments", fmt.Sprintf("the limit is %d MiB per file", max>>20))
-		return nil, e
-	case n == 0:
-		os.Remove(f.Name())
-		return nil, nil
-	}
-	return &Upload{Filename: p.FileName(), Size: n, path: f.Name(), sha256: h.Sum(nil)}, nil
 }
 
 func trimAll(in *Input) {

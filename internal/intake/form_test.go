@@ -2,8 +2,10 @@ package intake
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -40,44 +42,101 @@ func codeOf(t *testing.T, err error, field string) string {
 
 func TestReadFormLimits(t *testing.T) {
 	lim := Limits{MaxFiles: 2, MaxFileBytes: 100}
+	// The same limits whether files are held in memory or on disk.
+	for _, mode := range []struct {
+		name               string
+		memFile, memBudget int64
+	}{{"disk", 0, 0}, {"memory", 64, 1 << 10}, {"spill", 4, 1 << 10}} {
+		t.Run(mode.name, func(t *testing.T) {
+			dir := t.TempDir()
+			sp := NewSpool(dir, mode.memFile, mode.memBudget)
+			t.Run("ok", func(t *testing.T) {
+				in, err := ReadForm(multipartReader(t, [][2]string{{"title", "T"}, {"title", "second ignored"}, {"extra", "x"}},
+					map[string][]byte{"a.pdf": []byte("%PDF-"), "empty.pdf": nil}), lim, sp)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if in.Title != "T" || len(in.Files) != 1 || in.Files[0].Size != 5 {
+					t.Errorf("got %+v files %d", in, len(in.Files))
+				}
+				in.Close()
+				if left, _ := os.ReadDir(dir); len(left) != 0 || sp.InMemory() != 0 {
+					t.Errorf("Close left %d files, %d bytes held", len(left), sp.InMemory())
+				}
+			})
+			tests := []struct {
+				name   string
+				fields [][2]string
+				files  map[string][]byte
+				field  string
+				code   string
+			}{
+				{"file too large", nil, map[string][]byte{"a": make([]byte, 101)}, "attachments", CodeFileTooLarge},
+				{"too many files", nil, map[string][]byte{"a": {1}, "b": {1}, "c": {1}}, "attachments", CodeTooManyFiles},
+				{"long field", [][2]string{{"title", strings.Repeat("x", maxFieldBytes+1)}}, nil, "title", CodeTooLong},
+				{"long body", [][2]string{{"body", strings.Repeat("x", maxBodyBytes+1)}}, nil, "body", CodeTooLong},
+				{"too many parts", manyParts(maxParts + 1), nil, "form", CodeRequestTooLarge},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					_, err := ReadForm(multipartReader(t, tt.fields, tt.files), lim, sp)
+					if got := codeOf(t, err, tt.field); got != tt.code {
+						t.Errorf("code %q, want %q (%v)", got, tt.code, err)
+					}
+					if left, _ := os.ReadDir(dir); len(left) != 0 || sp.InMemory() != 0 {
+						t.Errorf("%d spooled files left behind, %d bytes held", len(left), sp.InMemory())
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestSpool checks where files are held and that each is read back whole,
+// with the hash of exactly its bytes.
+func TestSpool(t *testing.T) {
 	dir := t.TempDir()
-	t.Run("ok", func(t *testing.T) {
-		in, err := ReadForm(multipartReader(t, [][2]string{{"title", "T"}, {"title", "second ignored"}, {"extra", "x"}},
-			map[string][]byte{"a.pdf": []byte("%PDF-"), "empty.pdf": nil}), lim, dir)
+	sp := NewSpool(dir, 100, 150) // room for one 100-byte file in memory
+	small, large := bytes.Repeat([]byte("s"), 100), bytes.Repeat([]byte("L"), 101)
+	other := bytes.Repeat([]byte("o"), 60)
+	in, err := ReadForm(multipartReader(t, nil, map[string][]byte{"a-small.pdf": small}), Limits{MaxFiles: 5, MaxFileBytes: 1000}, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The budget is now taken: the next small file goes to disk, as does
+	// any file over 100 bytes.
+	in2, err := ReadForm(multipartReader(t, nil, map[string][]byte{"b-other.pdf": other, "c-large.pdf": large}), Limits{MaxFiles: 5, MaxFileBytes: 1000}, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := append(append([]*Upload{}, in.Files...), in2.Files...)
+	want := map[string][]byte{"a-small.pdf": small, "b-other.pdf": other, "c-large.pdf": large}
+	wantDisk := map[string]bool{"a-small.pdf": false, "b-other.pdf": true, "c-large.pdf": true}
+	if len(files) != 3 || sp.InMemory() != 100 {
+		t.Fatalf("%d files, %d bytes held in memory", len(files), sp.InMemory())
+	}
+	for _, u := range files {
+		if onDisk := u.path != ""; onDisk != wantDisk[u.Filename] {
+			t.Errorf("%s: on disk %v, want %v", u.Filename, onDisk, wantDisk[u.Filename])
+		}
+		r, err := u.open()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if in.Title != "T" || len(in.Files) != 1 || in.Files[0].Size != 5 {
-			t.Errorf("got %+v files %d", in, len(in.Files))
+		got, err := io.ReadAll(r)
+		r.Close()
+		sum := sha256.Sum256(want[u.Filename])
+		if err != nil || !bytes.Equal(got, want[u.Filename]) || u.Size != int64(len(got)) || !bytes.Equal(u.sha256, sum[:]) {
+			t.Errorf("%s: read %d bytes (%v), size %d, hash %x", u.Filename, len(got), err, u.Size, u.sha256)
 		}
-		in.Close()
-		if left, _ := os.ReadDir(dir); len(left) != 0 {
-			t.Errorf("Close left %d files", len(left))
-		}
-	})
-	tests := []struct {
-		name   string
-		fields [][2]string
-		files  map[string][]byte
-		field  string
-		code   string
-	}{
-		{"file too large", nil, map[string][]byte{"a": make([]byte, 101)}, "attachments", CodeFileTooLarge},
-		{"too many files", nil, map[string][]byte{"a": {1}, "b": {1}, "c": {1}}, "attachments", CodeTooManyFiles},
-		{"long field", [][2]string{{"title", strings.Repeat("x", maxFieldBytes+1)}}, nil, "title", CodeTooLong},
-		{"long body", [][2]string{{"body", strings.Repeat("x", maxBodyBytes+1)}}, nil, "body", CodeTooLong},
-		{"too many parts", manyParts(maxParts + 1), nil, "form", CodeRequestTooLarge},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadForm(multipartReader(t, tt.fields, tt.files), lim, dir)
-			if got := codeOf(t, err, tt.field); got != tt.code {
-				t.Errorf("code %q, want %q (%v)", got, tt.code, err)
-			}
-			if left, _ := os.ReadDir(dir); len(left) != 0 {
-				t.Errorf("%d spooled files left behind", len(left))
-			}
-		})
+	if left, _ := os.ReadDir(dir); len(left) != 2 {
+		t.Errorf("%d temp files, want 2", len(left))
+	}
+	in.Close()
+	in2.Close()
+	if left, _ := os.ReadDir(dir); len(left) != 0 || sp.InMemory() != 0 {
+		t.Errorf("after Close: %d temp files, %d bytes held", len(left), sp.InMemory())
 	}
 }
 

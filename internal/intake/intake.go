@@ -32,6 +32,7 @@ type Service struct {
 	hash     *receipt.Hasher
 	limits   Limits
 	tmpDir   string
+	spool    *Spool
 	log      *slog.Logger
 	images   chan struct{} // bounds concurrent image decoding: each can hold ~4 bytes per pixel
 	// bodyWait is the total time requests waited for their body's HTML after
@@ -46,14 +47,15 @@ func New(st *store.Store, bl *blob.Store, d *task.Dispatcher, san *sanitize.Sani
 	if imageWorkers < 1 {
 		imageWorkers = 1
 	}
-	return &Service{store: st, blob: bl, dispatch: d, san: san, hash: h, limits: lim, tmpDir: tmpDir, log: log, images: make(chan struct{}, imageWorkers)}
+	return &Service{store: st, blob: bl, dispatch: d, san: san, hash: h, limits: lim, tmpDir: tmpDir,
+		spool: NewSpool(tmpDir, DefaultMemFile, DefaultMemBudget), log: log, images: make(chan struct{}, imageWorkers)}
 }
 
 // Limits returns the limits the service enforces.
 func (s *Service) Limits() Limits { return s.limits }
 
-// TempDir is where ReadForm should spool attachments.
-func (s *Service) TempDir() string { return s.tmpDir }
+// Spool is what ReadForm should hold attachments in.
+func (s *Service) Spool() *Spool { return s.spool }
 
 // Result is what the submitter is told.
 type Result struct {

@@ -60,7 +60,7 @@ func (h *submitHandler) read(c *gin.Context) (*intake.Input, error) {
 	if err != nil {
 		return nil, fieldErr(http.StatusBadRequest, "form", "must be sent as multipart/form-data")
 	}
-	return intake.ReadForm(mr, h.intake.Limits(), h.intake.TempDir())
+	return intake.ReadForm(mr, h.intake.Limits(), h.intake.Spool())
 }
 
 func (h *submitHandler) api(c *gin.Context) error {
