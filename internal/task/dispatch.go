@@ -47,9 +47,17 @@ func (d *Dispatcher) Dispatch(ctx context.Context, tasks ...store.OutboxTask) er
 // AfterCommit enqueues tasks whose outbox rows were just committed. A
 // failure is only logged: what is committed is accepted, and the
 // reconciler enqueues the rows once Redis answers.
+//
+// Unlike Dispatch it does not record the enqueue: the row was created
+// milliseconds ago, and the reconciler waits as long after a row's creation
+// as after its last enqueue, so the record would change nothing but cost a
+// write and a commit per task (a third of a submission's commits).
+// The outbox's attempts therefore count the reconciler's enqueues.
 func (d *Dispatcher) AfterCommit(ctx context.Context, tasks ...store.OutboxTask) {
-	if err := d.Dispatch(ctx, tasks...); err != nil {
-		d.log.Warn("task not enqueued; the reconciler will retry", "err", err)
+	for _, t := range tasks {
+		if err := d.enqueue(ctx, t); err != nil {
+			d.log.Warn("task not enqueued; the reconciler will retry", "err", err)
+		}
 	}
 }
 
