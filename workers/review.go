@@ -39,16 +39,17 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("review: %w: %w", err, asynq.SkipRetry)
 	}
-	sub, err := r.store.Submission(ctx, p.SubmissionID)
+	id := p.SubmissionID
+	status, body, err := r.store.ReviewInput(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		// Deleted before review (withdrawn and purged): nothing to do, ever.
-		return markDone(ctx, r.store, "review:"+p.SubmissionID)
+		return markDone(ctx, r.store, "review:"+id)
 	}
 	if err != nil {
-		return fmt.Errorf("review %s: %w", p.SubmissionID, err)
+		return fmt.Errorf("review %s: %w", id, err)
 	}
-	if sub.Status != store.StatusReceived {
-		return markDone(ctx, r.store, "review:"+sub.ID)
+	if status != store.StatusReceived {
+		return markDone(ctx, r.store, "review:"+id)
 	}
 	if r.pause > 0 {
 		select {
@@ -57,19 +58,19 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 			return ctx.Err()
 		}
 	}
-	res, n, err := scan(r.san, sub.Body)
+	res, n, err := scan(r.san, body)
 	if err != nil {
-		return fmt.Errorf("review %s: %w", sub.ID, err)
+		return fmt.Errorf("review %s: %w", id, err)
 	}
-	applied, err := r.store.CompleteReview(ctx, sub.ID, res)
+	applied, err := r.store.CompleteReview(ctx, id, res)
 	if errors.Is(err, store.ErrNotFound) {
-		return markDone(ctx, r.store, "review:"+sub.ID)
+		return markDone(ctx, r.store, "review:"+id)
 	}
 	if err != nil {
-		return fmt.Errorf("review %s: %w", sub.ID, err)
+		return fmt.Errorf("review %s: %w", id, err)
 	}
 	// Counts only: findings are personal data and never go to logs.
-	r.log.Info("reviewed", "submission", sub.ID, "applied", applied, "words", res.WordCount, "findings", n)
+	r.log.Info("reviewed", "submission", id, "applied", applied, "words", res.WordCount, "findings", n)
 	return nil
 }
 

@@ -36,9 +36,18 @@ func TestCompleteReviewOnce(t *testing.T) {
 		create(t, s, sub)
 		r := ReviewResult{WordCount: 321, ReadingMinutes: 2, Findings: json.RawMessage(`[{"kind":"phone","field":"body"}]`)}
 
+		if st, body, err := s.ReviewInput(ctx, sub.ID); err != nil || st != StatusReceived || body != sub.Body || body == "" {
+			t.Fatalf("ReviewInput = %q, %q, %v; want received and the body", st, body, err)
+		}
 		changed, err := s.CompleteReview(ctx, sub.ID, r)
 		if err != nil || !changed {
 			t.Fatalf("first CompleteReview = %v, %v; want true, nil", changed, err)
+		}
+		if st, _, err := s.ReviewInput(ctx, sub.ID); err != nil || st != StatusReady {
+			t.Errorf("ReviewInput after review = %q, %v; want ready", st, err)
+		}
+		if _, _, err := s.ReviewInput(ctx, newID()); !errors.Is(err, ErrNotFound) {
+			t.Errorf("ReviewInput unknown: err = %v, want ErrNotFound", err)
 		}
 		changed, err = s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 1})
 		if err != nil || changed {
