@@ -7,7 +7,7 @@ import (
 
 // insertAttachment writes a; ID and CreatedAt are filled when empty (the
 // latter with createdAt, the submission's time).
-func insertAttachment(ctx context.Context, q queryer, a *Attachment, createdAt time.Time) error {
+func insertAttachment(ctx context.Context, q execer, a *Attachment, createdAt time.Time) error {
 	if a.ID == "" {
 		a.ID = newID()
 	}

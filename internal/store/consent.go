@@ -63,7 +63,7 @@ func consentEntries(ctx context.Context, q queryer, id string) ([]ConsentEntry, 
 }
 
 // insertConsent appends e; ID and CreatedAt are filled when empty.
-func insertConsent(ctx context.Context, q queryer, e *ConsentEntry) error {
+func insertConsent(ctx context.Context, q execer, e *ConsentEntry) error {
 	if e.ID == "" {
 		e.ID = newID()
 	}

@@ -58,7 +58,7 @@ func (s *Store) AddEvent(ctx context.Context, id string, ev Event) (Event, error
 }
 
 // insertEvent writes e; ID and CreatedAt are filled when empty.
-func insertEvent(ctx context.Context, q queryer, e *Event) error {
+func insertEvent(ctx context.Context, q execer, e *Event) error {
 	if e.ID == "" {
 		e.ID = newID()
 	}

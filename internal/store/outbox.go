@@ -27,7 +27,7 @@ func (s *Store) AddOutbox(ctx context.Context, tasks ...OutboxTask) error {
 
 // insertOutbox writes t; ID and CreatedAt are filled when empty. With
 // skipDuplicate a row with the same TaskID is left as it is.
-func insertOutbox(ctx context.Context, q queryer, t *OutboxTask, skipDuplicate bool) error {
+func insertOutbox(ctx context.Context, q execer, t *OutboxTask, skipDuplicate bool) error {
 	if t.ID == "" {
 		t.ID = newID()
 	}

@@ -109,7 +109,7 @@ func addRevision(ctx context.Context, tx *sql.Tx, id string, rev *Revision, ev *
 }
 
 // insertRevision writes r; ID and CreatedAt are filled when empty.
-func insertRevision(ctx context.Context, q queryer, r *Revision) error {
+func insertRevision(ctx context.Context, q execer, r *Revision) error {
 	if r.ID == "" {
 		r.ID = newID()
 	}

@@ -37,7 +37,8 @@ func (s *Store) CreateSubmission(ctx context.Context, sub *Submission, atts []At
 	n.CreatedAt = n.CreatedAt.UTC().Truncate(time.Microsecond)
 	n.UpdatedAt = n.UpdatedAt.UTC().Truncate(time.Microsecond)
 	n.Status = StatusReceived
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	// One batch: on PostgreSQL a single round trip (see inWrites).
+	counts, err := s.inWrites(ctx, func(w execer) error {
 		// ON CONFLICT DO NOTHING instead of catching the unique violation:
 		// portable, no driver error codes, and on PostgreSQL a racing
 		// duplicate waits for the first to commit and then inserts nothing.
@@ -46,36 +47,32 @@ func (s *Store) CreateSubmission(ctx context.Context, sub *Submission, atts []At
 		// the trigger then changes nothing, where its UPDATE would write the
 		// row a second time (on PostgreSQL with its search vector and every
 		// index entry, the GIN index's included).
-		res, err := tx.ExecContext(ctx, `INSERT INTO submissions (`+submissionColumns+`, has_attachments)
+		if _, err := w.ExecContext(ctx, `INSERT INTO submissions (`+submissionColumns+`, has_attachments)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
 			ON CONFLICT DO NOTHING`,
 			n.ID, n.ReceiptHash, nullString(n.IdempotencyHash), n.Kind, string(n.Status), n.Title, n.Body, n.BodyHTML,
 			n.Language, n.AuthorName, n.AuthorRole, n.Site, n.ContactEmail, n.ContactPhone,
 			n.ConsentPublish, n.Pseudonym, n.ConsentPhotos, n.WordCount, n.ReadingMinutes,
-			nullJSON(n.Findings), micros(n.CreatedAt), micros(n.UpdatedAt), nullMicros(n.ReviewedAt), len(atts) > 0)
-		if err != nil {
-			return err
-		}
-		if err := affectedOr(res, ErrDuplicate); err != nil {
+			nullJSON(n.Findings), micros(n.CreatedAt), micros(n.UpdatedAt), nullMicros(n.ReviewedAt), len(atts) > 0); err != nil {
 			return err
 		}
 		rev := Revision{SubmissionID: n.ID, Number: 1, Title: n.Title, Body: n.Body, BodyHTML: n.BodyHTML,
 			AuthorName: "submitter", CreatedAt: n.CreatedAt}
-		if err := insertRevision(ctx, tx, &rev); err != nil {
+		if err := insertRevision(ctx, w, &rev); err != nil {
 			return err
 		}
 		for i := range atts {
 			atts[i].SubmissionID = n.ID
-			if err := insertAttachment(ctx, tx, &atts[i], n.CreatedAt); err != nil {
+			if err := insertAttachment(ctx, w, &atts[i], n.CreatedAt); err != nil {
 				return err
 			}
 		}
 		ev := Event{SubmissionID: n.ID, Actor: "submitter", Action: "submitted", ToStatus: StatusReceived, CreatedAt: n.CreatedAt}
-		if err := insertEvent(ctx, tx, &ev); err != nil {
+		if err := insertEvent(ctx, w, &ev); err != nil {
 			return err
 		}
 		consent := consentGiven(&n)
-		if err := insertConsent(ctx, tx, &consent); err != nil {
+		if err := insertConsent(ctx, w, &consent); err != nil {
 			return err
 		}
 		for i := range tasks {
@@ -85,12 +82,17 @@ func (s *Store) CreateSubmission(ctx context.Context, sub *Submission, atts []At
 			if tasks[i].CreatedAt.IsZero() {
 				tasks[i].CreatedAt = n.CreatedAt
 			}
-			if err := insertOutbox(ctx, tx, &tasks[i], false); err != nil {
+			if err := insertOutbox(ctx, w, &tasks[i], false); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if len(counts) > 0 && counts[0] == 0 {
+		// The row was a duplicate (the statements after it then fail on
+		// their foreign key, and nothing was written).
+		err = ErrDuplicate
+	}
 	if err != nil {
 		return fmt.Errorf("store: create submission: %w", err)
 	}
