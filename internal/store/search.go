@@ -17,8 +17,9 @@ const (
 )
 
 // accentFolder maps accented Latin letters to their base letter. The
-// PostgreSQL search column folds the same list with translate() (migration
-// 00004); SQLite's unicode61 tokenizer folds every Latin accent itself.
+// PostgreSQL search column folds the same list with storydesk_fold_accents
+// (migration 00011); SQLite's unicode61 tokenizer folds every Latin accent
+// itself.
 var accentFolder = strings.NewReplacer(
 	"á", "a", "à", "a", "â", "a", "ä", "a", "ã", "a", "å", "a",
 	"é", "e", "è", "e", "ê", "e", "ë", "e",

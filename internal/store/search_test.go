@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -257,4 +258,25 @@ func TestSearchTerms(t *testing.T) {
 	if got := searchTerms(fmt.Sprint(make([]int, 100))); len(got) != 1 {
 		t.Errorf("repeated words: %v", got)
 	}
+}
+
+// TestFoldAccentsInSync: PostgreSQL's search column and the Go side that
+// folds what an editor types must fold the same letters alike, or a search
+// for "jardin" would miss "jardín" (or the reverse).
+func TestFoldAccentsInSync(t *testing.T) {
+	eachDialect(t, func(t *testing.T, s *Store) {
+		if s.Dialect() != DialectPostgres {
+			return // SQLite's tokenizer folds accents itself
+		}
+		ctx := context.Background()
+		for _, in := range []string{"áàâäãåéèêëíìîïóòôöõúùûüñçýÿ", "ÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÑÇÝ", "Día de la corte, año 2027: jardín"} {
+			var db string
+			if err := s.db.QueryRowContext(ctx, `SELECT lower(storydesk_fold_accents($1))`, in).Scan(&db); err != nil {
+				t.Fatal(err)
+			}
+			if want := accentFolder.Replace(strings.ToLower(in)); db != want {
+				t.Errorf("fold(%q): PostgreSQL %q, Go %q", in, db, want)
+			}
+		}
+	})
 }
