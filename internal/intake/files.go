@@ -24,31 +24,18 @@ type preparedFile struct {
 	name        string // cleaned, for display
 	typ         media.Type
 	contentType string
-	size        int64
-	sha256      []byte // of the bytes to upload
-	// upload holds the bytes as sent; a re-encoded image is at clean instead,
-	// a temp file that is ours to remove.
-	upload *Upload
-	clean  string
-}
-
-func (f preparedFile) open() (fileBody, error) {
-	if f.clean == "" {
-		return f.upload.open()
-	}
-	r, err := os.Open(f.clean)
-	if err != nil {
-		return nil, fmt.Errorf("intake: open re-encoded file: %w", err)
-	}
-	return r, nil
+	// body is what is uploaded: the upload as sent, or for an image its
+	// re-encoded copy in a temp file (temp), which is ours to discard.
+	body *Upload
+	temp bool
 }
 
 type preparedFiles []preparedFile
 
 func (p preparedFiles) close() {
 	for _, f := range p {
-		if f.clean != "" {
-			os.Remove(f.clean)
+		if f.temp {
+			f.body.discard()
 		}
 	}
 }
@@ -81,7 +68,7 @@ func (s *Service) prepareOne(u *Upload) (preparedFile, error) {
 		return preparedFile{}, e
 	}
 	if !typ.IsImage() {
-		return preparedFile{name: name, typ: typ, contentType: typ.ContentType(), size: u.Size, sha256: u.sha256, upload: u}, nil
+		return preparedFile{name: name, typ: typ, contentType: typ.ContentType(), body: u}, nil
 	}
 	return s.reencode(src, u, name, typ)
 }
@@ -118,7 +105,8 @@ func (s *Service) reencode(src io.ReadSeeker, u *Upload, name string, typ media.
 		os.Remove(dst.Name())
 		return preparedFile{}, fmt.Errorf("intake: stat re-encoded file: %w", err)
 	}
-	return preparedFile{name: name, typ: typ, contentType: ct, size: st.Size(), sha256: h.Sum(nil), upload: u, clean: dst.Name()}, nil
+	clean := &Upload{Filename: u.Filename, Size: st.Size(), path: dst.Name(), sha256: h.Sum(nil)}
+	return preparedFile{name: name, typ: typ, contentType: ct, body: clean, temp: true}, nil
 }
 
 // upload streams each prepared file to S3 under a key the server generates.
@@ -137,7 +125,7 @@ func (s *Service) upload(ctx context.Context, subID string, files preparedFiles)
 }
 
 func (s *Service) uploadOne(ctx context.Context, subID string, f preparedFile) (store.Attachment, error) {
-	r, err := f.open()
+	r, err := f.body.open()
 	if err != nil {
 		return store.Attachment{}, err
 	}
@@ -147,10 +135,8 @@ func (s *Service) uploadOne(ctx context.Context, subID string, f preparedFile) (
 	// minio gets an io.ReaderAt (the file, or the bytes in memory): a large
 	// file is uploaded in parts straight from disk, where any other reader
 	// would make minio buffer a 16 MiB part in memory per upload.
-	if err := s.blob.Put(ctx, key, r, f.size, f.contentType); err != nil {
-		if f.clean == "" {
-			f.upload.failedPut = true
-		}
+	if err := s.blob.Put(ctx, key, r, f.body.Size, f.contentType); err != nil {
+		f.body.failedPut = true
 		// A failed multipart upload may leave parts behind; abort them now.
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -159,7 +145,7 @@ func (s *Service) uploadOne(ctx context.Context, subID string, f preparedFile) (
 	}
 	return store.Attachment{
 		ID: id, SubmissionID: subID, ObjectKey: key, Filename: f.name,
-		ContentType: f.contentType, Size: f.size, SHA256: hex.EncodeToString(f.sha256),
+		ContentType: f.contentType, Size: f.body.Size, SHA256: hex.EncodeToString(f.body.sha256),
 		CreatedAt: time.Now().UTC(),
 	}, nil
 }

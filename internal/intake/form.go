@@ -44,7 +44,7 @@ type Upload struct {
 	// release gives data's room back to the Spool, and data itself when
 	// reuse is true.
 	release func(reuse bool)
-	// failedPut is set when data was the body of a PUT that failed.
+	// failedPut is set when the bytes were the body of a PUT that failed.
 	failedPut bool
 }
 
