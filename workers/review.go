@@ -39,17 +39,17 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("review: %w: %w", err, asynq.SkipRetry)
 	}
-	id := p.SubmissionID
+	id, taskID := p.SubmissionID, task.ReviewID(p.SubmissionID)
 	status, body, err := r.store.ReviewInput(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		// Deleted before review (withdrawn and purged): nothing to do, ever.
-		return markDone(ctx, r.store, "review:"+id)
+		return markDone(ctx, r.store, taskID)
 	}
 	if err != nil {
 		return fmt.Errorf("review %s: %w", id, err)
 	}
 	if status != store.StatusReceived {
-		return markDone(ctx, r.store, "review:"+id)
+		return markDone(ctx, r.store, taskID)
 	}
 	if r.pause > 0 {
 		select {
@@ -64,7 +64,7 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	}
 	applied, err := r.store.CompleteReview(ctx, id, res)
 	if errors.Is(err, store.ErrNotFound) {
-		return markDone(ctx, r.store, "review:"+id)
+		return markDone(ctx, r.store, taskID)
 	}
 	if err != nil {
 		return fmt.Errorf("review %s: %w", id, err)

@@ -33,8 +33,12 @@ type Payload struct {
 
 // Review is the automated review of a new submission.
 func Review(submissionID string) store.OutboxTask {
-	return outbox(TypeReview, "review:"+submissionID, Payload{SubmissionID: submissionID})
+	return outbox(TypeReview, ReviewID(submissionID), Payload{SubmissionID: submissionID})
 }
+
+// ReviewID is the TaskID of submissionID's review. (Store.CompleteReview
+// spells it too: the store cannot import this package.)
+func ReviewID(submissionID string) string { return "review:" + submissionID }
 
 // ParsePayload decodes a task payload.
 func ParsePayload(b []byte) (Payload, error) {
