@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -285,9 +286,19 @@ func (b *bundle) queued() int {
 	b.t.Helper()
 	in := asynq.NewInspector(b.app.RedisOpt)
 	defer in.Close()
+	// A queue appears in Redis with its first task, so "no such queue" is
+	// zero; any other error fails the test rather than reading as zero,
+	// which would let a "nothing was queued" check pass on a broken check.
+	queues, err := in.Queues()
+	if err != nil {
+		b.t.Fatalf("list queues: %v", err)
+	}
+	if !slices.Contains(queues, "default") {
+		return 0
+	}
 	info, err := in.GetQueueInfo("default")
 	if err != nil {
-		return 0 // the queue does not exist: nothing was ever enqueued
+		b.t.Fatalf("queue info: %v", err)
 	}
 	return info.Size + info.Completed
 }
