@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/storydesk/storydesk/internal/testenv"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -147,7 +148,7 @@ func TestBadInputCorpus(t *testing.T) {
 // HTML page is kept only as re-encoded pixels.
 func TestDisguisedFilesStoredSafely(t *testing.T) {
 	b := setup(t, options{db: "sqlite", workers: true})
-	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	pdf := testenv.PDF(64)
 	code, res := b.submit(validFields(),
 		file{"holiday.jpg", "image/jpeg", polyglotJPEG(t)},
 		file{"photo\u202Egpj.exe", "image/jpeg", polyglotJPEG(t)},

@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/storydesk/storydesk/internal/loadgen"
+	"github.com/storydesk/storydesk/internal/testenv"
 	"io"
 	"math/rand/v2"
 	"mime/multipart"
@@ -39,7 +41,7 @@ const (
 func TestUploadMemory(t *testing.T) {
 	b := setup(t, options{db: "sqlite", env: map[string]string{"STORYDESK_MAX_FILE_MB": "20"}})
 	// Warm up: the first submission opens connections, pools and templates.
-	if code, res := b.submit(validFields(), file{"a.pdf", "application/pdf", []byte("%PDF-1.4\n%%EOF\n")}); code != 201 {
+	if code, res := b.submit(validFields(), file{"a.pdf", "application/pdf", testenv.PDF(64)}); code != 201 {
 		t.Fatalf("warm-up: %d %v", code, res)
 	}
 	base := settledRSS(t)
@@ -69,15 +71,17 @@ func TestUploadMemory(t *testing.T) {
 		t.Errorf("peak RSS grew by %.1f MiB, budget %d MiB", mib(growth), rssBudget>>20)
 	}
 	// Every upload arrived whole.
+	head, tail := uploadFrame()
+	sent := int64(len(head) + uploadImageBytes + len(tail))
 	for _, id := range ids {
 		s, err := b.app.Store.Submission(context.Background(), id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(s.Attachments) != 1 || s.Attachments[0].Size != uploadBytes {
-			t.Fatalf("submission %s: attachments %+v, want one of %d bytes", id, s.Attachments, uploadBytes)
+		if len(s.Attachments) != 1 || s.Attachments[0].Size != sent {
+			t.Fatalf("submission %s: attachments %+v, want one of %d bytes", id, s.Attachments, sent)
 		}
-		assertObjectSize(t, b, s.Attachments[0], uploadBytes)
+		assertObjectSize(t, b, s.Attachments[0], sent)
 	}
 }
 
@@ -141,11 +145,11 @@ func writeUploadForm(mw *multipart.Writer, seed uint64) error {
 	// Random bytes, so nothing on the way can compress or dedupe them.
 	rng := rand.New(rand.NewPCG(seed, 99))
 	chunk := make([]byte, 64<<10)
-	head := []byte("%PDF-1.4\n")
+	head, tail := uploadFrame()
 	if _, err := part.Write(head); err != nil {
 		return err
 	}
-	for left := uploadBytes - len(head); left > 0; left -= len(chunk) {
+	for left := uploadImageBytes; left > 0; left -= len(chunk) {
 		for i := 0; i+8 <= len(chunk); i += 8 {
 			v := rng.Uint64()
 			chunk[i], chunk[i+1], chunk[i+2], chunk[i+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
@@ -155,8 +159,18 @@ func writeUploadForm(mw *multipart.Writer, seed uint64) error {
 			return err
 		}
 	}
+	if _, err := part.Write(tail); err != nil {
+		return err
+	}
 	return mw.Close()
 }
+
+// uploadImageBytes is the random image data in each upload: a valid PDF of
+// a scanned page, just under uploadBytes with its frame.
+const uploadImageBytes = (uploadBytes - 1024) / loadgen.ScanWidth * loadgen.ScanWidth
+
+// uploadFrame is the PDF around the image data of each upload.
+func uploadFrame() (head, tail []byte) { return loadgen.ScanPDFFrame(uploadImageBytes) }
 
 // settledRSS returns resident memory after returning freed heap to the OS.
 func settledRSS(t *testing.T) int64 {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"github.com/storydesk/storydesk/internal/loadgen"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -38,7 +39,8 @@ func TestGracefulShutdownFinishesUploads(t *testing.T) {
 		mw.WriteField(k, v)
 	}
 	part, _ := mw.CreateFormFile("attachments", "doc.pdf")
-	part.Write([]byte("%PDF-1.4\n"))
+	head, tail := loadgen.ScanPDFFrame(64 << 10)
+	part.Write(head)
 	time.Sleep(200 * time.Millisecond) // the request is in flight
 
 	stopped := make(chan struct{})
@@ -50,6 +52,7 @@ func TestGracefulShutdownFinishesUploads(t *testing.T) {
 	default:
 	}
 	part.Write(make([]byte, 64<<10))
+	part.Write(tail)
 	mw.Close()
 	pw.Close()
 	r := <-done

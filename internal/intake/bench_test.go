@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/storydesk/storydesk/internal/loadgen"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -127,12 +128,11 @@ func benchForm(b *testing.B, bodyBytes, fileBytes int) ([]byte, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pdf := make([]byte, fileBytes)
-	for i := range pdf {
-		pdf[i] = byte(rng.Uint32())
+	gray := make([]byte, fileBytes-1024)
+	for i := range gray {
+		gray[i] = byte(rng.Uint32())
 	}
-	copy(pdf, "%PDF-1.7\n")
-	fw.Write(pdf)
+	fw.Write(loadgen.ScanPDF(gray))
 	mw.Close()
 	return buf.Bytes(), mw.Boundary()
 }

@@ -3,6 +3,7 @@ package testenv
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/storydesk/storydesk/internal/loadgen"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -90,4 +91,11 @@ func HasEXIF(b []byte) bool {
 		i += 2 + n
 	}
 	return false
+}
+
+// PDF returns a valid one-page PDF holding n bytes of image data (rounded up
+// to whole rows): a document that strict PDF readers accept, unlike a bare
+// "%PDF-" header.
+func PDF(n int) []byte {
+	return loadgen.ScanPDF(make([]byte, n))
 }
