@@ -22,6 +22,8 @@ type ExportRow struct {
 	ID, Status, Filter, DownloadURL string
 	Percent, Count, Total           int
 	CreatedAt                       time.Time
+	// Downloads of a revoked export: whom to ask to delete their copy.
+	Downloads []store.ExportDownload
 }
 
 func (h *exportsHandler) page(c *gin.Context) error {
@@ -57,8 +59,14 @@ func (h *exportsHandler) renderPage(c *gin.Context, status int, values, errs map
 	v := ExportsView{}
 	for _, e := range list {
 		e = withExpiry(e)
-		v.Items = append(v.Items, ExportRow{ID: e.ID, Status: e.Status, Filter: describe(e.Filter),
-			DownloadURL: h.downloadURL(e), Percent: int(e.Progress() * 100), Count: e.Count, Total: e.Total, CreatedAt: e.CreatedAt})
+		row := ExportRow{ID: e.ID, Status: e.Status, Filter: describe(e.Filter),
+			DownloadURL: h.downloadURL(e), Percent: int(e.Progress() * 100), Count: e.Count, Total: e.Total, CreatedAt: e.CreatedAt}
+		if e.Status == store.ExportRevoked {
+			if row.Downloads, err = h.store.ExportDownloads(c.Request.Context(), e.ID); err != nil {
+				return err
+			}
+		}
+		v.Items = append(v.Items, row)
 		if e.Status == store.ExportQueued || e.Status == store.ExportRunning {
 			v.Running = true
 		}
