@@ -78,7 +78,7 @@ func TestWithdrawalRevokesExports(t *testing.T) {
 				t.Errorf("export without the piece = %v, want done", st)
 			}
 			_, page := b.deskPage("/desk/exports", b.deskSession("staff@example.org"), nil)
-			if !strings.Contains(page, "Revoked") || !strings.Contains(page, "staff@example.org") {
+			if !strings.Contains(page, "Revoked") || !strings.Contains(page, "staff@example.org") || !strings.Contains(page, "Export again without it") {
 				t.Errorf("exports page does not show the revocation and its downloads:\n%s", page)
 			}
 		})

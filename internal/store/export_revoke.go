@@ -40,14 +40,16 @@ type ExportDownload struct {
 }
 
 // revokeExportsOf revokes every export that holds submission id and is
-// queued, running or done, in tx, and writes each one's archive-deletion
-// task to the outbox. The download answers 410 from the moment tx commits;
-// the task (re-enqueued by the reconciler if need be) deletes the archive.
+// queued, running, done or expired, in tx, and writes each one's
+// archive-deletion task to the outbox. The download answers 410 from the
+// moment tx commits; the task (re-enqueued by the reconciler if need be)
+// deletes the archive. An expired export has no archive left, but its
+// downloaded copies are still out there: revoked, it lists them for staff.
 // It returns the archives' keys and the tasks.
 func revokeExportsOf(ctx context.Context, tx *sql.Tx, id, reason string) ([]string, []OutboxTask, error) {
 	t := micros(now())
 	rows, err := tx.QueryContext(ctx, `UPDATE exports SET status = $1, revoked_reason = $2, revoked_at = $3, updated_at = $3
-		WHERE status IN ('queued', 'running', 'done')
+		WHERE status IN ('queued', 'running', 'done', 'expired')
 		AND id IN (SELECT export_id FROM export_pieces WHERE submission_id = $4) RETURNING id`,
 		ExportRevoked, reason, t, id)
 	if err != nil {

@@ -85,6 +85,10 @@ func TestExportRevocation(t *testing.T) {
 		}
 
 		running := startExport(t, s, all, ExportCursor{}, 10)
+		// Its archive is gone, its downloaded copies are not.
+		if ok, err := s.ExpireExport(ctx, onlyB.ID); err != nil || !ok {
+			t.Fatalf("ExpireExport: %v %v", ok, err)
+		}
 		keys, err := s.DeleteSubmission(ctx, b.ID)
 		if err != nil {
 			t.Fatal(err)
