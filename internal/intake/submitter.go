@@ -107,7 +107,7 @@ func (s *Service) Withdraw(ctx context.Context, code string) (store.Submission, 
 		return store.Submission{}, wrapUnavailable("withdraw", err)
 	}
 	if w.Changed {
-		s.log.Info("submission withdrawn", "submission", w.Submission.ID, "exports_revoked", len(w.Tasks))
+		s.log.Info("submission withdrawn", "submission", w.Submission.ID)
 		// The pages and export downloads answer 410 at once (they check
 		// the status); the jobs remove the files.
 		s.dispatch.AfterCommit(ctx, w.Tasks...)
