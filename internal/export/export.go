@@ -106,7 +106,10 @@ func (x *Writer) WriteFor(ctx context.Context, exportID string, w io.Writer, f s
 			done++
 			progress(done, max(total, done))
 		}
-		if len(batch) < batchSize {
+		// Only an empty batch ends the export: on PostgreSQL a piece withdrawn
+		// while ExportBatchFor waits on its row lock drops out of a full
+		// batch, and a short batch is then not the last one.
+		if len(batch) == 0 {
 			break
 		}
 		last := batch[len(batch)-1]
