@@ -57,7 +57,14 @@ func (h *Export) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("export %s: %w", p.ExportID, err)
 	}
 	switch e.Status {
-	case store.ExportDone, store.ExportFailed, store.ExportExpired, store.ExportRevoked:
+	case store.ExportDone, store.ExportFailed, store.ExportExpired:
+		return nil
+	case store.ExportRevoked:
+		// Revoked while a crashed run held it: nothing to write, and the
+		// outbox row must stop the reconciler from handing it back.
+		if err := h.store.MarkDone(ctx, task.Export(e.ID).TaskID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("export %s: %w", e.ID, err)
+		}
 		return nil
 	}
 	count, size, err := h.run(ctx, e)

@@ -9,8 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
+	"github.com/storydesk/storydesk/internal/export"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/internal/testenv"
+	"github.com/storydesk/storydesk/workers"
 )
 
 // TestWithdrawalRevokesExports: a staff export holds a piece and its photo;
@@ -82,5 +87,59 @@ func TestWithdrawalRevokesExports(t *testing.T) {
 				t.Errorf("exports page does not show the revocation and its downloads:\n%s", page)
 			}
 		})
+	}
+}
+
+// TestExportRevokedWhileRunning: an export whose run died after it recorded
+// its pieces is revoked by a withdrawal; when its task comes back, the job
+// writes no archive and closes its outbox row, so the reconciler stops
+// handing it back, while the revocation's own task stays due.
+func TestExportRevokedWhileRunning(t *testing.T) {
+	b := setup(t, options{db: "postgres"}) // no workers: the test runs the handler
+	ctx := context.Background()
+	code, res := b.submit(fieldsWith("title", "Goes during the export"))
+	if code != http.StatusCreated {
+		t.Fatalf("submit: %d %v", code, res)
+	}
+	id, receipt := res["id"].(string), res["receipt"].(string)
+	if _, err := b.app.Store.Transition(ctx, id, []store.Status{store.StatusReceived}, store.StatusApproved,
+		store.Event{Actor: "test", Action: "status"}); err != nil {
+		t.Fatal(err)
+	}
+	exp := store.NewExportID()
+	if _, err := b.app.Store.CreateExport(ctx, store.Export{ID: exp, RequestedBy: "staff"}, task.Export(exp)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.app.Store.StartExport(ctx, exp, 1); err != nil {
+		t.Fatal(err)
+	}
+	if batch, err := b.app.Store.ExportBatchFor(ctx, exp, store.ExportFilter{}, store.ExportCursor{}, 10); err != nil || len(batch) != 1 {
+		t.Fatalf("batch: %d pieces, %v", len(batch), err)
+	}
+	if code, res := b.postJSON("/api/v1/status/withdraw", map[string]string{"receipt": receipt}); code != http.StatusOK {
+		t.Fatalf("withdraw: %d %v", code, res)
+	}
+	tmp := t.TempDir()
+	h := workers.NewExport(b.app.Store, b.app.Blob, export.New(b.app.Store, b.app.Blob, b.app.Sanitizer, tmp), tmp, b.app.Log)
+	t0 := task.Export(exp)
+	if err := h.ProcessTask(ctx, asynq.NewTask(t0.TaskType, t0.Payload)); err != nil {
+		t.Fatalf("export task of a revoked export: %v", err)
+	}
+	if e, err := b.app.Store.ExportByID(ctx, exp); err != nil || e.Status != store.ExportRevoked {
+		t.Errorf("export = %+v %v, want revoked", e, err)
+	}
+	if keys, _ := b.app.Blob.Keys(ctx, "exports/"); len(keys) != 0 {
+		t.Errorf("archives written: %v", keys)
+	}
+	pending, err := b.app.Store.PendingOutbox(ctx, time.Now().Add(time.Hour), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range pending {
+		ids = append(ids, p.TaskID)
+	}
+	if slices.Contains(ids, t0.TaskID) || !slices.Contains(ids, store.ExportRevokeTaskID(exp)) {
+		t.Errorf("outbox due = %v, want the revocation and not the export", ids)
 	}
 }
