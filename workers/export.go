@@ -38,7 +38,7 @@ func NewExport(st *store.Store, bl *blob.Store, w *export.Writer, tmpDir string,
 }
 
 // ExportKey is the S3 key of an export's archive.
-func ExportKey(id string) string { return "exports/" + id + ".zip" }
+func ExportKey(id string) string { return store.ExportKey(id) }
 
 // progressEvery bounds how often progress is written to the database.
 const progressEvery = 250 * time.Millisecond
@@ -56,7 +56,15 @@ func (h *Export) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("export %s: %w", p.ExportID, err)
 	}
-	if e.Status == store.ExportDone || e.Status == store.ExportFailed || e.Status == store.ExportExpired {
+	switch e.Status {
+	case store.ExportDone, store.ExportFailed, store.ExportExpired:
+		return nil
+	case store.ExportRevoked:
+		// Revoked while a crashed run held it: nothing to write, and the
+		// outbox row must stop the reconciler from handing it back.
+		if err := h.store.MarkDone(ctx, task.Export(e.ID).TaskID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("export %s: %w", e.ID, err)
+		}
 		return nil
 	}
 	count, size, err := h.run(ctx, e)
@@ -70,7 +78,17 @@ func (h *Export) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		}
 		return fmt.Errorf("export %s: %w: %w", e.ID, err, asynq.SkipRetry)
 	}
-	if err := h.store.FinishExport(ctx, e.ID, count, ExportKey(e.ID), size); err != nil {
+	err = h.store.FinishExport(ctx, e.ID, count, ExportKey(e.ID), size)
+	if errors.Is(err, store.ErrConflict) {
+		// Revoked while it ran: a piece in it was withdrawn. The revocation's
+		// job may have run before the upload, so the archive goes here too.
+		h.log.Info("export revoked while it ran", "export", e.ID)
+		if err := h.blob.Delete(ctx, ExportKey(e.ID)); err != nil {
+			return fmt.Errorf("export %s: %w", e.ID, err)
+		}
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("export %s: %w", e.ID, err)
 	}
 	h.log.Info("export done", "export", e.ID, "pieces", count, "bytes", size)
@@ -104,7 +122,7 @@ func (h *Export) run(ctx context.Context, e store.Export) (int, int64, error) {
 			}
 		}
 	}
-	count, err := h.writer.Write(ctx, f, e.Filter, progress)
+	count, err := h.writer.WriteFor(ctx, e.ID, f, e.Filter, progress)
 	if err == nil {
 		err = perr
 	}

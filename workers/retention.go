@@ -90,12 +90,6 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionReport, er
 		rep.Deleted++
 		r.audit(ctx, "retention_deleted", id, detail)
 	}
-	// Once per run, not per row: the merge rewrites the whole index. Every
-	// run, not only those that deleted: a run that died between its purges
-	// and this line leaves words behind that the next run then removes.
-	if err := r.store.CompactSearch(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("retention: %w", err))
-	}
 	if len(deleted) > 0 {
 		n, err := r.purgeTasks(ctx, deleted)
 		rep.Tasks = n
@@ -120,6 +114,15 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionReport, er
 			rep.IdentityDropped++
 			r.audit(ctx, "retention_identity_dropped", id, "name and contact details removed after publication")
 		}
+	}
+	// Once per run, not per row: the search index merge rewrites the whole
+	// index. After the erasures too, whose old values sit in SQLite's
+	// write-ahead log like deleted rows. Every run, not only those that
+	// changed something: a run that died before this line, or found a
+	// reader holding the log (ErrLogBusy), leaves copies behind that the
+	// next run then removes.
+	if err := r.store.ForgetDeleted(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("retention: %w", err))
 	}
 	// Counts only: the ids are in the audit log, and nothing personal is logged.
 	r.log.Info("retention run", "deleted", rep.Deleted, "contact_dropped", rep.ContactDropped,

@@ -27,6 +27,7 @@ func (a *App) mux(o WorkerOptions) *asynq.ServeMux {
 	mux.Handle(task.TypeWebhook, workers.NewWebhook(a.Store, a.Config.WebhookURL, a.Config.WebhookSecret, a.Config.BaseURL, a.Log))
 	mux.Handle(task.TypeExport, workers.NewExport(a.Store, a.Blob, export.New(a.Store, a.Blob, a.Sanitizer, tmp), tmp, a.Log))
 	mux.Handle(task.TypeExportCleanup, workers.NewExportCleanup(a.Store, a.Blob, a.Log))
+	mux.Handle(task.TypeExportRevoke, workers.NewExportRevoke(a.Store, a.Blob, a.Log))
 	// The editors' e-mail digest (a no-op without STORYDESK_SMTP_ADDR).
 	mux.Handle(workers.TypeDigest, workers.NewDigest(a.Store, workers.SMTP{Addr: a.Config.SMTPAddr, User: a.Config.SMTPUser,
 		Password: a.Config.SMTPPassword, From: a.Config.SMTPFrom}, a.Config.BaseURL, a.Log))

@@ -118,7 +118,7 @@ func TestRetentionConcurrentWorkers(t *testing.T) {
 	if code, _ := b.postJSON("/api/v1/status/withdraw", map[string]string{"receipt": "x"}); code != 404 {
 		t.Fatal(code)
 	}
-	if _, _, err := b.app.Store.Withdraw(ctx, ids[1]); err != nil {
+	if _, err := b.app.Store.Withdraw(ctx, ids[1]); err != nil {
 		t.Fatal(err)
 	}
 	b.move(ids[2], store.StatusReady, store.StatusApproved)

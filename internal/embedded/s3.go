@@ -73,7 +73,7 @@ func StartS3(ctx context.Context, dir string) (*S3, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded: start s3: backend: %w", err)
 	}
-	faker := gofakes3.New(&spoolBackend{MultiBucketBackend: backend, dir: spool},
+	faker := gofakes3.New(&spoolBackend{MultiBucketBackend: backend, dir: spool, buckets: filepath.Join(dir, "buckets")},
 		gofakes3.WithoutVersioning())
 
 	var lc net.ListenConfig

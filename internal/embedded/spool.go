@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3afero"
@@ -19,9 +22,16 @@ import (
 // keeps the locked section to a local file copy. It also means a body that
 // fails its Content-MD5 check, or a client that disconnects, never leaves a
 // half-written object behind.
+//
+// It also removes the folders that deletions leave empty (s3afero keeps
+// DIR/buckets/BUCKET/attachments/<id>/ after its last file goes, naming a
+// piece that no longer exists). dirs orders that removal against the
+// puts that create folders, so a put never finds its new folder gone.
 type spoolBackend struct {
 	*s3afero.MultiBucketBackend
-	dir string
+	dir     string // uploads in progress
+	buckets string // DIR/buckets: one folder per bucket, objects under it
+	dirs    sync.Mutex
 }
 
 // PutObject implements gofakes3.Backend.
@@ -56,5 +66,43 @@ func (b *spoolBackend) PutObject(
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return none, fmt.Errorf("embedded: s3 spool: %w", err)
 	}
+	b.dirs.Lock()
+	defer b.dirs.Unlock()
 	return b.MultiBucketBackend.PutObject(bucket, key, meta, f, size, conditions)
+}
+
+// DeleteObject implements gofakes3.Backend.
+func (b *spoolBackend) DeleteObject(bucket, key string) (gofakes3.ObjectDeleteResult, error) {
+	b.dirs.Lock()
+	defer b.dirs.Unlock()
+	res, err := b.MultiBucketBackend.DeleteObject(bucket, key)
+	if err == nil {
+		b.removeEmptyParents(bucket, key)
+	}
+	return res, err
+}
+
+// DeleteMulti implements gofakes3.Backend.
+func (b *spoolBackend) DeleteMulti(bucket string, keys ...string) (gofakes3.MultiDeleteResult, error) {
+	b.dirs.Lock()
+	defer b.dirs.Unlock()
+	res, err := b.MultiBucketBackend.DeleteMulti(bucket, keys...)
+	for _, d := range res.Deleted {
+		b.removeEmptyParents(bucket, d.Key)
+	}
+	return res, err
+}
+
+// removeEmptyParents removes the folders above key that are empty now, up
+// to (not including) the bucket's own folder. os.Remove refuses a folder
+// that still holds anything, which is where it stops.
+func (b *spoolBackend) removeEmptyParents(bucket, key string) {
+	root := filepath.Join(b.buckets, filepath.FromSlash(bucket))
+	dir := filepath.Dir(filepath.Join(root, filepath.FromSlash(key)))
+	for strings.HasPrefix(dir, root+string(filepath.Separator)) {
+		if os.Remove(dir) != nil {
+			return
+		}
+		dir = filepath.Dir(dir)
+	}
 }

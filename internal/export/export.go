@@ -27,9 +27,10 @@ import (
 const batchSize = 100
 
 // ArchiveLife is how long a finished archive is kept. It holds bylines and
-// consented photos, and a piece withdrawn after the export stays in it, so
-// it goes after a week (a new export takes minutes): the download answers
-// 410 from then on and the export-cleanup job deletes the object.
+// consented photos, so it goes after a week (a new export takes minutes):
+// the download answers 410 from then on and the export-cleanup job deletes
+// the object. A piece withdrawn or deleted after the export revokes the
+// archive at once instead (store.ExportRevoked).
 const ArchiveLife = 7 * 24 * time.Hour
 
 // Expired reports whether an archive finished at finished is past its life.
@@ -56,6 +57,13 @@ type Progress func(done, total int)
 // Write writes the archive of the pieces f selects to w and returns how
 // many pieces it holds. progress may be nil.
 func (x *Writer) Write(ctx context.Context, w io.Writer, f store.ExportFilter, progress Progress) (int, error) {
+	return x.WriteFor(ctx, "", w, f, progress)
+}
+
+// WriteFor is Write for the staff export exportID: each batch of pieces is
+// recorded as the export's before it is written (Store.ExportBatchFor), so
+// that withdrawing or deleting one of them later revokes the archive.
+func (x *Writer) WriteFor(ctx context.Context, exportID string, w io.Writer, f store.ExportFilter, progress Progress) (int, error) {
 	if progress == nil {
 		progress = func(int, int) {}
 	}
@@ -80,7 +88,7 @@ func (x *Writer) Write(ctx context.Context, w io.Writer, f store.ExportFilter, p
 		done  int
 	)
 	for {
-		batch, err := x.store.ExportBatch(ctx, f, after, batchSize)
+		batch, err := x.store.ExportBatchFor(ctx, exportID, f, after, batchSize)
 		if err != nil {
 			return done, fmt.Errorf("export: %w", err)
 		}
@@ -98,7 +106,10 @@ func (x *Writer) Write(ctx context.Context, w io.Writer, f store.ExportFilter, p
 			done++
 			progress(done, max(total, done))
 		}
-		if len(batch) < batchSize {
+		// Only an empty batch ends the export: on PostgreSQL a piece withdrawn
+		// while ExportBatchFor waits on its row lock drops out of a full
+		// batch, and a short batch is then not the last one.
+		if len(batch) == 0 {
 			break
 		}
 		last := batch[len(batch)-1]

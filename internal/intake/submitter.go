@@ -99,23 +99,20 @@ func (s *Service) Withdraw(ctx context.Context, code string) (store.Submission, 
 	if err != nil {
 		return store.Submission{}, err
 	}
-	unpublish := task.Unpublish(v.Submission.ID)
-	sub, changed, err := s.store.Withdraw(ctx, v.Submission.ID, unpublish)
+	w, err := s.store.Withdraw(ctx, v.Submission.ID, task.Unpublish(v.Submission.ID))
 	if errors.Is(err, store.ErrConflict) {
 		return store.Submission{}, ErrRejected
 	}
 	if err != nil {
 		return store.Submission{}, wrapUnavailable("withdraw", err)
 	}
-	if changed {
-		s.log.Info("submission withdrawn", "submission", sub.ID)
-		if v.Submission.Status == store.StatusPublished {
-			// The pages answer 410 at once (they check the status); the job
-			// removes the files.
-			s.dispatch.AfterCommit(ctx, unpublish)
-		}
+	if w.Changed {
+		s.log.Info("submission withdrawn", "submission", w.Submission.ID)
+		// The pages and export downloads answer 410 at once (they check
+		// the status); the jobs remove the files.
+		s.dispatch.AfterCommit(ctx, w.Tasks...)
 	}
-	return sub, nil
+	return w.Submission, nil
 }
 
 // validateReply checks the message and, for a revision, the title and body,

@@ -133,8 +133,20 @@ func (h *exportsHandler) get(c *gin.Context) error {
 	if u := h.downloadURL(e); u != "" {
 		url = u
 	}
-	c.JSON(http.StatusOK, gin.H{"id": e.ID, "status": e.Status, "progress": e.Progress(), "count": e.Count,
-		"total": e.Total, "download_url": url, "created_at": e.CreatedAt, "expires_at": expiresAt(e)})
+	res := gin.H{"id": e.ID, "status": e.Status, "progress": e.Progress(), "count": e.Count,
+		"total": e.Total, "download_url": url, "created_at": e.CreatedAt, "expires_at": expiresAt(e)}
+	if e.Status == store.ExportRevoked {
+		downloads, err := h.store.ExportDownloads(c.Request.Context(), e.ID)
+		if err != nil {
+			return err
+		}
+		list := make([]gin.H, len(downloads))
+		for i, d := range downloads {
+			list[i] = gin.H{"user_id": d.UserID, "account": d.Account, "at": d.At}
+		}
+		res["revoked_reason"], res["revoked_at"], res["downloads"] = e.RevokedReason, e.RevokedAt, list
+	}
+	c.JSON(http.StatusOK, res)
 	return nil
 }
 
@@ -150,6 +162,9 @@ func (h *exportsHandler) download(c *gin.Context) error {
 	if e.Status == store.ExportExpired {
 		return errorf(http.StatusGone, "the export has expired and its archive was deleted; start a new export")
 	}
+	if e.Status == store.ExportRevoked {
+		return errorf(http.StatusGone, "the export was revoked and its archive deleted: "+e.RevokedReason+"; start a new export, which leaves the piece out")
+	}
 	if e.Status != store.ExportDone {
 		return errorf(http.StatusConflict, "the export is not finished")
 	}
@@ -161,6 +176,13 @@ func (h *exportsHandler) download(c *gin.Context) error {
 		return err
 	}
 	defer obj.Close()
+	// Before the first byte: a copy that went out is on record even if the
+	// transfer breaks, so staff can ask for it back should the export be
+	// revoked.
+	u := currentUser(c)
+	if err := h.store.RecordExportDownload(c.Request.Context(), e.ID, u.ID, u.Email); err != nil {
+		return err
+	}
 	hd := c.Writer.Header()
 	hd.Set("Content-Type", "application/zip")
 	hd.Set("Content-Length", strconv.FormatInt(obj.Size, 10))

@@ -22,6 +22,32 @@ type ExportRow struct {
 	ID, Status, Filter, DownloadURL string
 	Percent, Count, Total           int
 	CreatedAt                       time.Time
+	// Downloads of a revoked export: whom to ask to delete their copy.
+	Downloads []store.ExportDownload
+	// Again is a revoked export's filter as the form takes it, to build
+	// the archive again without the piece that went.
+	Again *ExportForm
+}
+
+// ExportForm is an export's filter as the page's form sends it.
+type ExportForm struct {
+	Status                   []string
+	Since, Until, Site, Kind string
+}
+
+// formOf is f as the page's form would send it.
+func formOf(f store.ExportFilter) *ExportForm {
+	r := &ExportForm{Site: f.Site, Kind: f.Kind}
+	for _, s := range f.Status {
+		r.Status = append(r.Status, string(s))
+	}
+	if !f.Since.IsZero() {
+		r.Since = f.Since.Format(time.DateOnly)
+	}
+	if !f.Until.IsZero() {
+		r.Until = f.Until.AddDate(0, 0, -1).Format(time.DateOnly) // stored as the day after the last
+	}
+	return r
 }
 
 func (h *exportsHandler) page(c *gin.Context) error {
@@ -57,8 +83,15 @@ func (h *exportsHandler) renderPage(c *gin.Context, status int, values, errs map
 	v := ExportsView{}
 	for _, e := range list {
 		e = withExpiry(e)
-		v.Items = append(v.Items, ExportRow{ID: e.ID, Status: e.Status, Filter: describe(e.Filter),
-			DownloadURL: h.downloadURL(e), Percent: int(e.Progress() * 100), Count: e.Count, Total: e.Total, CreatedAt: e.CreatedAt})
+		row := ExportRow{ID: e.ID, Status: e.Status, Filter: describe(e.Filter),
+			DownloadURL: h.downloadURL(e), Percent: int(e.Progress() * 100), Count: e.Count, Total: e.Total, CreatedAt: e.CreatedAt}
+		if e.Status == store.ExportRevoked {
+			if row.Downloads, err = h.store.ExportDownloads(c.Request.Context(), e.ID); err != nil {
+				return err
+			}
+			row.Again = formOf(e.Filter)
+		}
+		v.Items = append(v.Items, row)
 		if e.Status == store.ExportQueued || e.Status == store.ExportRunning {
 			v.Running = true
 		}

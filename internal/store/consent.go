@@ -98,9 +98,11 @@ func consentGiven(sub *Submission) ConsentEntry {
 // ErrConflict; ErrNotFound if the submission does not exist.
 //
 // ifPublished are outbox tasks (the unpublish job) written in the same
-// transaction when the piece was published; queued reports whether they were.
-func (s *Store) Withdraw(ctx context.Context, id string, ifPublished ...OutboxTask) (sub Submission, changed bool, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+// transaction when the piece was published. The exports that hold the
+// piece are revoked in the same transaction too (see revokeExportsOf).
+func (s *Store) Withdraw(ctx context.Context, id string, ifPublished ...OutboxTask) (Withdrawal, error) {
+	var w Withdrawal
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		lock := ""
 		if s.dialect == DialectPostgres {
 			lock = " FOR UPDATE"
@@ -111,7 +113,7 @@ func (s *Store) Withdraw(ctx context.Context, id string, ifPublished ...OutboxTa
 		}
 		switch cur.Status {
 		case StatusWithdrawn:
-			sub = cur
+			w.Submission = cur
 			return nil
 		case StatusRejected:
 			return fmt.Errorf("status is %s, not withdrawable: %w", cur.Status, ErrConflict)
@@ -146,13 +148,28 @@ func (s *Store) Withdraw(ctx context.Context, id string, ifPublished ...OutboxTa
 					return err
 				}
 			}
+			w.Tasks = append(w.Tasks, ifPublished...)
+		}
+		_, revoke, err := revokeExportsOf(ctx, tx, id, RevokedWithdrawn)
+		if err != nil {
+			return err
 		}
 		cur.Status, cur.UpdatedAt = StatusWithdrawn, t
-		sub, changed = cur, true
+		w.Submission, w.Changed, w.Tasks = cur, true, append(w.Tasks, revoke...)
 		return nil
 	})
 	if err != nil {
-		return Submission{}, false, fmt.Errorf("store: withdraw %s: %w", id, err)
+		return Withdrawal{}, fmt.Errorf("store: withdraw %s: %w", id, err)
 	}
-	return sub, changed, nil
+	return w, nil
+}
+
+// Withdrawal is what Withdraw did.
+type Withdrawal struct {
+	Submission Submission
+	Changed    bool // false when it was withdrawn already
+	// Tasks are the outbox tasks written with the withdrawal, for the
+	// caller to enqueue after commit: the unpublish job of a published
+	// piece and the archive deletion of each export that held it.
+	Tasks []OutboxTask
 }

@@ -26,12 +26,12 @@ func TestConsentLedger(t *testing.T) {
 			t.Errorf("given entry: %+v", g)
 		}
 
-		w, changed, err := s.Withdraw(ctx, sub.ID)
-		if err != nil || !changed || w.Status != StatusWithdrawn {
-			t.Fatalf("Withdraw: %v %v %v", err, changed, w.Status)
+		w, err := s.Withdraw(ctx, sub.ID)
+		if err != nil || !w.Changed || w.Submission.Status != StatusWithdrawn {
+			t.Fatalf("Withdraw: %v %v %v", err, w.Changed, w.Submission.Status)
 		}
-		if _, changed, err := s.Withdraw(ctx, sub.ID); err != nil || changed {
-			t.Errorf("second Withdraw: changed=%v err=%v, want no change", changed, err)
+		if w, err := s.Withdraw(ctx, sub.ID); err != nil || w.Changed {
+			t.Errorf("second Withdraw: changed=%v err=%v, want no change", w.Changed, err)
 		}
 		got, _ = s.ConsentLedger(ctx, sub.ID)
 		if len(got) != 2 || got[1].Action != ConsentWithdrawn || got[1].Byline != g.Byline || got[1].Version != g.Version {
@@ -46,13 +46,13 @@ func TestConsentLedger(t *testing.T) {
 		if _, err := s.Transition(ctx, rej.ID, []Status{StatusReceived}, StatusRejected, Event{Actor: "system", Action: "status"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.Withdraw(ctx, rej.ID); !errors.Is(err, ErrConflict) {
+		if _, err := s.Withdraw(ctx, rej.ID); !errors.Is(err, ErrConflict) {
 			t.Errorf("Withdraw of rejected: %v, want ErrConflict", err)
 		}
 		if got, _ := s.ConsentLedger(ctx, rej.ID); len(got) != 1 {
 			t.Errorf("refused withdrawal wrote to the ledger: %+v", got)
 		}
-		if _, _, err := s.Withdraw(ctx, newID()); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Withdraw(ctx, newID()); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Withdraw of unknown id: %v, want ErrNotFound", err)
 		}
 		if _, err := s.DeleteSubmission(ctx, sub.ID); err != nil {

@@ -22,7 +22,7 @@ const (
 type Export struct {
 	ID          string
 	RequestedBy string // user id
-	Status      string // queued | running | done | failed | expired
+	Status      string // queued | running | done | failed | expired | revoked
 	Filter      ExportFilter
 	SiteScope   string // the requester's site; "" = all sites. Only that scope sees it.
 	Done, Total int    // pieces written so far, of Total
@@ -33,6 +33,9 @@ type Export struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	FinishedAt  time.Time
+	// RevokedReason says why the archive was deleted (status revoked).
+	RevokedReason string
+	RevokedAt     time.Time
 }
 
 // Progress is the share of pieces written, 0..1.
@@ -47,7 +50,7 @@ func (e Export) Progress() float64 {
 }
 
 const exportColumns = `id, requested_by, status, filter, site_scope, done, total, count, object_key, size, error,
-	created_at, updated_at, finished_at`
+	created_at, updated_at, finished_at, revoked_reason, revoked_at`
 
 // CreateExport stores a queued export and its outbox task in one
 // transaction. ID and times are filled; the stored export is returned.
@@ -99,15 +102,27 @@ func (s *Store) ExportProgress(ctx context.Context, id string, done int) error {
 }
 
 // FinishExport records a finished export and marks its outbox row done.
+// ErrConflict when the export was revoked while it ran (a piece in it was
+// withdrawn): the caller deletes the archive it just stored.
 func (s *Store) FinishExport(ctx context.Context, id string, count int, key string, size int64) error {
+	revoked := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		t := micros(now())
-		if _, err := tx.ExecContext(ctx, `UPDATE exports SET status = $1, count = $2, done = $3, object_key = $4, size = $5,
-			updated_at = $6, finished_at = $7 WHERE id = $8`, ExportDone, count, count, key, size, t, t, id); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE exports SET status = $1, count = $2, done = $3, object_key = $4, size = $5,
+			updated_at = $6, finished_at = $7 WHERE id = $8 AND status IN ('queued', 'running')`, ExportDone, count, count, key, size, t, t, id)
+		if err != nil {
 			return err
 		}
+		n, err := rowsAffected(res)
+		if err != nil {
+			return err
+		}
+		revoked = n == 0
 		return markDoneIfAny(ctx, tx, "export:"+id)
 	})
+	if err == nil && revoked {
+		err = ErrConflict
+	}
 	if err != nil {
 		return fmt.Errorf("store: finish export %s: %w", id, err)
 	}
@@ -119,7 +134,7 @@ func (s *Store) FailExport(ctx context.Context, id, reason string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		t := micros(now())
 		if _, err := tx.ExecContext(ctx, `UPDATE exports SET status = $1, error = $2, updated_at = $3, finished_at = $4
-			WHERE id = $5 AND status NOT IN ('done', 'expired')`, ExportFailed, reason, t, t, id); err != nil {
+			WHERE id = $5 AND status NOT IN ('done', 'expired', 'revoked')`, ExportFailed, reason, t, t, id); err != nil {
 			return err
 		}
 		return markDoneIfAny(ctx, tx, "export:"+id)
@@ -172,10 +187,10 @@ func scanExport(r scanner) (Export, error) {
 		filter             string
 		done, total, count int64
 		created, updated   int64
-		finished           sql.NullInt64
+		finished, revoked  sql.NullInt64
 	)
 	if err := r.Scan(&e.ID, &e.RequestedBy, &e.Status, &filter, &e.SiteScope, &done, &total, &count, &e.ObjectKey, &e.Size,
-		&e.Error, &created, &updated, &finished); err != nil {
+		&e.Error, &created, &updated, &finished, &e.RevokedReason, &revoked); err != nil {
 		return Export{}, err
 	}
 	if err := json.Unmarshal([]byte(filter), &e.Filter); err != nil {
@@ -183,6 +198,7 @@ func scanExport(r scanner) (Export, error) {
 	}
 	e.Done, e.Total, e.Count = int(done), int(total), int(count)
 	e.CreatedAt, e.UpdatedAt, e.FinishedAt = fromMicros(created), fromMicros(updated), fromNullMicros(finished)
+	e.RevokedAt = fromNullMicros(revoked)
 	return e, nil
 }
 

@@ -84,6 +84,17 @@ func (s *Store) CountExport(ctx context.Context, f ExportFilter) (int, error) {
 // first, with attachments. Batches keep memory flat however many pieces
 // there are, and hold no cursor open while the caller writes to S3.
 func (s *Store) ExportBatch(ctx context.Context, f ExportFilter, after ExportCursor, limit int) ([]ExportPiece, error) {
+	return s.ExportBatchFor(ctx, "", f, after, limit)
+}
+
+// ExportBatchFor is ExportBatch for the staff export exportID: the pieces
+// are recorded as the export's before they are returned, in the same
+// transaction as the read, so a withdrawal either commits first (and the
+// piece is not selected) or finds the export and revokes it. On PostgreSQL
+// the rows are share-locked to make that so: a withdrawal's update waits
+// for the record to commit, and the read waits for a withdrawal in flight
+// and then sees the piece withdrawn.
+func (s *Store) ExportBatchFor(ctx context.Context, exportID string, f ExportFilter, after ExportCursor, limit int) ([]ExportPiece, error) {
 	where, args := f.where()
 	if after.ID != "" {
 		n := len(args)
@@ -91,24 +102,32 @@ func (s *Store) ExportBatch(ctx context.Context, f ExportFilter, after ExportCur
 		args = append(args, micros(after.CreatedAt), micros(after.CreatedAt), after.ID)
 	}
 	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns+`,
+	q := `SELECT ` + submissionColumns + `,
 		(SELECT published_at FROM publications p WHERE p.submission_id = submissions.id)
-		FROM submissions WHERE `+where+fmt.Sprintf(` ORDER BY created_at, id LIMIT $%d`, len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: export batch: %w", err)
-	}
-	var out []ExportPiece
-	for rows.Next() {
-		var published sql.NullInt64
-		sub, err := scanSubmission(extraScanner{r: rows, extra: []any{&published}})
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: export batch: %w", err)
+		FROM submissions WHERE ` + where + fmt.Sprintf(` ORDER BY created_at, id LIMIT $%d`, len(args))
+	var (
+		out []ExportPiece
+		err error
+	)
+	if exportID == "" {
+		out, err = exportRows(ctx, s.db, q, args)
+	} else {
+		if s.dialect == DialectPostgres {
+			q += ` FOR SHARE OF submissions`
 		}
-		out = append(out, ExportPiece{Submission: sub, PublishedAt: fromNullMicros(published)})
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			if out, err = exportRows(ctx, tx, q, args); err != nil {
+				return err
+			}
+			ids := make([]string, len(out))
+			for i, p := range out {
+				ids[i] = p.ID
+			}
+			return recordExportPieces(ctx, tx, exportID, ids)
+		})
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("store: export batch: %w", err)
 	}
 	// Attachments after the rows are closed: SQLite's pool may be small.
@@ -118,4 +137,23 @@ func (s *Store) ExportBatch(ctx context.Context, f ExportFilter, after ExportCur
 		}
 	}
 	return out, nil
+}
+
+// exportRows runs an export batch query.
+func exportRows(ctx context.Context, q queryer, query string, args []any) ([]ExportPiece, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ExportPiece
+	for rows.Next() {
+		var published sql.NullInt64
+		sub, err := scanSubmission(extraScanner{r: rows, extra: []any{&published}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ExportPiece{Submission: sub, PublishedAt: fromNullMicros(published)})
+	}
+	return out, rows.Err()
 }

@@ -61,9 +61,11 @@ func (s *Store) RetentionDue(ctx context.Context, c RetentionCutoffs) (Retention
 
 // PurgeSubmission deletes submission id, with everything that cascades from
 // it, if a deletion rule still applies at the cutoffs, and returns its
-// attachments' object keys. ErrNotFound if it is gone or no longer due.
-// The deleted words stay in the search index's storage until CompactSearch,
-// which the caller runs once after its batch of purges.
+// attachments' object keys and the archive keys of the exports that held it,
+// which it revokes (see revokeExportsOf). ErrNotFound if it is gone or no
+// longer due. The deleted words stay in the search index's storage and the
+// rows in SQLite's write-ahead log until ForgetDeleted, which the caller
+// runs once after its batch of purges.
 func (s *Store) PurgeSubmission(ctx context.Context, id string, c RetentionCutoffs) ([]string, error) {
 	var keys []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -82,7 +84,9 @@ func (s *Store) PurgeSubmission(ctx context.Context, id string, c RetentionCutof
 		for _, a := range atts {
 			keys = append(keys, a.ObjectKey)
 		}
-		return nil
+		archives, _, err := revokeExportsOf(ctx, tx, id, RevokedDeleted)
+		keys = append(keys, archives...)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: purge submission %s: %w", id, err)

@@ -107,13 +107,22 @@ func sqliteDSN(rawURL string) (string, error) {
 		return "", fmt.Errorf("store: open sqlite: create directory: %w", err)
 	}
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	// Deleted rows (a withdrawn story, erased contact details) are
 	// overwritten with zeros, not left in free pages of the file.
 	q.Add("_pragma", "secure_delete(1)")
+	// The write-ahead log keeps old page images, deleted rows included,
+	// until a checkpoint rewrites it from the start: ForgetDeleted empties it
+	// after deletions; these bound what it holds in between (about 4 MiB of
+	// pages before a checkpoint, and the file cut back to 4 MiB after one).
+	q.Add("_pragma", "wal_autocheckpoint(1000)")
+	q.Add("_pragma", "journal_size_limit(4194304)")
+	// Sorts and temporary tables stay in memory, not in files that would
+	// hold rows outside the data directory's three database files.
+	q.Add("_pragma", "temp_store(2)")
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
 	if extra != "" {
@@ -121,6 +130,10 @@ func sqliteDSN(rawURL string) (string, error) {
 	}
 	return dsn, nil
 }
+
+// busyTimeout is how long, in milliseconds, a SQLite connection waits for
+// a lock before it answers SQLITE_BUSY.
+const busyTimeout = 10000
 
 // Close closes the connection pool.
 func (s *Store) Close() error {

@@ -196,9 +196,11 @@ func nullJSON(v json.RawMessage) any {
 // revisions, events, messages and outbox tasks. It returns the attachments'
 // object keys so the caller can delete the files from S3 after the rows
 // are gone (a crash in between leaves orphan objects, never dangling rows).
-// It deletes one submission, so it also compacts the search index: no word
-// of the piece is left behind when it returns. Should only the compaction
-// fail, the rows are gone: the keys come back with the error.
+// It deletes one submission, so it also runs ForgetDeleted: no word of the
+// piece is left in the search index or SQLite's write-ahead log when it
+// returns. Should only that fail, the rows are gone: the keys come back
+// with the error. The exports that held the piece are revoked, their
+// archive keys returned with the attachments'.
 func (s *Store) DeleteSubmission(ctx context.Context, id string) ([]string, error) {
 	var keys []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -216,12 +218,14 @@ func (s *Store) DeleteSubmission(ctx context.Context, id string) ([]string, erro
 		if err := affectedOr(res, ErrNotFound); err != nil {
 			return err
 		}
-		return nil
+		archives, _, err := revokeExportsOf(ctx, tx, id, RevokedDeleted)
+		keys = append(keys, archives...)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: delete submission %s: %w", id, err)
 	}
-	if err := s.CompactSearch(ctx); err != nil {
+	if err := s.ForgetDeleted(ctx); err != nil {
 		return keys, fmt.Errorf("store: delete submission %s: %w", id, err)
 	}
 	return keys, nil

@@ -16,6 +16,10 @@ const (
 	// TypeExportCleanup is the periodic job that deletes the archives of
 	// expired exports.
 	TypeExportCleanup = "export-cleanup"
+	// TypeExportRevoke deletes the archive of an export revoked because a
+	// piece in it was withdrawn or deleted. Its payload is an
+	// ExportPayload; the store writes it (see store.TaskExportRevoke).
+	TypeExportRevoke = store.TaskExportRevoke
 )
 
 // Publish renders an approved piece, stores its artifacts and moves it to published.
