@@ -29,30 +29,63 @@ func allocated(f func()) int64 {
 	return int64(after.TotalAlloc - before.TotalAlloc)
 }
 
-// The image of issue 11: 309 KB on the wire, 6300×6300 pixels (under the
-// pixel limit) at 16 bits a channel, 318 MB once decoded.
-func TestReencodeRefusesDeepImageByHeader(t *testing.T) {
-	in := testenv.DeepPNG(t, 6300, 6300)
-	if 6300*6300 > DefaultMaxPixels {
-		t.Fatal("fixture is over the pixel limit; it must be under it")
+// losslessWebPHeader is a WebP holding only the header of a w×h lossless
+// image: decoded, the lossless decoder would hold about 9 bytes a pixel.
+func losslessWebPHeader(w, h uint32) []byte {
+	vp8l := []byte{0x2f, byte(w - 1), byte((w-1)>>8) | byte((h-1)<<6), byte((h - 1) >> 2), byte((h - 1) >> 10), 0, 0, 0}
+	chunk := append([]byte("VP8L"), binary.LittleEndian.AppendUint32(nil, uint32(len(vp8l)))...)
+	chunk = append(chunk, vp8l...)
+	out := append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(4+len(chunk)))...)
+	out = append(out, "WEBP"...)
+	return append(out, chunk...)
+}
+
+// progressiveJPEGHeader is the start of a w×h progressive 4:4:4 JPEG, up to
+// its first scan: decoded, each pixel would hold 3 bytes of image and 12 of
+// DCT coefficients.
+func progressiveJPEGHeader(w, h uint16) []byte {
+	sof := []byte{8, byte(h >> 8), byte(h), byte(w >> 8), byte(w), 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0}
+	out := []byte{0xff, 0xd8}
+	out = append(out, jpegSegment(0xc2, sof)...)
+	return append(out, jpegSegment(0xda, []byte{1, 1, 0, 0, 63, 0})...)
+}
+
+// Issue 11: a 309 KB PNG of 6300×6300 pixels (under the pixel limit) at 16
+// bits a channel needed 600 MB. Such images, and their lossless WebP and
+// progressive JPEG kin, are refused from the header alone, reserving and
+// allocating nothing.
+func TestReencodeRefusesByMemoryFromHeader(t *testing.T) {
+	tests := []struct {
+		name string
+		typ  Type
+		data []byte
+		need int64 // at least, in bytes
+	}{
+		{"16-bit PNG", PNG, testenv.DeepPNG(t, 6300, 6300), 6300 * 6300 * 8},
+		{"lossless WebP", WebP, losslessWebPHeader(6300, 6300), 6300 * 6300 * 4},
+		{"progressive JPEG", JPEG, progressiveJPEGHeader(6000, 6000), 6000 * 6000 * 15},
 	}
-	budget := NewBudget(DefaultBudget)
-	var err error
-	n := allocated(func() {
-		_, err = Reencode(context.Background(), io.Discard, bytes.NewReader(in), PNG, DefaultMaxPixels, budget)
-	})
-	var me *MemoryError
-	if !errors.As(err, &me) || !errors.Is(err, ErrTooMuchMemory) {
-		t.Fatalf("Reencode = %v, want a *MemoryError", err)
-	}
-	if me.Need < 6300*6300*8 || me.Budget != DefaultBudget {
-		t.Errorf("MemoryError = %+v, want Need ≥ %d and Budget %d", me, 6300*6300*8, DefaultBudget)
-	}
-	if n > 1<<20 {
-		t.Errorf("allocated %d bytes before refusing", n)
-	}
-	if budget.Peak() != 0 {
-		t.Errorf("budget peak = %d, want nothing reserved", budget.Peak())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			budget := NewBudget(DefaultBudget)
+			var err error
+			n := allocated(func() {
+				_, err = Reencode(context.Background(), io.Discard, bytes.NewReader(tt.data), tt.typ, DefaultMaxPixels, budget)
+			})
+			var me *MemoryError
+			if !errors.As(err, &me) || !errors.Is(err, ErrTooMuchMemory) {
+				t.Fatalf("Reencode = %v, want a *MemoryError", err)
+			}
+			if me.Need < tt.need || me.Budget != DefaultBudget {
+				t.Errorf("MemoryError = %+v, want Need ≥ %d and Budget %d", me, tt.need, DefaultBudget)
+			}
+			if n > 1<<20 {
+				t.Errorf("allocated %d bytes before refusing", n)
+			}
+			if budget.Peak() != 0 {
+				t.Errorf("budget peak = %d, want nothing reserved", budget.Peak())
+			}
+		})
 	}
 }
 
