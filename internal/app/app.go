@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -84,7 +83,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err 
 	a.Dispatch = task.NewDispatcher(a.Queue, a.Store, log)
 	a.Intake = intake.New(a.Store, a.Blob, a.Dispatch, a.Sanitizer, hasher, intake.Limits{
 		MaxFiles: cfg.MaxFiles, MaxFileBytes: cfg.MaxFileBytes(), MaxPixels: media.DefaultMaxPixels,
-	}, tmp, log, runtime.NumCPU())
+	}, tmp, log, media.NewBudget(int64(cfg.ImageMemoryMB)<<20))
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return a, nil

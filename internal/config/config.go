@@ -46,6 +46,10 @@ type Config struct {
 	// together, against a flood from many addresses; 0 = unlimited.
 	SubmitGlobalRate int
 
+	// ImageMemoryMB is the memory, in MiB, that decoding images may hold at
+	// once, all requests together; an image needing more is refused (413).
+	ImageMemoryMB int
+
 	// Retention windows, in days (docs/privacy.md): contact details after a
 	// final decision, rejected and withdrawn submissions, and submissions
 	// nobody reviewed. 0 means at the next retention run.
@@ -98,6 +102,7 @@ func Load(getenv func(string) string) (Config, error) {
 		RetainContactDays:    r.integer("STORYDESK_RETAIN_CONTACT_DAYS", 30, 0, 3650),
 		RetainRejectedDays:   r.integer("STORYDESK_RETAIN_REJECTED_DAYS", 30, 0, 3650),
 		RetainUnreviewedDays: r.integer("STORYDESK_RETAIN_UNREVIEWED_DAYS", 180, 0, 3650),
+		ImageMemoryMB:        r.integer("STORYDESK_IMAGE_MEMORY_MB", 256, 16, 1<<20),
 	}
 	if s := r.str("STORYDESK_SECRET", ""); s != "" {
 		if len(s) < 32 {

@@ -22,6 +22,7 @@ func TestLoadDefaults(t *testing.T) {
 		DatabaseURL: "sqlite://data/storydesk.db", S3Bucket: "storydesk", S3Region: "us-east-1",
 		MaxFileMB: 20, MaxFiles: 5, SubmitRate: 20,
 		SubmitGlobalRate: 300, RetainContactDays: 30, RetainRejectedDays: 30, RetainUnreviewedDays: 180,
+		ImageMemoryMB: 256,
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
@@ -62,6 +63,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 	}{
 		{map[string]string{"STORYDESK_MAX_FILE_MB": "lots"}, "STORYDESK_MAX_FILE_MB"},
 		{map[string]string{"STORYDESK_MAX_FILES": "-1"}, "STORYDESK_MAX_FILES"},
+		{map[string]string{"STORYDESK_IMAGE_MEMORY_MB": "8"}, "STORYDESK_IMAGE_MEMORY_MB"},
 		{map[string]string{"STORYDESK_DATABASE_URL": "mysql://x"}, "STORYDESK_DATABASE_URL"},
 		{map[string]string{"STORYDESK_REDIS_URL": "localhost:6379"}, "STORYDESK_REDIS_URL"},
 		{map[string]string{"STORYDESK_S3_ENDPOINT": "http://s3:9000"}, "STORYDESK_S3_ENDPOINT"},

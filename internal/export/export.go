@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/media"
 	"github.com/storydesk/storydesk/internal/render"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
@@ -229,11 +230,11 @@ func Photos(s store.Submission) []Photo {
 	}
 	var out []Photo
 	for _, a := range s.Attachments {
-		ext := map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}[a.ContentType]
-		if ext == "" {
+		t := media.TypeOf(a.ContentType)
+		if !t.IsImage() {
 			continue
 		}
-		out = append(out, Photo{Key: a.ObjectKey, Name: fmt.Sprintf("photo-%d%s", len(out)+1, ext), ContentType: a.ContentType})
+		out = append(out, Photo{Key: a.ObjectKey, Name: t.FileName(fmt.Sprintf("photo-%d", len(out)+1)), ContentType: a.ContentType})
 	}
 	return out
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/storydesk/storydesk/internal/media"
 	"github.com/storydesk/storydesk/internal/receipt"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
@@ -100,7 +101,7 @@ func benchService(b *testing.B) *Service {
 		b.Fatal(err)
 	}
 	return New(st, bl, task.NewDispatcher(q, st, log), sanitize.New(), h,
-		Limits{MaxFiles: 5, MaxFileBytes: 20 << 20, MaxPixels: 40_000_000}, b.TempDir(), log, 2)
+		Limits{MaxFiles: 5, MaxFileBytes: 20 << 20, MaxPixels: media.DefaultMaxPixels}, b.TempDir(), log, media.NewBudget(media.DefaultBudget))
 }
 
 // benchForm is a multipart body with a story of about bodyBytes of Markdown

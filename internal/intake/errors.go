@@ -1,11 +1,14 @@
 package intake
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/storydesk/storydesk/internal/media"
 )
 
 // ErrUnavailable means a service StoryDesk needs to store a submission
@@ -43,7 +46,7 @@ var codeText = map[string]string{
 	CodeFileType:          "file type is not allowed (JPEG, PNG, WebP, PDF or DOCX only)",
 	CodeFileTooLarge:      "file is too large",
 	CodeTooManyFiles:      "has too many files",
-	CodeTooManyPixels:     "image has too many pixels",
+	CodeTooManyPixels:     "image is too large to process",
 	CodeRequestTooLarge:   "request is too large",
 	CodeUnknownField:      "is not a known field",
 	CodeMalformed:         "is malformed",
@@ -132,4 +135,26 @@ func fieldError(field, code string) *ValidationError {
 
 func wrapUnavailable(what string, err error) error {
 	return fmt.Errorf("%w: %s: %w", ErrUnavailable, what, err)
+}
+
+// reencodeError answers a failed image re-encode, naming the attachment:
+// 413 for an image too large to decode (by pixels or by the memory its depth
+// needs), 503 when the request ended while waiting for decoding memory, 415
+// for anything the decoder refuses.
+func reencodeError(name string, err error) error {
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return wrapUnavailable("wait for image decoding memory", err)
+	case errors.Is(err, media.ErrTooManyPixels):
+		e := fieldError("attachments", CodeTooManyPixels)
+		e.detail("attachments", name+": the image has too many pixels")
+		return e
+	case errors.Is(err, media.ErrTooMuchMemory):
+		e := fieldError("attachments", CodeTooManyPixels)
+		e.detail("attachments", name+": "+strings.TrimPrefix(err.Error(), "media: "))
+		return e
+	}
+	e := fieldError("attachments", CodeFileType)
+	e.detail("attachments", name)
+	return e
 }

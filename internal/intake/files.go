@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,10 +41,10 @@ func (p preparedFiles) close() {
 
 // prepare checks every attachment by its content and strips images down to
 // their pixels, so no EXIF, GPS or maker data is ever stored.
-func (s *Service) prepare(in *Input) (preparedFiles, error) {
+func (s *Service) prepare(ctx context.Context, in *Input) (preparedFiles, error) {
 	var out preparedFiles
 	for _, u := range in.Files {
-		f, err := s.prepareOne(u)
+		f, err := s.prepareOne(ctx, u)
 		if err != nil {
 			return out, err
 		}
@@ -54,7 +53,7 @@ func (s *Service) prepare(in *Input) (preparedFiles, error) {
 	return out, nil
 }
 
-func (s *Service) prepareOne(u *Upload) (preparedFile, error) {
+func (s *Service) prepareOne(ctx context.Context, u *Upload) (preparedFile, error) {
 	src, err := u.open()
 	if err != nil {
 		return preparedFile{}, err
@@ -70,19 +69,17 @@ func (s *Service) prepareOne(u *Upload) (preparedFile, error) {
 	if !typ.IsImage() {
 		return preparedFile{name: name, typ: typ, contentType: typ.ContentType(), body: u}, nil
 	}
-	return s.reencode(src, u, name, typ)
+	return s.reencode(ctx, src, u, name, typ)
 }
 
-func (s *Service) reencode(src io.ReadSeeker, u *Upload, name string, typ media.Type) (preparedFile, error) {
-	s.images <- struct{}{}
-	defer func() { <-s.images }()
+func (s *Service) reencode(ctx context.Context, src io.ReadSeeker, u *Upload, name string, typ media.Type) (preparedFile, error) {
 	dst, err := os.CreateTemp(s.tmpDir, "clean-*")
 	if err != nil {
 		return preparedFile{}, fmt.Errorf("intake: temp file: %w", err)
 	}
 	h := sha256.New()
 	w := bufio.NewWriterSize(io.MultiWriter(dst, h), spoolBuffer)
-	ct, err := media.Reencode(w, src, typ, s.limits.MaxPixels)
+	out, err := media.Reencode(ctx, w, src, typ, s.limits.MaxPixels, s.images)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -92,13 +89,7 @@ func (s *Service) reencode(src io.ReadSeeker, u *Upload, name string, typ media.
 	}
 	if err != nil {
 		os.Remove(dst.Name())
-		code := CodeFileType
-		if errors.Is(err, media.ErrTooManyPixels) {
-			code = CodeTooManyPixels
-		}
-		e := fieldError("attachments", code)
-		e.detail("attachments", name)
-		return preparedFile{}, e
+		return preparedFile{}, reencodeError(name, err)
 	}
 	st, err := os.Stat(dst.Name())
 	if err != nil {
@@ -106,7 +97,7 @@ func (s *Service) reencode(src io.ReadSeeker, u *Upload, name string, typ media.
 		return preparedFile{}, fmt.Errorf("intake: stat re-encoded file: %w", err)
 	}
 	clean := &Upload{Filename: u.Filename, Size: st.Size(), path: dst.Name(), sha256: h.Sum(nil)}
-	return preparedFile{name: name, typ: typ, contentType: ct, body: clean, temp: true}, nil
+	return preparedFile{name: name, typ: out, contentType: out.ContentType(), body: clean, temp: true}, nil
 }
 
 // upload streams each prepared file to S3 under a key the server generates.

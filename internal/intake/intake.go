@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/media"
 	"github.com/storydesk/storydesk/internal/receipt"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
@@ -34,7 +35,7 @@ type Service struct {
 	tmpDir   string
 	spool    *Spool
 	log      *slog.Logger
-	images   chan struct{} // bounds concurrent image decoding: each can hold ~4 bytes per pixel
+	images   *media.Budget // the memory all requests' image decoding may hold at once
 	// bodyWait is the total time requests waited for their body's HTML after
 	// the attachments were stored (nanoseconds): sanitizing's share of
 	// request time, read by the intake benchmark.
@@ -42,13 +43,11 @@ type Service struct {
 }
 
 // New returns a Service. tmpDir must be private to StoryDesk (mode 0700):
-// attachments rest there only while a request is processed.
-func New(st *store.Store, bl *blob.Store, d *task.Dispatcher, san *sanitize.Sanitizer, h *receipt.Hasher, lim Limits, tmpDir string, log *slog.Logger, imageWorkers int) *Service {
-	if imageWorkers < 1 {
-		imageWorkers = 1
-	}
+// attachments rest there only while a request is processed. images is the
+// decoding memory shared with every other user of the budget.
+func New(st *store.Store, bl *blob.Store, d *task.Dispatcher, san *sanitize.Sanitizer, h *receipt.Hasher, lim Limits, tmpDir string, log *slog.Logger, images *media.Budget) *Service {
 	return &Service{store: st, blob: bl, dispatch: d, san: san, hash: h, limits: lim, tmpDir: tmpDir,
-		spool: NewSpool(tmpDir, DefaultMemFile, DefaultMemBudget), log: log, images: make(chan struct{}, imageWorkers)}
+		spool: NewSpool(tmpDir, DefaultMemFile, DefaultMemBudget), log: log, images: images}
 }
 
 // Limits returns the limits the service enforces.
@@ -98,7 +97,7 @@ func (s *Service) Submit(ctx context.Context, in *Input, idemKey string) (Result
 		}
 	}
 
-	prepared, err := s.prepare(in)
+	prepared, err := s.prepare(ctx, in)
 	defer prepared.close()
 	if err != nil {
 		return Result{}, err

@@ -2,6 +2,7 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/jpeg"
 	"io"
@@ -36,8 +37,9 @@ func photoJPEG(b *testing.B) []byte {
 func BenchmarkReencodeJPEG(b *testing.B) {
 	src := photoJPEG(b)
 	b.SetBytes(int64(len(src)))
+	budget := NewBudget(DefaultBudget)
 	for b.Loop() {
-		if _, err := Reencode(io.Discard, bytes.NewReader(src), JPEG, DefaultMaxPixels); err != nil {
+		if _, err := Reencode(context.Background(), io.Discard, bytes.NewReader(src), JPEG, DefaultMaxPixels, budget); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -155,6 +155,29 @@ func TestTypeMethods(t *testing.T) {
 			if got := tt.typ.IsImage(); got != tt.image {
 				t.Errorf("IsImage() = %v, want %v", got, tt.image)
 			}
+			if got := TypeOf(tt.contentType); got != tt.typ {
+				t.Errorf("TypeOf(%q) = %v, want %v", tt.contentType, got, tt.typ)
+			}
 		})
+	}
+}
+
+func TestFileName(t *testing.T) {
+	tests := []struct {
+		typ        Type
+		name, want string
+	}{
+		{PDF, "story.html", "story.pdf"},
+		{JPEG, "holiday.webp", "holiday.jpg"},
+		{PNG, "scan.PNG", "scan.png"},
+		{DOCX, "letter", "letter.docx"},
+		{PDF, "report.pdf.exe", "report.pdf.pdf"},
+		{JPEG, ".htaccess", "file.jpg"},
+		{Type(0), "run.sh", "run"},
+	}
+	for _, tt := range tests {
+		if got := tt.typ.FileName(tt.name); got != tt.want {
+			t.Errorf("%v.FileName(%q) = %q, want %q", tt.typ, tt.name, got, tt.want)
+		}
 	}
 }

@@ -7,6 +7,8 @@ package media
 import (
 	"errors"
 	"fmt"
+	"path"
+	"strings"
 )
 
 // Type is a kind of file StoryDesk accepts.
@@ -55,6 +57,29 @@ func (t Type) Ext() string {
 	return ""
 }
 
+// FileName returns name with its extension replaced by the type's, so that
+// a file is offered under what it is, never under what its sender called
+// it: a PDF sent as story.html downloads as story.pdf, a WebP stored as
+// JPEG as photo.jpg. The zero Type leaves no extension at all.
+func (t Type) FileName(name string) string {
+	stem := strings.TrimSuffix(name, path.Ext(name))
+	if stem == "" {
+		stem = "file"
+	}
+	return stem + t.Ext()
+}
+
+// TypeOf returns the accepted type whose ContentType is contentType, and
+// the zero Type for any other.
+func TypeOf(contentType string) Type {
+	for t := JPEG; t <= DOCX; t++ {
+		if t.ContentType() == contentType {
+			return t
+		}
+	}
+	return 0
+}
+
 // IsImage reports whether the type is re-encoded by Reencode.
 func (t Type) IsImage() bool {
 	return t == JPEG || t == PNG || t == WebP
@@ -88,6 +113,27 @@ var ErrBomb = fmt.Errorf("media: archive expands too much: %w", ErrUnsupported)
 // ErrTooManyPixels is returned by Reencode for an image whose declared size
 // exceeds the pixel budget, before any pixel memory is allocated.
 var ErrTooManyPixels = errors.New("media: image has too many pixels")
+
+// ErrTooMuchMemory is wrapped by a *MemoryError: decoding the image would
+// take more memory than the whole Budget, whatever else is running.
+var ErrTooMuchMemory = errors.New("media: image needs too much memory to decode")
+
+// MemoryError refuses an image, by its header, whose decoding would take
+// more than the whole budget: a small file can declare a large 16-bit image.
+type MemoryError struct {
+	Need, Budget int64 // bytes
+}
+
+// Error says how much the image needs and how much there is.
+func (e *MemoryError) Error() string {
+	return fmt.Sprintf("media: the image needs %d MiB to process, more than the %d MiB allowed", mib(e.Need), mib(e.Budget))
+}
+
+// Unwrap returns ErrTooMuchMemory.
+func (e *MemoryError) Unwrap() error { return ErrTooMuchMemory }
+
+// mib rounds bytes up to MiB.
+func mib(n int64) int64 { return (n + 1<<20 - 1) >> 20 }
 
 // RejectError is a refusal with a reason written for the submitter, such as
 // "SVG images are not accepted".

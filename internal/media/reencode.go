@@ -1,6 +1,7 @@
 package media
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -25,42 +26,70 @@ const jpegQuality = 88
 // EXIF, XMP, GPS, ICC profile, maker note, comment or embedded thumbnail
 // survives. JPEG and PNG keep their format; WebP becomes PNG if it has any
 // transparency and JPEG otherwise, as Go has no WebP encoder. It returns the
-// content type of what it wrote.
+// type of what it wrote, which names and serves the stored file.
 //
-// An image declaring more than maxPixels pixels is refused with
-// ErrTooManyPixels after reading only its header.
-func Reencode(w io.Writer, src io.ReadSeeker, t Type, maxPixels int) (contentType string, err error) {
+// From the header alone, an image declaring more than maxPixels pixels is
+// refused with ErrTooManyPixels, and one whose decoding would allocate more
+// than the whole budget with ErrTooMuchMemory. Otherwise Reencode waits,
+// until ctx ends, for the budget to have room for it.
+func Reencode(ctx context.Context, w io.Writer, src io.ReadSeeker, t Type, maxPixels int, budget *Budget) (Type, error) {
 	cfg, err := decodeConfig(src, t)
 	if err != nil {
-		return "", err
+		return 0, err
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return "", reject("the image is damaged")
+		return 0, reject("the image is damaged")
 	}
 	// In int64 so that 50,000 × 50,000 cannot overflow on 32-bit builds.
 	if int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
-		return "", fmt.Errorf("media: %d×%d %s: %w", cfg.Width, cfg.Height, t, ErrTooManyPixels)
+		return 0, fmt.Errorf("media: %d×%d %s: %w", cfg.Width, cfg.Height, t, ErrTooManyPixels)
 	}
+	cost, err := decodeCost(src, t, cfg)
+	if err != nil {
+		return 0, err
+	}
+	if cost > budget.Size() {
+		return 0, &MemoryError{Need: cost, Budget: budget.Size()}
+	}
+	if err := budget.acquire(ctx, cost); err != nil {
+		return 0, fmt.Errorf("media: wait for decoding memory: %w", err)
+	}
+	defer budget.release(cost)
+	return reencode(w, src, t)
+}
 
+// reencode decodes and writes the image once the budget holds its memory.
+func reencode(w io.Writer, src io.ReadSeeker, t Type) (Type, error) {
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
-		return "", fmt.Errorf("media: rewind image: %w", err)
+		return 0, fmt.Errorf("media: rewind image: %w", err)
 	}
 	img, err := imaging.Decode(src, imaging.AutoOrientation(true))
 	if err != nil {
-		return "", &RejectError{Reason: "the image is damaged", Err: fmt.Errorf("%w: %w", ErrUnsupported, err)}
+		return 0, &RejectError{Reason: "the image is damaged", Err: fmt.Errorf("%w: %w", ErrUnsupported, err)}
 	}
 
 	out := outputType(img, t)
 	switch out {
 	case JPEG:
-		err = jpeg.Encode(w, img, &jpeg.Options{Quality: jpegQuality})
+		err = jpeg.Encode(w, asRGBA(img), &jpeg.Options{Quality: jpegQuality})
 	default:
 		err = (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(w, img)
 	}
 	if err != nil {
-		return "", fmt.Errorf("media: encode %s: %w", out, err)
+		return 0, fmt.Errorf("media: encode %s: %w", out, err)
 	}
-	return out.ContentType(), nil
+	return out, nil
+}
+
+// asRGBA lets the JPEG encoder take its fast path, which allocates nothing
+// per pixel (its generic path boxes every pixel's colour on the heap): an
+// opaque NRGBA image, as imaging makes when it turns a photo upright, has
+// the very bytes of an RGBA one.
+func asRGBA(img image.Image) image.Image {
+	if n, ok := img.(*image.NRGBA); ok && n.Opaque() {
+		return &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
+	}
+	return img
 }
 
 // decodeConfig reads only the image header, with the decoder for the sniffed

@@ -2,6 +2,7 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image"
 	"image/color"
@@ -50,11 +51,11 @@ func TestReencodeJPEGStripsMetadataAndTurnsUpright(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	ct, err := Reencode(&out, bytes.NewReader(in), JPEG, DefaultMaxPixels)
+	typ, err := Reencode(context.Background(), &out, bytes.NewReader(in), JPEG, DefaultMaxPixels, NewBudget(DefaultBudget))
 	if err != nil {
 		t.Fatalf("Reencode: %v", err)
 	}
-	if ct != "image/jpeg" {
+	if ct := typ.ContentType(); ct != "image/jpeg" {
 		t.Errorf("content type = %q, want image/jpeg", ct)
 	}
 	for _, m := range jpegMarkers(t, out.Bytes()) {
@@ -83,11 +84,11 @@ func TestReencodeJPEGStripsMetadataAndTurnsUpright(t *testing.T) {
 func TestReencodePNGStripsChunks(t *testing.T) {
 	in := pngWithMetadata(t, 40, 20)
 	var out bytes.Buffer
-	ct, err := Reencode(&out, bytes.NewReader(in), PNG, DefaultMaxPixels)
+	typ, err := Reencode(context.Background(), &out, bytes.NewReader(in), PNG, DefaultMaxPixels, NewBudget(DefaultBudget))
 	if err != nil {
 		t.Fatalf("Reencode: %v", err)
 	}
-	if ct != "image/png" {
+	if ct := typ.ContentType(); ct != "image/png" {
 		t.Errorf("content type = %q, want image/png", ct)
 	}
 	allowed := map[string]bool{"IHDR": true, "PLTE": true, "tRNS": true, "IDAT": true, "IEND": true}
@@ -120,10 +121,11 @@ func TestReencodeWebP(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			var out bytes.Buffer
-			ct, err := Reencode(&out, bytes.NewReader(readTestdata(t, tt.file)), WebP, DefaultMaxPixels)
+			typ, err := Reencode(context.Background(), &out, bytes.NewReader(readTestdata(t, tt.file)), WebP, DefaultMaxPixels, NewBudget(DefaultBudget))
 			if err != nil {
 				t.Fatalf("Reencode: %v", err)
 			}
+			ct := typ.ContentType()
 			if ct != tt.wantType {
 				t.Errorf("content type = %q, want %q", ct, tt.wantType)
 			}
@@ -145,7 +147,7 @@ func TestReencodeRefusesPixelFloodBeforeAllocating(t *testing.T) {
 	in := pixelFloodPNG(t)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err := Reencode(&bytes.Buffer{}, bytes.NewReader(in), PNG, DefaultMaxPixels)
+	_, err := Reencode(context.Background(), &bytes.Buffer{}, bytes.NewReader(in), PNG, DefaultMaxPixels, NewBudget(DefaultBudget))
 	runtime.ReadMemStats(&after)
 	if !errors.Is(err, ErrTooManyPixels) {
 		t.Fatalf("Reencode = %v, want ErrTooManyPixels", err)
@@ -168,7 +170,7 @@ func TestReencodePixelBudget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Reencode(&bytes.Buffer{}, bytes.NewReader(in), PNG, tt.maxPixels)
+			_, err := Reencode(context.Background(), &bytes.Buffer{}, bytes.NewReader(in), PNG, tt.maxPixels, NewBudget(DefaultBudget))
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("Reencode(max %d) = %v, want %v", tt.maxPixels, err, tt.wantErr)
 			}
@@ -193,7 +195,7 @@ func TestReencodeRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			_, err := Reencode(&out, bytes.NewReader(tt.content), tt.typ, DefaultMaxPixels)
+			_, err := Reencode(context.Background(), &out, bytes.NewReader(tt.content), tt.typ, DefaultMaxPixels, NewBudget(DefaultBudget))
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("Reencode = %v, want %v", err, tt.wantErr)
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/media"
 	"github.com/storydesk/storydesk/internal/store"
 )
 
@@ -21,6 +23,13 @@ import (
 // download-only, where the browser will not render it.
 func previewable(contentType string) bool {
 	return contentType == "image/jpeg" || contentType == "image/png"
+}
+
+// attachmentName is the name an attachment is shown and downloaded under:
+// the submitter's cleaned name with the extension of the type it was
+// stored as, whatever extension the submitter gave it.
+func attachmentName(a store.Attachment) string {
+	return media.TypeOf(a.ContentType).FileName(a.Filename)
 }
 
 // relative is url without the base URL, for links on the desk's own pages.
@@ -66,7 +75,7 @@ func (h *deskSubmission) preview(c *gin.Context) error {
 	hd := c.Writer.Header()
 	hd.Set("Content-Type", att.ContentType)
 	hd.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
-	hd.Set("Content-Disposition", "inline")
+	hd.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": attachmentName(*att)}))
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")

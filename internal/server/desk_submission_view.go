@@ -176,7 +176,7 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 	}
 	for _, a := range s.Attachments {
 		path := "/api/v1/submissions/" + s.ID + "/attachments/" + a.ID
-		av := attachmentView{Name: a.Filename, ContentType: a.ContentType, Size: a.Size, DownloadURL: h.links.relative(path, downloadLife)}
+		av := attachmentView{Name: attachmentName(a), ContentType: a.ContentType, Size: a.Size, DownloadURL: h.links.relative(path, downloadLife)}
 		if previewable(a.ContentType) {
 			av.PreviewURL = "/desk/s/" + s.ID + "/attachments/" + a.ID + "/preview"
 		}

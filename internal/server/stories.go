@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -137,6 +138,7 @@ func (h *storiesHandler) image(c *gin.Context) error {
 		hd := c.Writer.Header()
 		hd.Set("Content-Type", img.ContentType)
 		hd.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
+		hd.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": img.Name}))
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Cache-Control", "public, max-age=60")
 		c.Status(http.StatusOK)

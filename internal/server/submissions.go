@@ -102,7 +102,7 @@ func (h *submissionsHandler) record(s store.Submission, revs []store.Revision, e
 	atts := make([]gin.H, len(s.Attachments))
 	for i, a := range s.Attachments {
 		path := "/api/v1/submissions/" + s.ID + "/attachments/" + a.ID
-		atts[i] = gin.H{"id": a.ID, "filename": a.Filename, "content_type": a.ContentType, "size": a.Size,
+		atts[i] = gin.H{"id": a.ID, "filename": attachmentName(a), "content_type": a.ContentType, "size": a.Size,
 			"sha256": a.SHA256, "download_url": h.links.url(path, downloadLife)}
 	}
 	rj := make([]gin.H, len(revs))
@@ -176,7 +176,7 @@ func (h *submissionsHandler) download(c *gin.Context) error {
 		hd := c.Writer.Header()
 		hd.Set("Content-Type", a.ContentType)
 		hd.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
-		hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))
+		hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": attachmentName(a)}))
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Cache-Control", "no-store")
 		hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")

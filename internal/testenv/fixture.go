@@ -2,8 +2,10 @@ package testenv
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"github.com/storydesk/storydesk/internal/loadgen"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -98,4 +100,36 @@ func HasEXIF(b []byte) bool {
 // "%PDF-" header.
 func PDF(n int) []byte {
 	return loadgen.ScanPDF(make([]byte, n))
+}
+
+// DeepPNG returns a PNG whose header declares w×h pixels of 16-bit RGBA
+// (8 bytes a pixel once decoded) while its data stops after a few bytes:
+// 6300×6300 weighs under 100 bytes and would decode to 318 MB. A decoder
+// that went past the header fails on the truncated data instead, so a
+// refusal for size proves the header alone was read.
+func DeepPNG(t testing.TB, w, h uint32) []byte {
+	t.Helper()
+	ihdr := binary.BigEndian.AppendUint32(nil, w)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, 16, 6, 0, 0, 0) // depth 16, RGBA, deflate, no filter, no interlace
+	var idat bytes.Buffer
+	zw := zlib.NewWriter(&idat)
+	if _, err := zw.Write(make([]byte, 64)); err != nil {
+		t.Fatalf("testenv: compress: %v", err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatalf("testenv: compress: %v", err)
+	}
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = append(out, pngChunk("IHDR", ihdr)...)
+	out = append(out, pngChunk("IDAT", idat.Bytes())...)
+	return append(out, pngChunk("IEND", nil)...)
+}
+
+// pngChunk builds a PNG chunk with its CRC.
+func pngChunk(typ string, data []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	b = append(b, typ...)
+	b = append(b, data...)
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[4:]))
 }
