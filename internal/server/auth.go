@@ -240,7 +240,7 @@ func (h *sessionHandler) throttle(c *gin.Context, email string) error {
 	if !ok {
 		return tooMany(retry)
 	}
-	ok, retry, err = h.limiter.Allow(ctx, "login-account", h.limiter.ClientKey("account:"+email), accountRate, loginWindow)
+	ok, retry, err = h.limiter.Allow(ctx, "login-account", h.limiter.Key("account:"+email), accountRate, loginWindow)
 	if err != nil {
 		return unavailable("sign-in")
 	}
