@@ -41,7 +41,7 @@ func (h *adminPage) list(c *gin.Context) error {
 
 func (h *adminPage) show(c *gin.Context, status int, inv *shownInvite, err error) error {
 	ctx := c.Request.Context()
-	users, lerr := h.admin.store.ListUsers(ctx)
+	users, lerr := h.admin.store.ListUsers(ctx, currentUser(c))
 	if lerr != nil {
 		return lerr
 	}

@@ -18,8 +18,12 @@ type Invite struct {
 }
 
 // CreateUserWithInvite creates u (without a password, so it cannot sign in
-// yet) and its invitation in one transaction. An e-mail in use is ErrDuplicate.
-func (s *Store) CreateUserWithInvite(ctx context.Context, u User, inv Invite) (User, error) {
+// yet) and its invitation in one transaction, as admin asked. An e-mail in
+// use is ErrDuplicate; a site admin does not manage, ErrOutOfScope.
+func (s *Store) CreateUserWithInvite(ctx context.Context, admin User, u User, inv Invite) (User, error) {
+	if !Manages(admin, u.Site) {
+		return User{}, fmt.Errorf("store: create user with invite: %w", ErrOutOfScope)
+	}
 	u.Email = normalizeEmail(u.Email)
 	if u.ID == "" {
 		u.ID = newID()

@@ -12,8 +12,8 @@ type Account struct {
 	TwoFactor bool
 }
 
-// ListUsers returns every account, ordered by e-mail.
-func (s *Store) ListUsers(ctx context.Context) ([]Account, error) {
+// ListUsers returns the accounts admin manages (see Manages), ordered by e-mail.
+func (s *Store) ListUsers(ctx context.Context, admin User) ([]Account, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.site, u.password_hash, u.disabled, u.created_at,
 			t.enabled_at IS NOT NULL
 		FROM users u LEFT JOIN totp t ON t.user_id = u.id ORDER BY u.email`)
@@ -31,7 +31,9 @@ func (s *Store) ListUsers(ctx context.Context) ([]Account, error) {
 			return nil, fmt.Errorf("store: list users: %w", err)
 		}
 		a.CreatedAt = fromMicros(created)
-		out = append(out, a)
+		if Manages(admin, a.Site) {
+			out = append(out, a)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
@@ -39,13 +41,21 @@ func (s *Store) ListUsers(ctx context.Context) ([]Account, error) {
 	return out, nil
 }
 
-// UpdateUserAccess changes a user's role and site scope. The sessions read
-// the user on every request, so the change applies at once.
-func (s *Store) UpdateUserAccess(ctx context.Context, id, role, site string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE users SET role = $1, site = $2 WHERE id = $3`, role, site, id)
-	if err == nil {
-		err = mustAffect(res)
-	}
+// UpdateUserAccess changes a user's role and site scope as admin asked: an
+// account admin does not manage is ErrNotFound, a site beyond admin's own
+// ErrOutOfScope (see Manages). The sessions read the user on every
+// request, so the change applies at once.
+func (s *Store) UpdateUserAccess(ctx context.Context, admin User, id, role, site string) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := managedSite(ctx, tx, admin, id, site); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE users SET role = $1, site = $2 WHERE id = $3`, role, site, id)
+		if err == nil {
+			err = mustAffect(res)
+		}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: update user %s: %w", id, err)
 	}
