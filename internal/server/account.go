@@ -73,8 +73,9 @@ func (h *accountHandler) renderAccount(c *gin.Context, status int, errs map[stri
 }
 
 // password changes the password: the current one is required (and its
-// guesses are throttled like logins); every other session ends and the
-// tokens minted by logins are revoked.
+// guesses are throttled like logins); every other session ends and every
+// API token is revoked, the CLI's included: a token is as good as the
+// password that may have leaked. This session stays, so the person goes on.
 func (h *accountHandler) password(c *gin.Context) error {
 	ctx := c.Request.Context()
 	u := currentUser(c)

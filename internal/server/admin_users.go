@@ -106,8 +106,9 @@ func (a *userAdmin) invitation(ctx context.Context, actor store.User, email, nam
 	return u, a.baseURL + "/invite/" + token, exp, nil
 }
 
-// reinvite issues a new link for an account (a forgotten password, an
-// expired invitation); earlier links stop working.
+// reinvite resets an account with a new link (a forgotten password, an
+// expired invitation, a suspected account): earlier links stop working, and
+// the store clears the password and ends every session and token at once.
 func (a *userAdmin) reinvite(ctx context.Context, actor store.User, id string) (store.User, string, time.Time, error) {
 	u, err := a.store.ManagedUser(ctx, actor, id)
 	if err != nil {

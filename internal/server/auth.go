@@ -62,7 +62,7 @@ func (a *authenticator) identify(c *gin.Context) (store.User, error) {
 	if err := a.needsTwoFactor(ctx, u); err != nil {
 		return store.User{}, err
 	}
-	if err := a.store.TouchToken(ctx, t.ID); err != nil {
+	if err := a.store.TouchToken(ctx, t, time.Now()); err != nil {
 		a.log.Warn("touch token", "err", err)
 	}
 	return u, nil

@@ -75,7 +75,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) e
 		if err != nil || !disabled {
 			return err
 		}
-		return endAccess(ctx, tx, id, "", false)
+		return endAccess(ctx, tx, id, "")
 	})
 	if err != nil {
 		return fmt.Errorf("store: disable user %s: %w", id, err)
@@ -85,8 +85,8 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) e
 
 // SetPassword stores a new password hash for a user and ends every session
 // but keepSession (the id hash of the session that made the change; "" ends
-// all), every pending login and invitation, and revokes the tokens minted by
-// logins. CLI tokens stay: they belong to scripts, not to the password.
+// all), every pending login and invitation, and revokes every API token, the
+// CLI's included: whoever knew the old password could have minted one.
 func (s *Store) SetPassword(ctx context.Context, id, hash, keepSession string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id)
@@ -99,7 +99,7 @@ func (s *Store) SetPassword(ctx context.Context, id, hash, keepSession string) e
 		if _, err := tx.ExecContext(ctx, `DELETE FROM invites WHERE user_id = $1`, id); err != nil {
 			return err
 		}
-		return endAccess(ctx, tx, id, keepSession, true)
+		return endAccess(ctx, tx, id, keepSession)
 	})
 	if err != nil {
 		return fmt.Errorf("store: set password of %s: %w", id, err)
@@ -108,13 +108,14 @@ func (s *Store) SetPassword(ctx context.Context, id, hash, keepSession string) e
 }
 
 // endAccess ends a user's sessions (but keepSession) and pending logins and
-// revokes tokens (only login tokens when onlyLogin), inside tx.
-func endAccess(ctx context.Context, tx *sql.Tx, userID, keepSession string, onlyLogin bool) error {
+// revokes every token, inside tx.
+func endAccess(ctx context.Context, tx *sql.Tx, userID, keepSession string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2`, userID, keepSession); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM login_pending WHERE user_id = $1`, userID); err != nil {
 		return err
 	}
-	return revokeTokens(ctx, tx, userID, onlyLogin)
+	_, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, micros(now()), userID)
+	return err
 }
