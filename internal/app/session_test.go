@@ -239,14 +239,11 @@ func TestLoginNextStaysOnSite(t *testing.T) {
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("ed@example.org", "editor", "")
 	cookie := b.acctLogin("ed@example.org")
-	for i, next := range []string{"/\t/evil.example/x", "/\n/evil.example", `/\evil.example`, `\/evil.example`,
+	for _, next := range []string{"/\t/evil.example/x", "/\n/evil.example", `/\evil.example`, `\/evil.example`,
 		"//evil.example", "/%2f/evil.example", "/%5c/evil.example", " /x", "https:evil.example", "javascript:alert(1)"} {
 		r := b.acctDo(http.MethodGet, "/login?next="+url.QueryEscape(next), []string{cookie}, nil, nil)
 		if r.code != http.StatusSeeOther || r.header.Get("Location") != "/desk" {
 			t.Errorf("GET /login next=%q signed in: %d Location %q, want /desk", next, r.code, r.header.Get("Location"))
-		}
-		if i >= 5 { // every login counts against the account's throttle
-			continue
 		}
 		r = b.acctDo(http.MethodPost, "/login", nil, url.Values{"email": {"ed@example.org"}, "password": {acctPassword}, "next": {next}}, nil)
 		if r.code != http.StatusSeeOther || r.header.Get("Location") != "/desk" {
