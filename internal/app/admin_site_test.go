@@ -82,6 +82,9 @@ func TestSiteBoundAdmin(t *testing.T) {
 			if r.code != http.StatusOK || strings.Contains(r.body, "elpaso-ed@example.org") || !strings.Contains(r.body, "austin-ed@example.org") {
 				t.Errorf("users page: %d, lists El Paso: %v", r.code, strings.Contains(r.body, "elpaso-ed@example.org"))
 			}
+			if strings.Contains(r.body, `action="/admin/settings"`) || !strings.Contains(r.body, `id="site" name="site" value="Austin"`) {
+				t.Error("the page offers a site's admin the settings, or no site in the invitation")
+			}
 			for path, want := range map[string]int{
 				"/admin/users/" + self.ID + "/access":          http.StatusForbidden,
 				"/admin/users/" + local.ID + "/access":         http.StatusForbidden,
