@@ -23,7 +23,8 @@ func (b *bundle) apiLogin(email, password, code string) (int, map[string]any) {
 }
 
 // TestPasswordChange: the current password is required; every other session
-// ends and login tokens are revoked, while this session and CLI tokens stay.
+// ends and every API token is revoked (the CLI's too: a token is a credential
+// the old password could have minted), while this session stays.
 func TestPasswordChange(t *testing.T) {
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
@@ -64,8 +65,8 @@ func TestPasswordChange(t *testing.T) {
 			if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", loginTok, nil); code != http.StatusUnauthorized {
 				t.Errorf("login token after password change: %d, want 401", code)
 			}
-			if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", cliTok, nil); code != http.StatusOK {
-				t.Errorf("CLI token after password change: %d, want 200", code)
+			if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", cliTok, nil); code != http.StatusUnauthorized {
+				t.Errorf("CLI token after password change: %d, want 401", code)
 			}
 			if code, _ := b.apiLogin("ed@example.org", acctPassword, ""); code != http.StatusUnauthorized {
 				t.Errorf("old password: %d", code)
@@ -75,6 +76,61 @@ func TestPasswordChange(t *testing.T) {
 			}
 			if countAudit(t, b, u.ID, "password_changed") != 1 {
 				t.Error("password change not audited")
+			}
+		})
+	}
+}
+
+// TestRecoveryEndsEveryCredential: an admin's reset (a new invitation) and
+// the recovery it leads to end every session, pending login and API token,
+// CLI tokens included, and the old password stops working at the reset.
+func TestRecoveryEndsEveryCredential(t *testing.T) {
+	for _, db := range dbs() {
+		t.Run(db, func(t *testing.T) {
+			b := setup(t, options{db: db})
+			ctx := context.Background()
+			admin, _ := b.adminToken()
+			u := b.acctUser("ed@example.org", "editor", "")
+			cliToken := func() string {
+				tok, hash, _ := auth.NewToken()
+				if _, err := b.app.Store.CreateToken(ctx, store.Token{UserID: u.ID, Name: "cli", Hash: hash}); err != nil {
+					t.Fatal(err)
+				}
+				return tok
+			}
+			cookie, before := b.acctLogin("ed@example.org"), cliToken()
+			_, res := b.apiLogin("ed@example.org", acctPassword, "")
+			loginTok, _ := res["token"].(string)
+			code, res := b.deskCall(http.MethodPatch, "/api/v1/users/"+u.ID, admin, map[string]any{"new_invite": true})
+			if code != http.StatusOK {
+				t.Fatalf("reset: %d %v", code, res)
+			}
+			for name, tok := range map[string]string{"CLI": before, "login": loginTok} {
+				if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", tok, nil); code != http.StatusUnauthorized {
+					t.Errorf("%s token after the reset: %d, want 401", name, code)
+				}
+			}
+			if b.signedIn(cookie) {
+				t.Error("a session survived the reset")
+			}
+			if code, _ := b.apiLogin("ed@example.org", acctPassword, ""); code != http.StatusUnauthorized {
+				t.Errorf("old password after the reset: %d, want 401", code)
+			}
+			// A token made between the reset and the recovery ends with the recovery.
+			between := cliToken()
+			path := inviteLink.FindString(res["invite_url"].(string))
+			r := b.acctDo(http.MethodPost, path, nil, url.Values{"new_password": {"a brand new password"}, "confirm_password": {"a brand new password"}}, nil)
+			if r.code != http.StatusSeeOther {
+				t.Fatalf("recovery: %d", r.code)
+			}
+			if code, _ := b.deskCall(http.MethodGet, "/api/v1/submissions", between, nil); code != http.StatusUnauthorized {
+				t.Errorf("CLI token after the recovery: %d, want 401", code)
+			}
+			if toks, _ := b.app.Store.UserTokens(ctx, u.ID); len(toks) != 0 {
+				t.Errorf("live tokens after the recovery: %+v", toks)
+			}
+			if code, _ := b.apiLogin("ed@example.org", "a brand new password", ""); code != http.StatusOK {
+				t.Errorf("new password: %d", code)
 			}
 		})
 	}

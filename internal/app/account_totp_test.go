@@ -229,41 +229,53 @@ func TestTwoFactorRequired(t *testing.T) {
 	}
 }
 
-// TestTwoFactorThrottle: wrong codes count against the login throttles (10
-// per account per 15 minutes) and a pending login allows 5 tries.
+// TestTwoFactorThrottle: wrong codes count against the client's sign-in
+// throttle (10 free failures, then waits) and a pending login allows 5
+// tries; another client still signs in.
 func TestTwoFactorThrottle(t *testing.T) {
-	b := setup(t, options{db: "sqlite"})
+	clock := newFakeClock() // never moves: a wait stays a wait
+	b := setup(t, options{db: "sqlite", clock: clock.now, env: map[string]string{"STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
 	u := b.acctUser("ed@example.org", "editor", "")
 	secret := b.acctEnroll(u.ID)
-	password := func() string {
-		r := b.acctDo(http.MethodPost, "/login", nil, url.Values{"email": {"ed@example.org"}, "password": {acctPassword}}, nil)
+	here := map[string]string{"X-Forwarded-For": "203.0.113.9"}
+	password := func(client map[string]string) acctResp {
+		return b.acctDo(http.MethodPost, "/login", nil, url.Values{"email": {"ed@example.org"}, "password": {acctPassword}}, client)
+	}
+	pendingCookie := func() string {
+		r := password(here)
 		if r.code != http.StatusSeeOther {
 			t.Fatalf("password step: %d", r.code)
 		}
 		return "__Host-storydesk-login=" + r.cookie("__Host-storydesk-login")
 	}
 	try := func(pc, code string) int {
-		return b.acctDo(http.MethodPost, "/login/totp", []string{pc}, url.Values{"code": {code}}, nil).code
+		return b.acctDo(http.MethodPost, "/login/totp", []string{pc}, url.Values{"code": {code}}, here).code
 	}
-	pc := password()         // attempt 1 on the account
-	for i := 0; i < 5; i++ { // attempts 2-6
+	pc := pendingCookie()    // a right password is no failure
+	for i := 0; i < 5; i++ { // failures 1-5
 		if code := try(pc, wrongCode(t, secret)); code != http.StatusUnauthorized {
 			t.Fatalf("wrong code %d: %d", i, code)
 		}
 	}
-	if code := try(pc, totpCode(t, secret, 0)); code != http.StatusUnauthorized { // attempt 7
+	if code := try(pc, totpCode(t, secret, 0)); code != http.StatusUnauthorized { // failure 6
 		t.Errorf("right code after 5 wrong ones on one pending login: %d", code)
 	}
-	pc = password()               // 8
-	try(pc, wrongCode(t, secret)) // 9
-	try(pc, wrongCode(t, secret)) // 10
-	if code := try(pc, totpCode(t, secret, 0)); code != http.StatusTooManyRequests {
-		t.Errorf("11th attempt: %d, want 429", code)
+	pc = pendingCookie()
+	for i := 0; i < 4; i++ { // failures 7-10
+		if code := try(pc, wrongCode(t, secret)); code != http.StatusUnauthorized {
+			t.Fatalf("wrong code %d: %d", 7+i, code)
+		}
 	}
-	if r := b.acctDo(http.MethodPost, "/login", nil, url.Values{"email": {"ed@example.org"}, "password": {acctPassword}}, nil); r.code != http.StatusTooManyRequests {
+	if code := try(pc, totpCode(t, secret, 0)); code != http.StatusTooManyRequests {
+		t.Errorf("after 10 failures: %d, want 429", code)
+	}
+	if r := password(here); r.code != http.StatusTooManyRequests {
 		t.Errorf("password after wrong codes: %d, want 429", r.code)
 	}
-	if countAudit(t, b, u.ID, "login_code_failed") < 7 {
+	if r := password(map[string]string{"X-Forwarded-For": "198.51.100.4"}); r.code != http.StatusSeeOther {
+		t.Errorf("another client: %d, want 303", r.code)
+	}
+	if countAudit(t, b, u.ID, "login_code_failed") < 9 {
 		t.Error("failed codes not audited")
 	}
 }

@@ -230,3 +230,28 @@ func TestCrossSite(t *testing.T) {
 		t.Errorf("same-origin disable: %d", r.code)
 	}
 }
+
+// TestLoginNextStaysOnSite: ?next= on /login (the form's POST, and a GET
+// while signed in) never sends the browser to another origin, whatever
+// characters a browser would strip or re-read (internal/server's
+// TestLocalPath holds the full list and the browser's rules).
+func TestLoginNextStaysOnSite(t *testing.T) {
+	b := setup(t, options{db: "sqlite"})
+	b.acctUser("ed@example.org", "editor", "")
+	cookie := b.acctLogin("ed@example.org")
+	for _, next := range []string{"/\t/evil.example/x", "/\n/evil.example", `/\evil.example`, `\/evil.example`,
+		"//evil.example", "/%2f/evil.example", "/%5c/evil.example", " /x", "https:evil.example", "javascript:alert(1)"} {
+		r := b.acctDo(http.MethodGet, "/login?next="+url.QueryEscape(next), []string{cookie}, nil, nil)
+		if r.code != http.StatusSeeOther || r.header.Get("Location") != "/desk" {
+			t.Errorf("GET /login next=%q signed in: %d Location %q, want /desk", next, r.code, r.header.Get("Location"))
+		}
+		r = b.acctDo(http.MethodPost, "/login", nil, url.Values{"email": {"ed@example.org"}, "password": {acctPassword}, "next": {next}}, nil)
+		if r.code != http.StatusSeeOther || r.header.Get("Location") != "/desk" {
+			t.Errorf("POST /login next=%q: %d Location %q, want /desk", next, r.code, r.header.Get("Location"))
+		}
+	}
+	r := b.acctDo(http.MethodGet, "/login?next="+url.QueryEscape("/desk?status=ready"), []string{cookie}, nil, nil)
+	if loc := r.header.Get("Location"); loc != "/desk?status=ready" {
+		t.Errorf("a path on this site: Location %q", loc)
+	}
+}

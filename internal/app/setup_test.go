@@ -45,6 +45,7 @@ type options struct {
 	s3       *testenv.S3 // an S3 server of the test's own (fault injection)
 	workers  bool        // run workers in-process
 	env      map[string]string
+	clock    func() time.Time // the rate limiter's clock (default: the real one)
 }
 
 // syncBuffer collects logs from many goroutines.
@@ -116,6 +117,9 @@ func setup(t testing.TB, o options) *bundle {
 	if err != nil {
 		cancel()
 		t.Fatal(err)
+	}
+	if o.clock != nil {
+		a.Limiter.SetClock(o.clock)
 	}
 	b := &bundle{t: t, app: a, redis: rs, logs: logs, env: env, cancel: cancel, done: make(chan error, 1)}
 	addr := make(chan string, 1)

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/storydesk/storydesk/internal/auth"
 	"github.com/storydesk/storydesk/internal/store"
@@ -74,15 +76,20 @@ func readPassword(env Env) (string, error) {
 }
 
 func tokenCreate(ctx context.Context, env Env, args []string) error {
-	var email, name string
+	var email, name, expires string
 	if err := flags("token create", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "the account the token acts for")
 		fs.StringVar(&name, "name", "cli", "a label for the token")
+		fs.StringVar(&expires, "expires", "", "the token stops working after this long: days as 90d, or a duration such as 36h (default: when revoked)")
 	}); err != nil {
 		return err
 	}
 	if email == "" {
 		return usageErr("token create: --email is required")
+	}
+	life, err := tokenLife(expires)
+	if err != nil {
+		return err
 	}
 	st, err := openStore(ctx, env)
 	if err != nil {
@@ -100,9 +107,40 @@ func tokenCreate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := st.CreateToken(ctx, store.Token{UserID: u.ID, Name: name, Hash: hash}); err != nil {
+	var exp time.Time
+	if life > 0 {
+		exp = time.Now().Add(life)
+	}
+	if _, err := st.CreateToken(ctx, store.Token{UserID: u.ID, Name: name, Hash: hash, ExpiresAt: exp}); err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, tok)
 	return nil
+}
+
+// maxTokenLife bounds --expires: beyond ten years, leave it out.
+const maxTokenLife = 10 * 365 * 24 * time.Hour
+
+// tokenLife reads --expires: "" is no expiry, Nd is N days, anything else a
+// Go duration; it must be between a minute and ten years.
+func tokenLife(v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	var d time.Duration
+	var err error
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		var n int
+		n, err = strconv.Atoi(days)
+		d = time.Duration(n) * 24 * time.Hour
+		if n > int(maxTokenLife/(24*time.Hour)) {
+			d = maxTokenLife + 1
+		}
+	} else {
+		d, err = time.ParseDuration(v)
+	}
+	if err != nil || d < time.Minute || d > maxTokenLife {
+		return 0, usageErr("token create: --expires must be days as 90d or a duration such as 36h, from a minute to ten years")
+	}
+	return d, nil
 }

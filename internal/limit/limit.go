@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -29,11 +30,35 @@ func New(rdb *redis.Client, secret []byte) *Limiter {
 	return &Limiter{rdb: rdb, secret: secret, now: time.Now}
 }
 
-// ClientKey is the daily-rotating keyed hash that stands for a client address.
+// ClientKey is the daily-rotating keyed hash that stands for a client
+// address: every limit keyed on a client goes through it.
 func (l *Limiter) ClientKey(addr string) string {
+	return l.Key("client:" + clientNetwork(addr))
+}
+
+// Key is the daily-rotating keyed hash of any other name a limit counts
+// (an account's e-mail), so no counter in Redis names it in clear.
+func (l *Limiter) Key(name string) string {
 	m := hmac.New(sha256.New, l.secret)
-	m.Write([]byte("client:" + l.now().UTC().Format("2006-01-02") + ":" + addr))
+	m.Write([]byte(l.now().UTC().Format("2006-01-02") + ":" + name))
 	return hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+// clientNetwork is what one client controls: an IPv4 address (an
+// IPv4-mapped IPv6 address is the IPv4 client), or an IPv6 /64, the
+// smallest network a home or a server is given, so rotating addresses
+// inside it does not start the counters afresh. Anything that is not an
+// address is kept as it is.
+func clientNetwork(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	ip = ip.WithZone("").Unmap()
+	if ip.Is4() {
+		return ip.String()
+	}
+	return netip.PrefixFrom(ip, 64).Masked().String()
 }
 
 // Allow counts one event for key in bucket and reports whether it is within

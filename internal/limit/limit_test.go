@@ -58,3 +58,27 @@ func TestClientKeyRotatesDaily(t *testing.T) {
 		t.Error("client key did not change the next day")
 	}
 }
+
+// TestClientKeyIPv6Prefix: an IPv6 client is known by its /64 (one home or
+// one server gets a whole /64, so rotating inside it must not reset the
+// counters), and an IPv4-mapped IPv6 address is the IPv4 client it maps.
+func TestClientKeyIPv6Prefix(t *testing.T) {
+	l := New(nil, []byte("0123456789abcdef0123456789abcdef"))
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", true},
+		{"2001:db8:1:2::1", "2001:DB8:1:2:0:0:0:9", true},
+		{"fe80::1%eth0", "fe80::2", true},
+		{"2001:db8:1:2::1", "2001:db8:1:3::1", false},
+		{"::ffff:192.0.2.1", "192.0.2.1", true},
+		{"::ffff:192.0.2.1", "::ffff:192.0.2.2", false},
+		{"192.0.2.1", "192.0.2.2", false},
+		{"192.0.2.1", "::ffff:c000:201", true},
+	} {
+		if got := l.ClientKey(tc.a) == l.ClientKey(tc.b); got != tc.same {
+			t.Errorf("ClientKey(%s) == ClientKey(%s): %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}

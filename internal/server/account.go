@@ -73,12 +73,14 @@ func (h *accountHandler) renderAccount(c *gin.Context, status int, errs map[stri
 }
 
 // password changes the password: the current one is required (and its
-// guesses are throttled like logins); every other session ends and the
-// tokens minted by logins are revoked.
+// guesses are throttled like logins); every other session ends and every
+// API token is revoked, the CLI's included: a token is as good as the
+// password that may have leaked. This session stays, so the person goes on.
 func (h *accountHandler) password(c *gin.Context) error {
 	ctx := c.Request.Context()
 	u := currentUser(c)
-	if err := h.ses.throttle(c, u.Email); err != nil {
+	guess, err := h.ses.throttle(c, u.Email)
+	if err != nil {
 		setRetryAfter(c, err)
 		return h.renderAccount(c, classify(err).status, map[string]string{"": "login_throttled"})
 	}
@@ -87,6 +89,7 @@ func (h *accountHandler) password(c *gin.Context) error {
 		h.ses.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "password_change_failed", Target: u.ID})
 		return h.renderAccount(c, http.StatusBadRequest, map[string]string{"current_password": "acct_password_wrong"})
 	}
+	h.ses.succeeded(c, guess)
 	if pw != confirm {
 		return h.renderAccount(c, http.StatusBadRequest, map[string]string{"confirm_password": "acct_password_mismatch"})
 	}
@@ -145,13 +148,17 @@ func (h *accountHandler) renderEnroll(c *gin.Context, status int, errCode string
 // throttled like logins.
 func (h *accountHandler) enroll(c *gin.Context) error {
 	u := currentUser(c)
-	if err := h.ses.throttle(c, u.Email); err != nil {
+	guess, err := h.ses.throttle(c, u.Email)
+	if err != nil {
 		setRetryAfter(c, err)
 		return h.renderEnroll(c, classify(err).status, "login_throttled")
 	}
-	err := h.tf.confirm(c.Request.Context(), u.ID, c.PostForm("code"))
+	err = h.tf.confirm(c.Request.Context(), u.ID, c.PostForm("code"))
 	if errors.Is(err, errBadCode) {
 		return h.renderEnroll(c, http.StatusBadRequest, "acct_code")
+	}
+	if err == nil {
+		h.ses.succeeded(c, guess)
 	}
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 		c.Redirect(http.StatusSeeOther, "/account")

@@ -114,7 +114,8 @@ func (h *sessionHandler) stepSubmit(stage string) func(*gin.Context) error {
 		if account == "" {
 			account = "pending:" + hash
 		}
-		if err := h.throttle(c, account); err != nil {
+		guess, err := h.throttle(c, account)
+		if err != nil {
 			setRetryAfter(c, err)
 			he := classify(err)
 			code := "login_throttled"
@@ -127,7 +128,6 @@ func (h *sessionHandler) stepSubmit(stage string) func(*gin.Context) error {
 			_, perr = h.store.PendingLoginAttempt(ctx, hash, pendingAttempts)
 		}
 		code := c.PostForm("code")
-		var err error
 		switch {
 		case perr != nil:
 			auth.CheckTOTP("", code, time.Now()) // the same work as a real check
@@ -149,6 +149,7 @@ func (h *sessionHandler) stepSubmit(stage string) func(*gin.Context) error {
 			}
 			return h.renderStep(c, stage, u, http.StatusUnauthorized, "acct_code")
 		}
+		h.succeeded(c, guess)
 		if stage == store.PendingEnroll {
 			h.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "two_factor_enabled", Target: u.ID})
 		}

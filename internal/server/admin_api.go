@@ -21,7 +21,7 @@ func userJSON(u store.User, twoFactor bool) gin.H {
 }
 
 func (h *adminAPI) list(c *gin.Context) error {
-	users, err := h.admin.store.ListUsers(c.Request.Context())
+	users, err := h.admin.store.ListUsers(c.Request.Context(), currentUser(c))
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (h *adminAPI) patch(c *gin.Context) error {
 		return err
 	}
 	ctx, actor, id := c.Request.Context(), currentUser(c), c.Param("id")
-	u, err := h.admin.store.UserByID(ctx, id)
+	u, err := h.admin.store.ManagedUser(ctx, actor, id)
 	if err != nil {
 		return err
 	}
@@ -85,6 +85,9 @@ func (h *adminAPI) patch(c *gin.Context) error {
 	// Validate everything before changing anything.
 	if err := checkAccess(role, site); err != nil {
 		return apiErr(err)
+	}
+	if !store.Manages(actor, site) {
+		return apiErr(errSiteScope)
 	}
 	if id == actor.ID && (role != "admin" || (req.Disabled != nil && *req.Disabled)) {
 		return errorf(http.StatusConflict, "you cannot remove your own admin access or disable your own account")

@@ -22,6 +22,7 @@ type adminPage struct {
 type adminView struct {
 	Users    []store.Account
 	Self     string // the viewer's id: no disable or demote buttons on their own row
+	Site     string // the viewer's site: a site-bound admin invites to it and changes no settings
 	Required bool
 	Invite   *shownInvite // a new link, shown once
 }
@@ -41,7 +42,7 @@ func (h *adminPage) list(c *gin.Context) error {
 
 func (h *adminPage) show(c *gin.Context, status int, inv *shownInvite, err error) error {
 	ctx := c.Request.Context()
-	users, lerr := h.admin.store.ListUsers(ctx)
+	users, lerr := h.admin.store.ListUsers(ctx, currentUser(c))
 	if lerr != nil {
 		return lerr
 	}
@@ -50,7 +51,8 @@ func (h *adminPage) show(c *gin.Context, status int, inv *shownInvite, err error
 		return rerr
 	}
 	p := staffPage(c, h.render)
-	p.Data = adminView{Users: users, Self: currentUser(c).ID, Required: req, Invite: inv}
+	viewer := currentUser(c)
+	p.Data = adminView{Users: users, Self: viewer.ID, Site: viewer.Site, Required: req, Invite: inv}
 	if d := c.Query("done"); adminNotices[d] {
 		p.Notice = d
 	}

@@ -38,6 +38,8 @@ func (p *problem) status() int {
 	switch p.code {
 	case "acct_self", "acct_email_taken", "acct_require_self":
 		return http.StatusConflict
+	case "acct_site_scope":
+		return http.StatusForbidden
 	}
 	return http.StatusBadRequest
 }
@@ -52,6 +54,18 @@ func apiErr(err error) error {
 }
 
 var roles = map[string]bool{"editor": true, "staff": true, "admin": true}
+
+// errSiteScope answers an admin bound to a site who asked for a scope beyond
+// it (store.Manages is the rule).
+var errSiteScope = &problem{"site", "acct_site_scope", "is beyond your own site: an admin bound to a site manages only that site's accounts"}
+
+// scoped turns the store's refusal into the problem that names the field.
+func scoped(err error) error {
+	if errors.Is(err, store.ErrOutOfScope) {
+		return errSiteScope
+	}
+	return err
+}
 
 func checkAccess(role, site string) error {
 	if !roles[role] {
@@ -80,22 +94,23 @@ func (a *userAdmin) invitation(ctx context.Context, actor store.User, email, nam
 		return store.User{}, "", time.Time{}, err
 	}
 	exp := time.Now().Add(inviteLife)
-	u, err := a.store.CreateUserWithInvite(ctx, store.User{Email: email, Name: name, Role: role, Site: site},
+	u, err := a.store.CreateUserWithInvite(ctx, actor, store.User{Email: email, Name: name, Role: role, Site: site},
 		store.Invite{TokenHash: hash, CreatedBy: actor.ID, ExpiresAt: exp})
 	if errors.Is(err, store.ErrDuplicate) {
 		return store.User{}, "", time.Time{}, &problem{"email", "acct_email_taken", "is already in use"}
 	}
 	if err != nil {
-		return store.User{}, "", time.Time{}, err
+		return store.User{}, "", time.Time{}, scoped(err)
 	}
 	a.audit(ctx, actor, "user_invited", u, "role "+role)
 	return u, a.baseURL + "/invite/" + token, exp, nil
 }
 
-// reinvite issues a new link for an account (a forgotten password, an
-// expired invitation); earlier links stop working.
+// reinvite resets an account with a new link (a forgotten password, an
+// expired invitation, a suspected account): earlier links stop working, and
+// the store clears the password and ends every session and token at once.
 func (a *userAdmin) reinvite(ctx context.Context, actor store.User, id string) (store.User, string, time.Time, error) {
-	u, err := a.store.UserByID(ctx, id)
+	u, err := a.store.ManagedUser(ctx, actor, id)
 	if err != nil {
 		return store.User{}, "", time.Time{}, err
 	}
@@ -121,12 +136,12 @@ func (a *userAdmin) setAccess(ctx context.Context, actor store.User, id, role, s
 	if id == actor.ID && role != "admin" {
 		return store.User{}, &problem{"role", "acct_self", "cannot be taken from your own account"}
 	}
-	u, err := a.store.UserByID(ctx, id)
+	u, err := a.store.ManagedUser(ctx, actor, id)
 	if err != nil {
 		return store.User{}, err
 	}
-	if err := a.store.UpdateUserAccess(ctx, id, role, site); err != nil {
-		return store.User{}, err
+	if err := a.store.UpdateUserAccess(ctx, actor, id, role, site); err != nil {
+		return store.User{}, scoped(err)
 	}
 	a.audit(ctx, actor, "user_access_changed", u, "role "+u.Role+" -> "+role+"; site "+quoteSite(u.Site)+" -> "+quoteSite(site))
 	u.Role, u.Site = role, site
@@ -145,7 +160,7 @@ func (a *userAdmin) setDisabled(ctx context.Context, actor store.User, id string
 	if id == actor.ID && disabled {
 		return store.User{}, &problem{"disabled", "acct_self", "cannot be set on your own account"}
 	}
-	u, err := a.store.UserByID(ctx, id)
+	u, err := a.store.ManagedUser(ctx, actor, id)
 	if err != nil {
 		return store.User{}, err
 	}
@@ -164,7 +179,7 @@ func (a *userAdmin) setDisabled(ctx context.Context, actor store.User, id string
 // resetTwoFactor removes an account's second factor (a lost phone); the
 // person enrolls again, at the next login when two-factor is required.
 func (a *userAdmin) resetTwoFactor(ctx context.Context, actor store.User, id string) (store.User, error) {
-	u, err := a.store.UserByID(ctx, id)
+	u, err := a.store.ManagedUser(ctx, actor, id)
 	if err != nil {
 		return store.User{}, err
 	}
@@ -179,6 +194,9 @@ func (a *userAdmin) resetTwoFactor(ctx context.Context, actor store.User, id str
 // signs out everyone without a second factor; the admin must have one first,
 // so the page that changes it is never the last thing they can reach.
 func (a *userAdmin) setRequired(ctx context.Context, actor store.User, on bool) error {
+	if !store.Manages(actor, "") { // it applies to every site
+		return &problem{"require_two_factor", "acct_site_scope", "applies to every site: only an admin bound to no site may change it"}
+	}
 	if on {
 		if tp, _, err := a.tf.state(ctx, actor.ID); err != nil {
 			return err

@@ -62,7 +62,7 @@ func (a *authenticator) identify(c *gin.Context) (store.User, error) {
 	if err := a.needsTwoFactor(ctx, u); err != nil {
 		return store.User{}, err
 	}
-	if err := a.store.TouchToken(ctx, t.ID); err != nil {
+	if err := a.store.TouchToken(ctx, t, time.Now()); err != nil {
 		a.log.Warn("touch token", "err", err)
 	}
 	return u, nil
@@ -119,13 +119,15 @@ func (h *sessionHandler) create(c *gin.Context) error {
 		return &httpError{status: http.StatusBadRequest, msg: "email and password are required",
 			fields: map[string]string{"email": "is required", "password": "is required"}}
 	}
-	u, err := h.check(c, req.Email, req.Password)
+	u, guess, err := h.check(c, req.Email, req.Password)
 	if err != nil {
 		return err
 	}
+	// The code comes in the same request: the guess is right only with both.
 	if err := h.apiSecondFactor(c, u, req.Code); err != nil {
 		return err
 	}
+	h.succeeded(c, guess)
 	tok, hash, err := auth.NewToken()
 	if err != nil {
 		return err
@@ -141,16 +143,19 @@ func (h *sessionHandler) create(c *gin.Context) error {
 	return nil
 }
 
-// check throttles, then verifies an e-mail and password, and audits the outcome.
-func (h *sessionHandler) check(c *gin.Context, email, password string) (store.User, error) {
+// check throttles, then verifies an e-mail and password, and audits a
+// failure. The caller passes the guess to succeeded once every factor it
+// checks in this request is right.
+func (h *sessionHandler) check(c *gin.Context, email, password string) (store.User, limit.Guess, error) {
 	ctx := c.Request.Context()
 	email = strings.ToLower(strings.TrimSpace(email))
-	if err := h.throttle(c, email); err != nil {
-		return store.User{}, err
+	guess, err := h.throttle(c, email)
+	if err != nil {
+		return store.User{}, limit.Guess{}, err
 	}
 	u, err := h.store.UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return store.User{}, err
+		return store.User{}, limit.Guess{}, err
 	}
 	// The password is checked (against a dummy hash when there is no such
 	// account) before anything else, so every failure takes the same time.
@@ -159,10 +164,10 @@ func (h *sessionHandler) check(c *gin.Context, email, password string) (store.Us
 		if u.ID != "" {
 			h.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "login_failed", Target: u.ID})
 		}
-		return store.User{}, errorf(http.StatusUnauthorized, "wrong e-mail or password")
+		return store.User{}, limit.Guess{}, errorf(http.StatusUnauthorized, "wrong e-mail or password")
 	}
 	// The caller records the login once any second step is done.
-	return u, nil
+	return u, guess, nil
 }
 
 func (h *sessionHandler) audit(c *gin.Context, e store.AuditEntry) {
@@ -187,7 +192,7 @@ func (h *sessionHandler) loginPage(c *gin.Context) error {
 // login is POST /login: a new session on success, the form again otherwise.
 func (h *sessionHandler) login(c *gin.Context) error {
 	email, next := c.PostForm("email"), localPath(c.PostForm("next"))
-	u, err := h.check(c, email, c.PostForm("password"))
+	u, guess, err := h.check(c, email, c.PostForm("password"))
 	if err != nil {
 		he := classify(err)
 		code := "login_failed"
@@ -206,6 +211,8 @@ func (h *sessionHandler) login(c *gin.Context) error {
 		p.Errors = map[string]string{"": code}
 		return render(c, h.render, he.status, "login", p)
 	}
+	// The password was right; a second step throttles its codes itself.
+	h.succeeded(c, guess)
 	if pending, err := h.secondStep(c, u, next); err != nil || pending {
 		return err
 	}
@@ -229,23 +236,26 @@ func (h *sessionHandler) logout(c *gin.Context) error {
 	return nil
 }
 
-// throttle limits attempts per client and per account. Unlike submissions,
-// logins are refused when the limiter is down: guessing must stay slow.
-func (h *sessionHandler) throttle(c *gin.Context, email string) error {
-	ctx := c.Request.Context()
-	ok, retry, err := h.limiter.Allow(ctx, "login-client", h.limiter.ClientKey(c.ClientIP()), loginRate, loginWindow)
+// throttle lets one guess (a password or a code) at account go ahead under
+// loginBackoff, or refuses it with 429 and Retry-After. The guess counts as
+// a failure unless passed to succeeded. Unlike submissions, guesses are
+// refused when the limiter is down: guessing must stay slow.
+func (h *sessionHandler) throttle(c *gin.Context, account string) (limit.Guess, error) {
+	g, wait, err := h.limiter.Begin(c.Request.Context(), "login", loginBackoff,
+		h.limiter.ClientKey(c.ClientIP()), h.limiter.Key("account:"+account))
 	if err != nil {
-		return unavailable("sign-in")
+		h.log.Warn("login throttle unavailable", "err", err)
+		return limit.Guess{}, unavailable("sign-in")
 	}
-	if !ok {
-		return tooMany(retry)
+	if wait > 0 {
+		return limit.Guess{}, tooMany(wait)
 	}
-	ok, retry, err = h.limiter.Allow(ctx, "login-account", h.limiter.ClientKey("account:"+email), accountRate, loginWindow)
-	if err != nil {
-		return unavailable("sign-in")
+	return g, nil
+}
+
+// succeeded takes a right guess off the client's and the account's failures.
+func (h *sessionHandler) succeeded(c *gin.Context, g limit.Guess) {
+	if err := g.Succeeded(c.Request.Context()); err != nil {
+		h.log.Warn("login throttle", "err", err)
 	}
-	if !ok {
-		return tooMany(retry)
-	}
-	return nil
 }

@@ -46,11 +46,15 @@ type Deps struct {
 // Rates that are not configurable: they only slow down guessing.
 const (
 	statusRate   = 60 // receipt look-ups per client per hour
-	loginRate    = 20 // login attempts per client per 15 minutes
-	accountRate  = 10 // login attempts per account per 15 minutes
-	loginWindow  = 15 * time.Minute
 	downloadLife = 15 * time.Minute
 )
+
+// loginBackoff throttles guesses of passwords and codes: the guessing client
+// slows down (10 free failures, then 2 s, 4 s, … up to 15 minutes between
+// tries, forgotten an hour after its last failure), never the account, so
+// the real person on another client still signs in. 50 failures an hour on
+// one account, from every client together, stop the clients that failed.
+var loginBackoff = limit.Backoff{Free: 10, Base: 2 * time.Second, Max: 15 * time.Minute, Forget: time.Hour, Ceiling: 50}
 
 // New builds the HTTP handler with every route.
 func New(d Deps) (http.Handler, error) {

@@ -125,11 +125,39 @@ func hasRole(u store.User, roles []string) bool {
 	return false
 }
 
-// localPath accepts only a path on this site as a post-login destination,
-// so /login cannot be used to bounce people to another site.
+// localPath is the one check for every redirect to a destination a caller
+// supplied (?next= on /login, the queue's forms): it keeps next only when a
+// browser, by the WHATWG URL rules, would stay on this origin, and returns
+// /desk otherwise. Browsers drop tabs and newlines anywhere, strip leading
+// controls and spaces, read a backslash as a slash, and some proxies and
+// routers decode %2f and %5c; so only printable ASCII without a backslash
+// passes, the path must start with exactly one slash, and once decoded it
+// must hold no backslash, control character, empty segment ("//") or dot
+// segment that could climb to one.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
-		return "/desk"
+	const fallback = "/desk"
+	if len(next) > maxNextLen || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return fallback
+	}
+	for i := 0; i < len(next); i++ {
+		if b := next[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return fallback
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return fallback
+	}
+	segs := strings.Split(u.Path, "/")[1:]
+	for i, seg := range segs {
+		if seg == "" && i < len(segs)-1 || seg == "." || seg == ".." || strings.ContainsFunc(seg, func(r rune) bool {
+			return r < ' ' || r == 0x7f || r == '\\'
+		}) {
+			return fallback
+		}
 	}
 	return next
 }
+
+// maxNextLen bounds a destination: the desk's own links are far shorter.
+const maxNextLen = 2048

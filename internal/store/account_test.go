@@ -16,12 +16,12 @@ func TestAccountTables(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := s.CreateUserWithInvite(ctx, User{Email: "New@example.org", Role: "editor", PasswordHash: "ignored"},
+		u, err := s.CreateUserWithInvite(ctx, User{Role: "admin"}, User{Email: "New@example.org", Role: "editor", PasswordHash: "ignored"},
 			Invite{TokenHash: "inv-1", CreatedBy: admin.ID, ExpiresAt: time.Now().Add(time.Hour)})
 		if err != nil || u.PasswordHash != "" || u.Email != "new@example.org" {
 			t.Fatalf("CreateUserWithInvite = %+v, %v", u, err)
 		}
-		if _, err := s.CreateUserWithInvite(ctx, User{Email: "new@example.org", Role: "editor"}, Invite{TokenHash: "inv-2", ExpiresAt: time.Now().Add(time.Hour)}); !errors.Is(err, ErrDuplicate) {
+		if _, err := s.CreateUserWithInvite(ctx, User{Role: "admin"}, User{Email: "new@example.org", Role: "editor"}, Invite{TokenHash: "inv-2", ExpiresAt: time.Now().Add(time.Hour)}); !errors.Is(err, ErrDuplicate) {
 			t.Errorf("duplicate invite e-mail: %v", err)
 		}
 		if _, err := s.InviteUser(ctx, "inv-2"); !errors.Is(err, ErrNotFound) {
@@ -37,7 +37,7 @@ func TestAccountTables(t *testing.T) {
 			t.Errorf("password after invite = %q", got.PasswordHash)
 		}
 
-		// Tokens: expiry, login tokens revoked by a password change, all by disabling.
+		// Tokens: expiry; a password change and disabling revoke them all.
 		past, future := time.Now().Add(-time.Minute), time.Now().Add(time.Hour)
 		for _, tk := range []Token{
 			{Hash: "cli"}, {Hash: "login", FromLogin: true, ExpiresAt: future}, {Hash: "expired", FromLogin: true, ExpiresAt: past},
@@ -70,8 +70,11 @@ func TestAccountTables(t *testing.T) {
 		if err := s.SetPassword(ctx, u.ID, "new-hash", "keep"); err != nil {
 			t.Fatal(err)
 		}
-		if l := live(); !l["cli"] || l["login"] {
+		if l := live(); l["cli"] || l["login"] {
 			t.Errorf("after password change: %v", l)
+		}
+		if _, err := s.CreateToken(ctx, Token{UserID: u.ID, Hash: "cli-2"}); err != nil {
+			t.Fatal(err)
 		}
 		if _, _, err := s.SessionUser(ctx, "keep", time.Hour); err != nil {
 			t.Errorf("kept session: %v", err)
@@ -85,7 +88,7 @@ func TestAccountTables(t *testing.T) {
 		if err := s.SetUserDisabled(ctx, u.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		if l := live(); l["cli"] {
+		if _, _, err := s.UserByToken(ctx, "cli-2"); !errors.Is(err, ErrNotFound) {
 			t.Error("CLI token survived disabling")
 		}
 		if _, _, err := s.SessionUser(ctx, "keep", time.Hour); !errors.Is(err, ErrNotFound) {
@@ -119,7 +122,7 @@ func TestAccountTables(t *testing.T) {
 		if err := s.UseTOTPStep(ctx, u.ID, 11); err != nil {
 			t.Errorf("step 11: %v", err)
 		}
-		if accts, _ := s.ListUsers(ctx); len(accts) != 2 || !accts[1].TwoFactor || accts[0].TwoFactor {
+		if accts, _ := s.ListUsers(ctx, User{Role: "admin"}); len(accts) != 2 || !accts[1].TwoFactor || accts[0].TwoFactor {
 			t.Errorf("ListUsers = %+v", accts)
 		}
 		if err := s.DeleteTOTP(ctx, u.ID); err != nil {
@@ -168,6 +171,52 @@ func TestAccountTables(t *testing.T) {
 		}
 		if err := s.ClaimDigest(ctx, u.ID, time.Time{}, t0); err != nil {
 			t.Errorf("claim after release: %v", err)
+		}
+	})
+}
+
+// TestTouchTokenCoarse: a token's last use is written at most once a minute,
+// so an API client does not cost a database write per request.
+func TestTouchTokenCoarse(t *testing.T) {
+	eachDialect(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		u, err := s.CreateUser(ctx, User{Email: "touch@example.org", Role: "editor"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateToken(ctx, Token{UserID: u.ID, Name: "cli", Hash: "touch-hash"}); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+		read := func() Token {
+			t.Helper()
+			_, tok, err := s.UserByToken(ctx, "touch-hash")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tok
+		}
+		for _, step := range []struct {
+			at, want time.Time
+		}{
+			{t0, t0},
+			{t0.Add(30 * time.Second), t0},
+			{t0.Add(59 * time.Second), t0},
+			{t0.Add(61 * time.Second), t0.Add(61 * time.Second)},
+			{t0.Add(90 * time.Second), t0.Add(61 * time.Second)},
+		} {
+			if err := s.TouchToken(ctx, read(), step.at); err != nil {
+				t.Fatal(err)
+			}
+			// A request that read the token before the last write still writes nothing.
+			stale := read()
+			stale.LastUsedAt = time.Time{}
+			if err := s.TouchToken(ctx, stale, step.at); err != nil {
+				t.Fatal(err)
+			}
+			if got := read().LastUsedAt; !got.Equal(step.want) {
+				t.Errorf("touched at %v: last used %v, want %v", step.at, got, step.want)
+			}
 		}
 	})
 }

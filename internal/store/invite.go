@@ -18,8 +18,12 @@ type Invite struct {
 }
 
 // CreateUserWithInvite creates u (without a password, so it cannot sign in
-// yet) and its invitation in one transaction. An e-mail in use is ErrDuplicate.
-func (s *Store) CreateUserWithInvite(ctx context.Context, u User, inv Invite) (User, error) {
+// yet) and its invitation in one transaction, as admin asked. An e-mail in
+// use is ErrDuplicate; a site admin does not manage, ErrOutOfScope.
+func (s *Store) CreateUserWithInvite(ctx context.Context, admin User, u User, inv Invite) (User, error) {
+	if !Manages(admin, u.Site) {
+		return User{}, fmt.Errorf("store: create user with invite: %w", ErrOutOfScope)
+	}
 	u.Email = normalizeEmail(u.Email)
 	if u.ID == "" {
 		u.ID = newID()
@@ -46,15 +50,24 @@ func (s *Store) CreateUserWithInvite(ctx context.Context, u User, inv Invite) (U
 	return u, nil
 }
 
-// ReplaceInvite issues a new invitation for an existing user; earlier links
-// stop working.
+// ReplaceInvite issues a new invitation for an existing user: an admin's
+// reset (a forgotten password, a lost or suspected account). Earlier links
+// stop working, and in the same transaction the password is cleared and
+// every session, pending login and API token ends, so nothing the old
+// password opened, or could open, survives the reset.
 func (s *Store) ReplaceInvite(ctx context.Context, inv Invite) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var one int
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE id = $1`, inv.UserID).Scan(&one); err != nil {
-			return notFound(err)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, "", inv.UserID)
+		if err == nil {
+			err = mustAffect(res)
+		}
+		if err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM invites WHERE user_id = $1`, inv.UserID); err != nil {
+			return err
+		}
+		if err := endAccess(ctx, tx, inv.UserID, ""); err != nil {
 			return err
 		}
 		return insertInvite(ctx, tx, inv)
@@ -87,7 +100,8 @@ func (s *Store) InviteUser(ctx context.Context, tokenHash string) (User, error) 
 }
 
 // AcceptInvite uses a live invitation once: it sets the user's password and,
-// as any password change does, ends the user's sessions and login tokens.
+// as any password change does, ends the user's sessions, pending logins and
+// API tokens (those made since the link was issued too).
 // A used, expired or unknown invitation is ErrNotFound and changes nothing.
 func (s *Store) AcceptInvite(ctx context.Context, tokenHash, passwordHash string) (User, error) {
 	u, err := s.InviteUser(ctx, tokenHash)
@@ -107,7 +121,7 @@ func (s *Store) AcceptInvite(ctx context.Context, tokenHash, passwordHash string
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, passwordHash, u.ID); err != nil {
 			return err
 		}
-		return endAccess(ctx, tx, u.ID, "", true)
+		return endAccess(ctx, tx, u.ID, "")
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("store: accept invite: %w", err)

@@ -108,14 +108,22 @@ func scanToken(r scanner, lead ...any) (Token, error) {
 	return t, nil
 }
 
-// TouchToken records that token id was just used.
-func (s *Store) TouchToken(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET last_used_at = $1 WHERE id = $2`, micros(now()), id)
-	if err == nil {
-		err = mustAffect(res)
+// touchEvery is how coarse a token's last use is: a script calling the API
+// all day costs one write a minute, not one per request.
+const touchEvery = time.Minute
+
+// TouchToken records that token t (as read by UserByToken) was used at at,
+// unless its last use is less than touchEvery before: then it writes
+// nothing, and the condition in SQL keeps concurrent requests to one write.
+func (s *Store) TouchToken(ctx context.Context, t Token, at time.Time) error {
+	at = at.UTC().Truncate(time.Microsecond)
+	if at.Sub(t.LastUsedAt) < touchEvery {
+		return nil
 	}
+	_, err := s.db.ExecContext(ctx, `UPDATE tokens SET last_used_at = $1
+		WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`, micros(at), t.ID, micros(at.Add(-touchEvery)))
 	if err != nil {
-		return fmt.Errorf("store: touch token %s: %w", id, err)
+		return fmt.Errorf("store: touch token %s: %w", t.ID, err)
 	}
 	return nil
 }
@@ -144,17 +152,4 @@ func (s *Store) RevokeUserToken(ctx context.Context, userID, id string) error {
 		return fmt.Errorf("store: revoke token %s: %w", id, err)
 	}
 	return nil
-}
-
-// revokeTokens revokes a user's tokens inside tx: all of them, or only those
-// minted by a login when onlyLogin is set.
-func revokeTokens(ctx context.Context, tx *sql.Tx, userID string, onlyLogin bool) error {
-	q := `UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`
-	args := []any{micros(now()), userID}
-	if onlyLogin {
-		q += ` AND from_login = $3`
-		args = append(args, true)
-	}
-	_, err := tx.ExecContext(ctx, q, args...)
-	return err
 }

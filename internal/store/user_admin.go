@@ -12,8 +12,8 @@ type Account struct {
 	TwoFactor bool
 }
 
-// ListUsers returns every account, ordered by e-mail.
-func (s *Store) ListUsers(ctx context.Context) ([]Account, error) {
+// ListUsers returns the accounts admin manages (see Manages), ordered by e-mail.
+func (s *Store) ListUsers(ctx context.Context, admin User) ([]Account, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.site, u.password_hash, u.disabled, u.created_at,
 			t.enabled_at IS NOT NULL
 		FROM users u LEFT JOIN totp t ON t.user_id = u.id ORDER BY u.email`)
@@ -31,7 +31,9 @@ func (s *Store) ListUsers(ctx context.Context) ([]Account, error) {
 			return nil, fmt.Errorf("store: list users: %w", err)
 		}
 		a.CreatedAt = fromMicros(created)
-		out = append(out, a)
+		if Manages(admin, a.Site) {
+			out = append(out, a)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
@@ -39,13 +41,21 @@ func (s *Store) ListUsers(ctx context.Context) ([]Account, error) {
 	return out, nil
 }
 
-// UpdateUserAccess changes a user's role and site scope. The sessions read
-// the user on every request, so the change applies at once.
-func (s *Store) UpdateUserAccess(ctx context.Context, id, role, site string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE users SET role = $1, site = $2 WHERE id = $3`, role, site, id)
-	if err == nil {
-		err = mustAffect(res)
-	}
+// UpdateUserAccess changes a user's role and site scope as admin asked: an
+// account admin does not manage is ErrNotFound, a site beyond admin's own
+// ErrOutOfScope (see Manages). The sessions read the user on every
+// request, so the change applies at once.
+func (s *Store) UpdateUserAccess(ctx context.Context, admin User, id, role, site string) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := managedSite(ctx, tx, admin, id, site); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE users SET role = $1, site = $2 WHERE id = $3`, role, site, id)
+		if err == nil {
+			err = mustAffect(res)
+		}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: update user %s: %w", id, err)
 	}
@@ -65,7 +75,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) e
 		if err != nil || !disabled {
 			return err
 		}
-		return endAccess(ctx, tx, id, "", false)
+		return endAccess(ctx, tx, id, "")
 	})
 	if err != nil {
 		return fmt.Errorf("store: disable user %s: %w", id, err)
@@ -75,8 +85,8 @@ func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) e
 
 // SetPassword stores a new password hash for a user and ends every session
 // but keepSession (the id hash of the session that made the change; "" ends
-// all), every pending login and invitation, and revokes the tokens minted by
-// logins. CLI tokens stay: they belong to scripts, not to the password.
+// all), every pending login and invitation, and revokes every API token, the
+// CLI's included: whoever knew the old password could have minted one.
 func (s *Store) SetPassword(ctx context.Context, id, hash, keepSession string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id)
@@ -89,7 +99,7 @@ func (s *Store) SetPassword(ctx context.Context, id, hash, keepSession string) e
 		if _, err := tx.ExecContext(ctx, `DELETE FROM invites WHERE user_id = $1`, id); err != nil {
 			return err
 		}
-		return endAccess(ctx, tx, id, keepSession, true)
+		return endAccess(ctx, tx, id, keepSession)
 	})
 	if err != nil {
 		return fmt.Errorf("store: set password of %s: %w", id, err)
@@ -98,13 +108,14 @@ func (s *Store) SetPassword(ctx context.Context, id, hash, keepSession string) e
 }
 
 // endAccess ends a user's sessions (but keepSession) and pending logins and
-// revokes tokens (only login tokens when onlyLogin), inside tx.
-func endAccess(ctx context.Context, tx *sql.Tx, userID, keepSession string, onlyLogin bool) error {
+// revokes every token, inside tx.
+func endAccess(ctx context.Context, tx *sql.Tx, userID, keepSession string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2`, userID, keepSession); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM login_pending WHERE user_id = $1`, userID); err != nil {
 		return err
 	}
-	return revokeTokens(ctx, tx, userID, onlyLogin)
+	_, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, micros(now()), userID)
+	return err
 }
