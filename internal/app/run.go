@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/storydesk/storydesk/internal/auth"
 	"net"
 	"net/http"
 	"time"
@@ -36,7 +37,7 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	return server.New(server.Deps{
 		Store: a.Store, Blob: a.Blob, Intake: a.Intake, Sanitizer: a.Sanitizer, Renderer: r,
-		Limiter: a.Limiter, Redis: a.Redis, Registry: a.Registry, Log: a.Log, Dispatch: a.Dispatch,
+		Limiter: a.Limiter, Passwords: auth.NewPasswords(auth.DefaultConcurrentHashes), Redis: a.Redis, Registry: a.Registry, Log: a.Log, Dispatch: a.Dispatch,
 		Secret: a.Config.Secret, BaseURL: a.Config.BaseURL, SubmitRate: a.Config.SubmitRate, SubmitGlobal: a.Config.SubmitGlobalRate,
 		TrustedProxies: a.Config.TrustedProxies,
 	})

@@ -85,7 +85,11 @@ func (h *accountHandler) password(c *gin.Context) error {
 		return h.renderAccount(c, classify(err).status, map[string]string{"": "login_throttled"})
 	}
 	current, pw, confirm := c.PostForm("current_password"), c.PostForm("new_password"), c.PostForm("confirm_password")
-	if !auth.CheckPassword(current, u.PasswordHash) {
+	ok, err := h.ses.pw.Check(c.Request.Context(), current, u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		h.ses.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "password_change_failed", Target: u.ID})
 		return h.renderAccount(c, http.StatusBadRequest, map[string]string{"current_password": "acct_password_wrong"})
 	}
@@ -93,7 +97,7 @@ func (h *accountHandler) password(c *gin.Context) error {
 	if pw != confirm {
 		return h.renderAccount(c, http.StatusBadRequest, map[string]string{"confirm_password": "acct_password_mismatch"})
 	}
-	hash, err := auth.HashPassword(pw)
+	hash, err := h.ses.pw.Hash(c.Request.Context(), pw)
 	if errors.Is(err, auth.ErrWeakPassword) {
 		return h.renderAccount(c, http.StatusBadRequest, map[string]string{"new_password": "acct_password_short"})
 	}

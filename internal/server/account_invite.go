@@ -19,6 +19,7 @@ type inviteHandler struct {
 	store  *store.Store
 	render *web.Renderer
 	log    *slog.Logger
+	pw     *auth.Passwords
 }
 
 func (h *inviteHandler) page(c *gin.Context) error {
@@ -48,7 +49,7 @@ func (h *inviteHandler) accept(c *gin.Context) error {
 	if pw != confirm {
 		return h.form(c, http.StatusBadRequest, u, map[string]string{"confirm_password": "acct_password_mismatch"})
 	}
-	pwHash, err := auth.HashPassword(pw)
+	pwHash, err := h.pw.Hash(c.Request.Context(), pw)
 	if errors.Is(err, auth.ErrWeakPassword) {
 		return h.form(c, http.StatusBadRequest, u, map[string]string{"new_password": "acct_password_short"})
 	}

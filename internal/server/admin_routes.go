@@ -7,12 +7,12 @@ import "github.com/gin-gonic/gin"
 func adminRoutes(e *gin.Engine, v1 *gin.RouterGroup, d Deps, authn *authenticator) {
 	log, r := d.Log, d.Renderer
 	tf := newTwoFactor(d.Store, d.Secret)
-	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: r, log: log, tf: tf}
+	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: r, log: log, tf: tf, pw: d.Passwords}
 	admin := &userAdmin{store: d.Store, tf: tf, baseURL: d.BaseURL, log: log}
 	ap := &adminPage{admin: admin, render: r}
 	api1 := &adminAPI{admin: admin}
 	acct := &accountHandler{store: d.Store, tf: tf, ses: ses, render: r, log: log}
-	inv := &inviteHandler{store: d.Store, render: r, log: log}
+	inv := &inviteHandler{store: d.Store, render: r, log: log, pw: d.Passwords}
 
 	// The second step of a login (account_login.go).
 	e.GET("/login/totp", noStore, page(log, r, ses.stepPage("totp")))

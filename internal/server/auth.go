@@ -102,6 +102,7 @@ type sessionHandler struct {
 	render  *web.Renderer
 	log     *slog.Logger
 	tf      *twoFactor // the second step (account_login.go)
+	pw      *auth.Passwords
 }
 
 type sessionRequest struct {
@@ -159,7 +160,10 @@ func (h *sessionHandler) check(c *gin.Context, email, password string) (store.Us
 	}
 	// The password is checked (against a dummy hash when there is no such
 	// account) before anything else, so every failure takes the same time.
-	ok := auth.CheckPassword(password, u.PasswordHash)
+	ok, err := h.pw.Check(ctx, password, u.PasswordHash)
+	if err != nil {
+		return store.User{}, limit.Guess{}, err
+	}
 	if !ok || u.Disabled {
 		if u.ID != "" {
 			h.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "login_failed", Target: u.ID})

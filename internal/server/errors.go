@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"github.com/storydesk/storydesk/internal/auth"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -52,6 +53,8 @@ func classify(err error) *httpError {
 		return &httpError{status: ve.HTTPStatus(), msg: ve.Error(), fields: ve.Messages()}
 	case errors.Is(err, intake.ErrUnavailable):
 		return &httpError{status: http.StatusServiceUnavailable, msg: "a service StoryDesk needs is temporarily unavailable; nothing was changed, please try again", retryAfter: 30 * time.Second}
+	case errors.Is(err, auth.ErrBusy):
+		return &httpError{status: http.StatusServiceUnavailable, msg: "too many sign-ins at once; please try again", retryAfter: 5 * time.Second}
 	case errors.Is(err, store.ErrNotFound):
 		return &httpError{status: http.StatusNotFound, msg: "not found"}
 	case errors.Is(err, store.ErrConflict):

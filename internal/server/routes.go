@@ -16,7 +16,7 @@ func routes(e *gin.Engine, d Deps) {
 	sub := &submitHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, rate: d.SubmitRate, globalRate: d.SubmitGlobal, log: log}
 	st := &statusHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, log: log}
 	authn := &authenticator{store: d.Store, log: log}
-	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: d.Renderer, log: log, tf: newTwoFactor(d.Store, d.Secret)}
+	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: d.Renderer, log: log, tf: newTwoFactor(d.Store, d.Secret), pw: d.Passwords}
 	subs := &submissionsHandler{store: d.Store, blob: d.Blob, san: d.Sanitizer, links: newLinkSigner(d.Secret, d.BaseURL)}
 	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
 	pages := &pageHandler{render: d.Renderer, limits: d.Intake.Limits()}

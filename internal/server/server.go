@@ -4,6 +4,7 @@
 package server
 
 import (
+	"github.com/storydesk/storydesk/internal/auth"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -30,7 +31,8 @@ type Deps struct {
 	Sanitizer *sanitize.Sanitizer
 	Renderer  *web.Renderer
 	Limiter   *limit.Limiter
-	Redis     *redis.Client // for readiness checks
+	Passwords *auth.Passwords // every password hash and check, capped at once
+	Redis     *redis.Client   // for readiness checks
 	Registry  *prometheus.Registry
 	Log       *slog.Logger
 	// Dispatch enqueues outbox tasks after commit (publish, export).
