@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // zipOf builds a ZIP archive; each entry's content is given as a repeated
@@ -147,7 +148,7 @@ func TestBadInputCorpus(t *testing.T) {
 // HTML page is kept only as re-encoded pixels.
 func TestDisguisedFilesStoredSafely(t *testing.T) {
 	b := setup(t, options{db: "sqlite", workers: true})
-	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	pdf := testenv.MinimalPDF()
 	code, res := b.submit(validFields(),
 		file{"holiday.jpg", "image/jpeg", polyglotJPEG(t)},
 		file{"photo\u202Egpj.exe", "image/jpeg", polyglotJPEG(t)},

@@ -21,6 +21,7 @@ import (
 	"testing"
 
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // uploadClients and uploadBytes are the burst the memory promise is about:
@@ -39,7 +40,7 @@ const (
 func TestUploadMemory(t *testing.T) {
 	b := setup(t, options{db: "sqlite", env: map[string]string{"STORYDESK_MAX_FILE_MB": "20"}})
 	// Warm up: the first submission opens connections, pools and templates.
-	if code, res := b.submit(validFields(), file{"a.pdf", "application/pdf", []byte("%PDF-1.4\n%%EOF\n")}); code != 201 {
+	if code, res := b.submit(validFields(), file{"a.pdf", "application/pdf", testenv.MinimalPDF()}); code != 201 {
 		t.Fatalf("warm-up: %d %v", code, res)
 	}
 	base := settledRSS(t)

@@ -19,13 +19,13 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-// preparedFile is an attachment checked and, for images, re-encoded, ready to upload.
+// preparedFile is an attachment checked and cleaned, ready to upload.
 type preparedFile struct {
 	name        string // cleaned, for display
 	typ         media.Type
 	contentType string
-	// body is what is uploaded: the upload as sent, or for an image its
-	// re-encoded copy in a temp file (temp), which is ours to discard.
+	// body is what is uploaded: the cleaned copy in a temp file (temp),
+	// which is ours to discard.
 	body *Upload
 	temp bool
 }
@@ -40,8 +40,9 @@ func (p preparedFiles) close() {
 	}
 }
 
-// prepare checks every attachment by its content and strips images down to
-// their pixels, so no EXIF, GPS or maker data is ever stored.
+// prepare checks every attachment by its content and cleans it: images are
+// stripped down to their pixels, documents lose their metadata and active
+// content, so no EXIF, GPS, author or script is ever stored.
 func (s *Service) prepare(in *Input) (preparedFiles, error) {
 	var out preparedFiles
 	for _, u := range in.Files {
@@ -67,13 +68,12 @@ func (s *Service) prepareOne(u *Upload) (preparedFile, error) {
 		e.detail("attachments", name+": "+strings.TrimPrefix(err.Error(), "media: "))
 		return preparedFile{}, e
 	}
-	if !typ.IsImage() {
-		return preparedFile{name: name, typ: typ, contentType: typ.ContentType(), body: u}, nil
-	}
-	return s.reencode(src, u, name, typ)
+	return s.clean(src, u, name, typ)
 }
 
-func (s *Service) reencode(src io.ReadSeeker, u *Upload, name string, typ media.Type) (preparedFile, error) {
+// clean writes the attachment's cleaned copy to a temp file, one of a few
+// at a time: decoding an image or a PDF holds it whole in memory.
+func (s *Service) clean(src io.ReadSeeker, u *Upload, name string, typ media.Type) (preparedFile, error) {
 	s.images <- struct{}{}
 	defer func() { <-s.images }()
 	dst, err := os.CreateTemp(s.tmpDir, "clean-*")
@@ -82,7 +82,7 @@ func (s *Service) reencode(src io.ReadSeeker, u *Upload, name string, typ media.
 	}
 	h := sha256.New()
 	w := bufio.NewWriterSize(io.MultiWriter(dst, h), spoolBuffer)
-	ct, err := media.Reencode(w, src, typ, s.limits.MaxPixels)
+	ct, err := media.Clean(w, src, u.Size, typ, s.limits.MaxPixels)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -97,13 +97,17 @@ func (s *Service) reencode(src io.ReadSeeker, u *Upload, name string, typ media.
 			code = CodeTooManyPixels
 		}
 		e := fieldError("attachments", code)
-		e.detail("attachments", name)
+		if reason, ok := media.Reason(err); ok {
+			e.detail("attachments", name+": "+reason)
+		} else {
+			e.detail("attachments", name)
+		}
 		return preparedFile{}, e
 	}
 	st, err := os.Stat(dst.Name())
 	if err != nil {
 		os.Remove(dst.Name())
-		return preparedFile{}, fmt.Errorf("intake: stat re-encoded file: %w", err)
+		return preparedFile{}, fmt.Errorf("intake: stat cleaned file: %w", err)
 	}
 	clean := &Upload{Filename: u.Filename, Size: st.Size(), path: dst.Name(), sha256: h.Sum(nil)}
 	return preparedFile{name: name, typ: typ, contentType: ct, body: clean, temp: true}, nil

@@ -34,7 +34,7 @@ type Service struct {
 	tmpDir   string
 	spool    *Spool
 	log      *slog.Logger
-	images   chan struct{} // bounds concurrent image decoding: each can hold ~4 bytes per pixel
+	images   chan struct{} // bounds concurrent cleaning: an image holds ~4 bytes per pixel, a PDF its objects
 	// bodyWait is the total time requests waited for their body's HTML after
 	// the attachments were stored (nanoseconds): sanitizing's share of
 	// request time, read by the intake benchmark.
