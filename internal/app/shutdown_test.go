@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // TestGracefulShutdownFinishesUploads starts an upload that is still sending
@@ -38,7 +39,8 @@ func TestGracefulShutdownFinishesUploads(t *testing.T) {
 		mw.WriteField(k, v)
 	}
 	part, _ := mw.CreateFormFile("attachments", "doc.pdf")
-	part.Write([]byte("%PDF-1.4\n"))
+	pdf := testenv.MinimalPDF()
+	part.Write(pdf[:9])
 	time.Sleep(200 * time.Millisecond) // the request is in flight
 
 	stopped := make(chan struct{})
@@ -49,7 +51,7 @@ func TestGracefulShutdownFinishesUploads(t *testing.T) {
 		t.Fatal("server stopped without waiting for the upload in flight")
 	default:
 	}
-	part.Write(make([]byte, 64<<10))
+	part.Write(pdf[9:])
 	mw.Close()
 	pw.Close()
 	r := <-done

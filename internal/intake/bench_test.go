@@ -14,6 +14,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/storydesk/storydesk/internal/loadgen"
 	"github.com/storydesk/storydesk/internal/receipt"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
@@ -127,12 +128,9 @@ func benchForm(b *testing.B, bodyBytes, fileBytes int) ([]byte, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pdf := make([]byte, fileBytes)
-	for i := range pdf {
-		pdf[i] = byte(rng.Uint32())
+	if err := loadgen.WriteNoisyPDF(fw, rng, fileBytes); err != nil {
+		b.Fatal(err)
 	}
-	copy(pdf, "%PDF-1.7\n")
-	fw.Write(pdf)
 	mw.Close()
 	return buf.Bytes(), mw.Boundary()
 }

@@ -62,22 +62,11 @@ func NewCorpus(rng *rand.Rand, n int, minBytes, maxBytes int, kind string) (*Cor
 	return c, nil
 }
 
-// noisyPDF is a PDF of about target bytes whose one stream holds random
-// bytes, like a scanned page: it neither compresses nor dedupes.
+// noisyPDF is a PDF of target bytes (WriteNoisyPDF).
 func noisyPDF(rng *rand.Rand, target int) []byte {
-	const head = "%%PDF-1.7\n%%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length %d >>\nstream\n"
-	const tail = "\nendstream\nendobj\ntrailer\n<< /Size 2 >>\n%%%%EOF\n"
-	n := max(target-len(head)-len(tail)-8, 16)
-	b := fmt.Appendf(nil, head, n)
-	start := len(b)
-	b = append(b, make([]byte, n)...)
-	for i := start; i < len(b); i += 8 {
-		v := rng.Uint64()
-		for j := 0; j < 8 && i+j < len(b); j++ {
-			b[i+j] = byte(v >> (8 * j))
-		}
-	}
-	return fmt.Appendf(b, tail)
+	var b bytes.Buffer
+	_ = WriteNoisyPDF(&b, rng, max(target, 1<<10)) // a bytes.Buffer does not fail
+	return b.Bytes()
 }
 
 // noisyJPEG encodes random pixels at quality 90: about 1.3 bytes a pixel.
