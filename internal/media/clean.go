@@ -14,14 +14,15 @@ func Clean(w io.Writer, src io.ReadSeeker, size int64, t Type, maxPixels int) (c
 	switch t {
 	case JPEG, PNG, WebP:
 		return Reencode(w, src, t, maxPixels)
-	case DOCX:
+	case DOCX, PDF:
 		ra, ok := src.(io.ReaderAt)
 		if !ok {
-			return "", fmt.Errorf("media: clean DOCX: the source cannot be read at offsets")
+			return "", fmt.Errorf("media: clean %s: the source cannot be read at offsets", t)
 		}
-		return t.ContentType(), CleanDOCX(w, ra, size, maxPixels)
-	case PDF:
-		return t.ContentType(), CleanPDF(w, src)
+		if t == DOCX {
+			return t.ContentType(), CleanDOCX(w, ra, size, maxPixels)
+		}
+		return t.ContentType(), CleanPDF(w, ra, size)
 	}
 	return "", fmt.Errorf("media: clean %s: %w", t, ErrUnsupported)
 }

@@ -2,8 +2,11 @@ package media
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
+	"fmt"
 	"image/jpeg"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -149,7 +152,7 @@ func TestCleanPDFRemovesTracesAndActions(t *testing.T) {
 		t.Fatalf("the fixture holds %d traces, fewer than the %d listed", n, len(testenv.PDFTraces()))
 	}
 	var out bytes.Buffer
-	if err := CleanPDF(&out, bytes.NewReader(in)); err != nil {
+	if err := CleanPDF(&out, bytes.NewReader(in), int64(len(in))); err != nil {
 		t.Fatalf("CleanPDF: %v", err)
 	}
 	for _, leak := range testenv.PDFLeaks(t, out.Bytes()) { // also validates the output
@@ -198,7 +201,7 @@ func TestCleanPDFRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := CleanPDF(&out, bytes.NewReader(tt.in))
+			err := CleanPDF(&out, bytes.NewReader(tt.in), int64(len(tt.in)))
 			reason, ok := Reason(err)
 			if !errors.Is(err, ErrUnsupported) || !ok || !strings.Contains(reason, tt.reason) {
 				t.Fatalf("CleanPDF = %v; want a refusal mentioning %q", err, tt.reason)
@@ -221,5 +224,69 @@ func TestStripJPEGMetadata(t *testing.T) {
 	}
 	if _, ok := stripJPEGMetadata([]byte("\xff\xd8\xff\xe1\x00")); ok {
 		t.Error("a truncated JPEG was accepted")
+	}
+}
+
+// flatePDF is a one-page PDF whose content stream is data, declared with
+// as many FlateDecode filters as layers.
+func flatePDF(t *testing.T, data []byte, layers int) []byte {
+	t.Helper()
+	filters := strings.TrimSpace(strings.Repeat("/FlateDecode ", layers))
+	pdf := testenv.MinimalPDF()
+	// Object 3 gains a content stream, object 4, appended with its own
+	// cross-reference section after the original file (an update).
+	page := bytes.Replace(pdf, []byte("/MediaBox [0 0 200 200] >>"), []byte("/MediaBox [0 0 200 200] /Contents 4 0 R >>"), 1)
+	var b bytes.Buffer
+	b.Write(page)
+	off3 := bytes.Index(page, []byte("3 0 obj"))
+	off4 := b.Len()
+	fmt.Fprintf(&b, "4 0 obj\n<< /Length %d /Filter [%s] >>\nstream\n", len(data), filters)
+	b.Write(data)
+	b.WriteString("\nendstream\nendobj\n")
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n3 2\n%010d 00000 n \n%010d 00000 n \ntrailer\n<< /Size 5 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n",
+		off3, off4, bytes.LastIndex(page, []byte("\nxref\n"))+1, xref)
+	return b.Bytes()
+}
+
+// deflate compresses b, or n zero bytes when b is nil.
+func deflate(t *testing.T, b []byte, zeros int64) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&out, zlib.BestCompression)
+	if b != nil {
+		zw.Write(b)
+	} else if _, err := io.CopyN(zw, zeroReader{}, zeros); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func TestCleanPDFRefusesFlateBombs(t *testing.T) {
+	bomb := deflate(t, nil, 300<<20)
+	tests := []struct {
+		name string
+		in   []byte
+	}{
+		{"300 MiB of zeros in a content stream", flatePDF(t, bomb, 1)},
+		{"the same, deflated once more", flatePDF(t, deflate(t, bomb, 0), 2)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := CleanPDF(&out, bytes.NewReader(tt.in), int64(len(tt.in)))
+			if !errors.Is(err, ErrBomb) {
+				t.Fatalf("CleanPDF = %v; want ErrBomb", err)
+			}
+		})
+	}
+	// A small compressed content stream is a PDF like any other.
+	ok := flatePDF(t, deflate(t, []byte("q 1 0 0 1 0 0 cm Q"), 0), 1)
+	var out bytes.Buffer
+	if err := CleanPDF(&out, bytes.NewReader(ok), int64(len(ok))); err != nil {
+		t.Fatalf("CleanPDF of a small Flate stream: %v", err)
 	}
 }

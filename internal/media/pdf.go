@@ -36,8 +36,9 @@ func pdfConfig() *model.Configuration {
 // earlier revisions and unreferenced objects are left behind too.
 //
 // Encrypted PDFs and PDFs pdfcpu cannot read are refused with a
-// *RejectError.
-func CleanPDF(w io.Writer, src io.ReadSeeker) (err error) {
+// *RejectError, and a PDF whose Flate streams expand past 256 MiB with one
+// that matches ErrBomb.
+func CleanPDF(w io.Writer, r io.ReaderAt, size int64) (err error) {
 	// A parser of this size, given hostile input, may panic; that is a
 	// file refused, never a crashed server.
 	defer func() {
@@ -45,10 +46,10 @@ func CleanPDF(w io.Writer, src io.ReadSeeker) (err error) {
 			err = rejectPDF(fmt.Errorf("pdfcpu panic: %v", r))
 		}
 	}()
-	if _, err := src.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("media: rewind PDF: %w", err)
+	if err := checkPDFInflation(r, size); err != nil {
+		return err
 	}
-	ctx, err := api.ReadContext(src, pdfConfig())
+	ctx, err := api.ReadContext(io.NewSectionReader(r, 0, size), pdfConfig())
 	if err != nil {
 		return rejectPDF(err)
 	}
