@@ -95,6 +95,11 @@ func TestCleanDOCXNeutralisesEveryFieldSpelling(t *testing.T) {
 		{"never ended", run(`<w:t>kept</w:t>`) + begin + instr(`DDEAUTO evil.example`), "evil.example", "kept"},
 		{"entity-encoded instruction", `<w:fldSimple w:instr="&#68;DEAUTO evil.example"><w:r><w:t>kept</w:t></w:r></w:fldSimple>`, "evil.example", "kept"},
 		{"inert PAGE stays", begin + instr(` PAGE `) + sep + run(`<w:t>kept</w:t>`) + end, "", "PAGE"},
+		{"table-of-contents link stays", begin + instr(` HYPERLINK \l "_Toc1" `) + sep + run(`<w:t>kept</w:t>`) + end, "", "_Toc1"},
+		{"web link field goes", begin + instr(` HYPERLINK "http://evil.example/" `) + sep + run(`<w:t>kept</w:t>`) + end, "evil.example", "kept"},
+		{"FILENAME with the user's folder", run(`<w:t>kept</w:t>`) + begin + instr(` FILENAME \p `) + sep +
+			run(`<w:t>C:\Users\Rosa\asylum.docx</w:t>`) + end, `Users`, "kept"},
+		{"AUTHOR as a simple field", run(`<w:t>kept</w:t>`) + `<w:fldSimple w:instr=" AUTHOR "><w:r><w:t>Rosa</w:t></w:r></w:fldSimple>`, "Rosa", "kept"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

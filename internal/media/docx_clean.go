@@ -30,7 +30,8 @@ var zipEpoch = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 //     nothing until an editor clicks one, and the story may cite a source;
 //   - fields that run or fetch things (DDEAUTO, INCLUDETEXT, INCLUDEPICTURE,
 //     MACROBUTTON and any field not known to be inert) keep only their
-//     displayed text;
+//     displayed text, and fields that display the author, user or file
+//     path (AUTHOR, USERNAME, FILENAME, DOCPROPERTY, …) lose that too;
 //   - document properties (core, app, custom), custom XML, people.xml,
 //     printer settings, signatures, thumbnails and add-ins are dropped, and
 //     the authors, initials, dates and revision IDs of comments and tracked

@@ -57,7 +57,25 @@ func inertField(instr string, nested bool) bool {
 		return false
 	}
 	kw := strings.ToUpper(words[0])
+	// A link to a bookmark, as in a table of contents, goes nowhere else.
+	if kw == "HYPERLINK" && len(words) == 3 && words[1] == `\l` {
+		return true
+	}
 	return inertFields[kw] || strings.HasPrefix(kw, "=")
+}
+
+// identityFields display who wrote the document or where it was saved
+// (AUTHOR, USERNAME, FILENAME \p with the user's folders, …): their last
+// result goes with the field, as it is the document's metadata shown.
+var identityFields = map[string]bool{
+	"AUTHOR": true, "LASTSAVEDBY": true, "USERNAME": true, "USERINITIALS": true, "USERADDRESS": true,
+	"FILENAME": true, "TEMPLATE": true, "DOCPROPERTY": true, "INFO": true, "DOCVARIABLE": true,
+}
+
+// identityField reports whether a field instruction shows identity.
+func identityField(instr string) bool {
+	words := strings.Fields(instr)
+	return len(words) > 0 && identityFields[strings.ToUpper(words[0])]
 }
 
 // cleanXML rewrites one XML part: fields that run or fetch things lose
@@ -197,6 +215,8 @@ type field struct {
 	// inner are the token indexes of text and fields inside its instruction,
 	// shown by Word only while building the instruction.
 	inner []int
+	// result are the token indexes of the text it last displayed.
+	result []int
 }
 
 // fieldEdits finds the fields to neutralise: drop marks elements to remove
@@ -261,6 +281,11 @@ func fieldEdits(toks []xml.Token) (drop, unwrap map[int]bool) {
 					if !inertField(f.instr.String(), f.nested) {
 						neutralise(f)
 					}
+					if identityField(f.instr.String()) {
+						for _, e := range f.result {
+							drop[e] = true
+						}
+					}
 				default:
 					drop[i] = true
 				}
@@ -275,11 +300,18 @@ func fieldEdits(toks []xml.Token) (drop, unwrap map[int]bool) {
 				if f != nil && f.inInstr {
 					f.nested = true
 					markInner(i)
+				} else if identityField(attrValue(t, "instr")) {
+					drop[i] = true
 				} else if !inertField(attrValue(t, "instr"), false) {
 					unwrap[i] = true
 				}
 			case isWord(t.Name, "t") || isWord(t.Name, "delText"):
 				markInner(i)
+				for _, f := range stack {
+					if !f.inInstr {
+						f.result = append(f.result, i)
+					}
+				}
 			}
 		case xml.EndElement:
 			if isWord(t.Name, "instrText") || isWord(t.Name, "delInstrText") {
