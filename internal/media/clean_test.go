@@ -5,6 +5,9 @@ import (
 	"compress/zlib"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
 	"image/jpeg"
 	"io"
 	"maps"
@@ -293,5 +296,57 @@ func TestCleanPDFRefusesFlateBombs(t *testing.T) {
 	var out bytes.Buffer
 	if err := CleanPDF(&out, bytes.NewReader(ok), int64(len(ok))); err != nil {
 		t.Fatalf("CleanPDF of a small Flate stream: %v", err)
+	}
+}
+
+// TestCleanDOCXCutsCroppedPictures: Word keeps a cropped photo whole and
+// shows part of it; what was cropped out must not be stored, unless the
+// picture is shown twice.
+func TestCleanDOCXCutsCroppedPictures(t *testing.T) {
+	// Left half blue (shown), right half red (cropped out).
+	img := image.NewRGBA(image.Rect(0, 0, 100, 60))
+	draw.Draw(img, image.Rect(0, 0, 50, 60), image.NewUniform(color.RGBA{0, 0, 255, 255}), image.Point{}, draw.Src)
+	draw.Draw(img, image.Rect(50, 0, 100, 60), image.NewUniform(color.RGBA{255, 0, 0, 255}), image.Point{}, draw.Src)
+	var photo bytes.Buffer
+	if err := jpeg.Encode(&photo, img, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	pic := `<w:r><w:drawing><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData>` +
+		`<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:blipFill><a:blip r:embed="rId7"/>` +
+		`<a:srcRect r="50000"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill></pic:pic></a:graphicData></a:graphic></w:drawing></w:r>`
+	build := func(times int) []byte {
+		parts := docxParts(docxMainType)
+		parts[0].body = bytes.Replace(parts[0].body, []byte("<Default Extension=\"xml\""), []byte(`<Default Extension="jpeg" ContentType="image/jpeg"/><Default Extension="xml"`), 1)
+		parts[2].body = []byte(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ` +
+			`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body><w:p>` +
+			strings.Repeat(pic, times) + `</w:p></w:body></w:document>`)
+		return buildZip(t, append(parts,
+			zipEntry{"word/_rels/document.xml.rels", []byte(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+				`<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/p.jpeg"/></Relationships>`)},
+			zipEntry{"word/media/p.jpeg", photo.Bytes()})...)
+	}
+	for _, tt := range []struct {
+		times     int
+		wantWidth int
+		wantRect  bool
+	}{{1, 50, false}, {2, 100, true}} {
+		out, err := cleanDOCX(t, build(tt.times))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := testenv.DOCXParts(t, out)
+		got, err := jpeg.Decode(bytes.NewReader(parts["word/media/p.jpeg"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := got.Bounds().Dx(); w != tt.wantWidth {
+			t.Errorf("shown %d times: picture %d wide, want %d", tt.times, w, tt.wantWidth)
+		}
+		if tt.times == 1 && isRed(got.At(got.Bounds().Max.X-1, 30)) {
+			t.Error("the cropped-out red half is still there")
+		}
+		if has := strings.Contains(string(parts["word/document.xml"]), "srcRect"); has != tt.wantRect {
+			t.Errorf("shown %d times: srcRect kept %v, want %v", tt.times, has, tt.wantRect)
+		}
 	}
 }

@@ -37,8 +37,9 @@ var zipEpoch = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 //     the authors, initials, dates and revision IDs of comments and tracked
 //     changes are erased;
 //   - JPEG and PNG pictures are rebuilt from their pixels by Reencode, so
-//     no EXIF or GPS survives; other pictures are kept only in formats
-//     without a place for them (GIF, BMP, EMF, WMF).
+//     no EXIF or GPS survives, and a picture shown cropped (once) is cut to
+//     what is shown; other pictures are kept only in formats without a
+//     place for EXIF (GIF, BMP, EMF, WMF).
 //
 // Parts no relationship reaches are dropped. It refuses (with a
 // *RejectError) what it cannot clean, and an image over maxPixels with
@@ -61,6 +62,9 @@ func CleanDOCX(w io.Writer, r io.ReaderAt, size int64, maxPixels int) error {
 	if err := pkg.walk(); err != nil {
 		return err
 	}
+	if err := pkg.findCrops(); err != nil {
+		return err
+	}
 	return pkg.write(w, zr.File, maxPixels)
 }
 
@@ -76,6 +80,8 @@ type docxPackage struct {
 	// removed are the IDs of each part's removed relationships, whose
 	// references the part must lose.
 	removed map[string]map[string]bool
+	// crops are the pictures to cut to what the document shows of them.
+	crops map[string]*cropBox
 }
 
 // walk follows the relationships from the package root, deciding for each
@@ -173,7 +179,7 @@ func (p *docxPackage) cleanPart(f *zip.File, maxPixels int) ([]byte, error) {
 		if err != nil {
 			return nil, reject("the Word document has a part too large to check")
 		}
-		out, err := cleanXML([]byte(raw), p.removed[name])
+		out, err := cleanXML([]byte(raw), p.removed[name], p.croppedRels(name))
 		if err != nil {
 			return nil, &RejectError{Reason: "the Word document is damaged", Err: fmt.Errorf("%w: %s: %w", ErrUnsupported, f.Name, err)}
 		}
@@ -186,9 +192,9 @@ func (p *docxPackage) cleanPart(f *zip.File, maxPixels int) ([]byte, error) {
 	body := []byte(raw)
 	switch {
 	case bytes.HasPrefix(body, []byte("\xff\xd8\xff")):
-		return reencodePart(body, JPEG, maxPixels)
+		return reencodePart(body, JPEG, maxPixels, p.crops[name])
 	case bytes.HasPrefix(body, []byte("\x89PNG\r\n\x1a\n")):
-		return reencodePart(body, PNG, maxPixels)
+		return reencodePart(body, PNG, maxPixels, p.crops[name])
 	case inertPicture(body), strings.Contains(ct, "font"):
 		return body, nil
 	}
@@ -205,11 +211,12 @@ func inertPicture(b []byte) bool {
 		bytes.HasPrefix(b, []byte("\x01\x00\x09\x00")) || bytes.HasPrefix(b, []byte("\x02\x00\x09\x00"))
 }
 
-// reencodePart rebuilds a picture from its pixels, keeping its format so
-// that its name and declared type stay true.
-func reencodePart(b []byte, t Type, maxPixels int) ([]byte, error) {
+// reencodePart rebuilds a picture from its pixels, cut to what the
+// document shows of it, keeping its format so that its name and declared
+// type stay true.
+func reencodePart(b []byte, t Type, maxPixels int, crop *cropBox) ([]byte, error) {
 	var out bytes.Buffer
-	if _, err := Reencode(&out, bytes.NewReader(b), t, maxPixels); err != nil {
+	if _, err := reencodeCropped(&out, bytes.NewReader(b), t, maxPixels, crop); err != nil {
 		var re *RejectError
 		if errors.As(err, &re) {
 			return nil, &RejectError{Reason: "a picture in the Word document is damaged", Err: re.Err}

@@ -37,7 +37,7 @@ var droppedWordElements = map[string]bool{
 // revision IDs are erased; references to removed relationships and
 // addresses of outside pictures are dropped. Comments, processing
 // instructions other than the declaration, and DTDs go too.
-func cleanXML(data []byte, removedRels map[string]bool) ([]byte, error) {
+func cleanXML(data []byte, removedRels, croppedRels map[string]bool) ([]byte, error) {
 	toks, err := readTokens(data)
 	if err != nil {
 		return nil, err
@@ -45,8 +45,9 @@ func cleanXML(data []byte, removedRels map[string]bool) ([]byte, error) {
 	drop, unwrap := fieldEdits(toks)
 	var out bytes.Buffer
 	pw := &xmlPrinter{w: &out}
-	skip := 0       // depth inside a dropped element
-	var open []bool // per open element: was its start tag written?
+	skip := 0        // depth inside a dropped element
+	var open []bool  // per open element: was its start tag written?
+	cropped := false // in the blipFill of a picture cut to what it shows
 	for i, tok := range toks {
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -54,7 +55,11 @@ func cleanXML(data []byte, removedRels map[string]bool) ([]byte, error) {
 				skip++
 				continue
 			}
-			if drop[i] || dropElement(t) {
+			if drawingNS[t.Name.Space] && t.Name.Local == "blip" {
+				cropped = croppedRels[relAttr(t, "embed")]
+			}
+			// A picture cut to what it shows is shown whole.
+			if drop[i] || dropElement(t) || cropped && drawingNS[t.Name.Space] && t.Name.Local == "srcRect" {
 				skip = 1
 				continue
 			}
@@ -69,6 +74,9 @@ func cleanXML(data []byte, removedRels map[string]bool) ([]byte, error) {
 			if skip > 0 {
 				skip--
 				continue
+			}
+			if t.Name.Local == "blipFill" {
+				cropped = false
 			}
 			if open[len(open)-1] {
 				pw.end(t)
@@ -96,6 +104,16 @@ func cleanXML(data []byte, removedRels map[string]bool) ([]byte, error) {
 		}
 	}
 	return out.Bytes(), nil
+}
+
+// relAttr returns the value of t's relationships attribute local.
+func relAttr(t xml.StartElement, local string) string {
+	for _, a := range t.Attr {
+		if relNS[a.Name.Space] && a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // readTokens decodes a whole part, checking that it is well formed.

@@ -30,6 +30,12 @@ const jpegQuality = 88
 // An image declaring more than maxPixels pixels is refused with
 // ErrTooManyPixels after reading only its header.
 func Reencode(w io.Writer, src io.ReadSeeker, t Type, maxPixels int) (contentType string, err error) {
+	return reencodeCropped(w, src, t, maxPixels, nil)
+}
+
+// reencodeCropped is Reencode keeping only what crop leaves visible, when
+// crop is not nil.
+func reencodeCropped(w io.Writer, src io.ReadSeeker, t Type, maxPixels int, crop *cropBox) (contentType string, err error) {
 	cfg, err := decodeConfig(src, t)
 	if err != nil {
 		return "", err
@@ -48,6 +54,9 @@ func Reencode(w io.Writer, src io.ReadSeeker, t Type, maxPixels int) (contentTyp
 	img, err := imaging.Decode(src, imaging.AutoOrientation(true))
 	if err != nil {
 		return "", &RejectError{Reason: "the image is damaged", Err: fmt.Errorf("%w: %w", ErrUnsupported, err)}
+	}
+	if crop != nil {
+		img = imaging.Crop(img, crop.visible(img.Bounds()))
 	}
 
 	out := outputType(img, t)

