@@ -1,7 +1,10 @@
 // Package media decides which uploaded files StoryDesk accepts, by their
-// content alone, and re-encodes images from their pixels so that nothing a
-// camera or phone wrote into the file (GPS position, device serial numbers,
-// the owner's name, thumbnails of the uncropped photo) reaches storage.
+// content alone, and cleans every one before it is stored: images are
+// re-encoded from their pixels so that nothing a camera or phone wrote into
+// the file (GPS position, device serial numbers, the owner's name,
+// thumbnails of the uncropped photo) reaches storage, and Word documents
+// and PDFs are rewritten without their authors, metadata, pictures'
+// metadata, and anything that runs or fetches when they are opened.
 package media
 
 import (
