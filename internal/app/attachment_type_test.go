@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"github.com/storydesk/storydesk/internal/testenv"
 	"mime"
 	"net/http"
 	"os"
@@ -25,7 +26,7 @@ func TestAttachmentsNamedByStoredType(t *testing.T) {
 		t.Fatal(err)
 	}
 	id, slug := b.published(fieldsWith("title", "Named by type"),
-		file{"story.html", "text/html", []byte("%PDF-1.4\n%%EOF\n")},
+		file{"story.html", "text/html", testenv.MinimalPDF()},
 		file{"holiday.webp", "image/webp", webp})
 
 	want := map[string]string{"story.pdf": "application/pdf", "holiday.jpg": "image/jpeg"}

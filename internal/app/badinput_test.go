@@ -5,7 +5,6 @@ import (
 	"compress/zlib"
 	"context"
 	"encoding/binary"
-	"github.com/storydesk/storydesk/internal/testenv"
 	"hash/crc32"
 	"net/http"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // pixelFlood is a valid PNG header claiming 50,000 × 50,000 pixels with a
@@ -84,13 +84,13 @@ func TestBadInputsLeaveNothing(t *testing.T) {
 		{"pixel flood", validFields(), []file{{"flood.png", "image/png", pixelFlood()}}, 413, "attachments"},
 		{"oversized file", validFields(), []file{{"big.pdf", "application/pdf", append([]byte("%PDF-1.4\n"), make([]byte, 1<<20+10)...)}}, 413, "attachments"},
 		{"too many files", validFields(), []file{
-			{"1.pdf", "application/pdf", testenv.PDF(64)},
-			{"2.pdf", "application/pdf", testenv.PDF(64)},
-			{"3.pdf", "application/pdf", testenv.PDF(64)}}, 400, "attachments"},
+			{"1.pdf", "application/pdf", testenv.MinimalPDF()},
+			{"2.pdf", "application/pdf", testenv.MinimalPDF()},
+			{"3.pdf", "application/pdf", testenv.MinimalPDF()}}, 400, "attachments"},
 		{"traversal name exe", validFields(), []file{{`..\..\evil.exe`, "application/octet-stream", append([]byte("MZ"), make([]byte, 64)...)}}, 415, "attachments"},
 		// A good file before a bad one: the good one must not stay in S3.
 		{"good then bad", validFields(), []file{
-			{"ok.pdf", "application/pdf", testenv.PDF(64)},
+			{"ok.pdf", "application/pdf", testenv.MinimalPDF()},
 			{"bad.svg", "image/svg+xml", []byte(`<svg></svg>`)}}, 415, "attachments"},
 	}
 	for _, tt := range tests {

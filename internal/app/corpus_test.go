@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
-	"github.com/storydesk/storydesk/internal/testenv"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // zipOf builds a ZIP archive; each entry's content is given as a repeated
@@ -148,7 +148,7 @@ func TestBadInputCorpus(t *testing.T) {
 // HTML page is kept only as re-encoded pixels.
 func TestDisguisedFilesStoredSafely(t *testing.T) {
 	b := setup(t, options{db: "sqlite", workers: true})
-	pdf := testenv.PDF(64)
+	pdf := testenv.MinimalPDF()
 	code, res := b.submit(validFields(),
 		file{"holiday.jpg", "image/jpeg", polyglotJPEG(t)},
 		file{"photo\u202Egpj.exe", "image/jpeg", polyglotJPEG(t)},

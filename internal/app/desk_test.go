@@ -261,7 +261,7 @@ func testDeskContact(t *testing.T, b *bundle, cookie *http.Cookie) {
 func testDeskPreview(t *testing.T, b *bundle, cookie *http.Cookie) {
 	id, _ := b.deskReady(nil,
 		file{"photo.jpg", "image/jpeg", testenv.JPEGWithGPS(t)},
-		file{"doc.pdf", "application/pdf", testenv.PDF(64)})
+		file{"doc.pdf", "application/pdf", testenv.MinimalPDF()})
 	_, rec := b.get("/api/v1/submissions/" + id)
 	var jpg, pdf string
 	for _, a := range rec["attachments"].([]any) {

@@ -26,7 +26,7 @@ func TestS3Down(t *testing.T) {
 	b := setup(t, options{db: "sqlite", workers: true, s3: &gw.S3})
 	gw.Stop()
 	// A photo (re-encoded to a temp file) and a small PDF (held in memory).
-	for _, f := range []file{{"p.jpg", "image/jpeg", testenv.JPEGWithGPS(t)}, {"d.pdf", "application/pdf", testenv.PDF(64)}} {
+	for _, f := range []file{{"p.jpg", "image/jpeg", testenv.JPEGWithGPS(t)}, {"d.pdf", "application/pdf", testenv.MinimalPDF()}} {
 		code, res := b.submit(validFields(), f)
 		if code != http.StatusServiceUnavailable || !strings.Contains(res["error"].(string), "temporarily unavailable") {
 			t.Fatalf("submit %s with S3 down: %d %v", f.name, code, res)

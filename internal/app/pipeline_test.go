@@ -35,7 +35,7 @@ func TestSubmitToReady(t *testing.T) {
 			fields["body"] = "Hello [click](javascript:alert(1)) <img src=x onerror=alert(1)>\n\nCall me at (512) 555-0134. A-number A123-456-789."
 			code, res := b.submit(fields,
 				file{"photo.jpg", "image/jpeg", testenv.JPEGWithGPS(t)},
-				file{`..\..\evil.pdf`, "application/pdf", testenv.PDF(64)})
+				file{`..\..\evil.pdf`, "application/pdf", testenv.MinimalPDF()})
 			if code != http.StatusCreated {
 				t.Fatalf("submit: %d %v", code, res)
 			}

@@ -105,7 +105,7 @@ func TestRetentionConcurrentWorkers(t *testing.T) {
 	ctx := context.Background()
 	var ids []string
 	for range 4 {
-		code, res := b.submit(validFields(), file{"doc.pdf", "application/pdf", testenv.PDF(64)})
+		code, res := b.submit(validFields(), file{"doc.pdf", "application/pdf", testenv.MinimalPDF()})
 		if code != 201 {
 			t.Fatal(code)
 		}

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"github.com/storydesk/storydesk/internal/loadgen"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // TestGracefulShutdownFinishesUploads starts an upload that is still sending
@@ -39,8 +39,8 @@ func TestGracefulShutdownFinishesUploads(t *testing.T) {
 		mw.WriteField(k, v)
 	}
 	part, _ := mw.CreateFormFile("attachments", "doc.pdf")
-	head, tail := loadgen.ScanPDFFrame(64 << 10)
-	part.Write(head)
+	pdf := testenv.MinimalPDF()
+	part.Write(pdf[:9])
 	time.Sleep(200 * time.Millisecond) // the request is in flight
 
 	stopped := make(chan struct{})
@@ -51,8 +51,7 @@ func TestGracefulShutdownFinishesUploads(t *testing.T) {
 		t.Fatal("server stopped without waiting for the upload in flight")
 	default:
 	}
-	part.Write(make([]byte, 64<<10))
-	part.Write(tail)
+	part.Write(pdf[9:])
 	mw.Close()
 	pw.Close()
 	r := <-done

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/storydesk/storydesk/internal/loadgen"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/storydesk/storydesk/internal/loadgen"
 	"github.com/storydesk/storydesk/internal/media"
 	"github.com/storydesk/storydesk/internal/receipt"
 	"github.com/storydesk/storydesk/internal/sanitize"
@@ -129,11 +129,9 @@ func benchForm(b *testing.B, bodyBytes, fileBytes int) ([]byte, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	gray := make([]byte, fileBytes-1024)
-	for i := range gray {
-		gray[i] = byte(rng.Uint32())
+	if err := loadgen.WriteNoisyPDF(fw, rng, fileBytes); err != nil {
+		b.Fatal(err)
 	}
-	fw.Write(loadgen.ScanPDF(gray))
 	mw.Close()
 	return buf.Bytes(), mw.Boundary()
 }

@@ -137,14 +137,14 @@ func wrapUnavailable(what string, err error) error {
 	return fmt.Errorf("%w: %s: %w", ErrUnavailable, what, err)
 }
 
-// reencodeError answers a failed image re-encode, naming the attachment:
-// 413 for an image too large to decode (by pixels or by the memory its depth
-// needs), 503 when the request ended while waiting for decoding memory, 415
-// for anything the decoder refuses.
-func reencodeError(name string, err error) error {
+// cleanError answers a failed cleaning, naming the attachment: 413 for a
+// file too large to decode (by pixels or by the memory it needs), 503 when
+// the request ended while waiting for that memory, 415 with the reason for
+// anything refused by its content.
+func cleanError(name string, err error) error {
 	switch {
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		return wrapUnavailable("wait for image decoding memory", err)
+		return wrapUnavailable("wait for decoding memory", err)
 	case errors.Is(err, media.ErrTooManyPixels):
 		e := fieldError("attachments", CodeTooManyPixels)
 		e.detail("attachments", name+": the image has too many pixels")
@@ -155,6 +155,10 @@ func reencodeError(name string, err error) error {
 		return e
 	}
 	e := fieldError("attachments", CodeFileType)
-	e.detail("attachments", name)
+	if reason, ok := media.Reason(err); ok {
+		e.detail("attachments", name+": "+reason)
+	} else {
+		e.detail("attachments", name)
+	}
 	return e
 }

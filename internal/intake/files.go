@@ -18,13 +18,13 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-// preparedFile is an attachment checked and, for images, re-encoded, ready to upload.
+// preparedFile is an attachment checked and cleaned, ready to upload.
 type preparedFile struct {
 	name        string // cleaned, for display
 	typ         media.Type
 	contentType string
-	// body is what is uploaded: the upload as sent, or for an image its
-	// re-encoded copy in a temp file (temp), which is ours to discard.
+	// body is what is uploaded: the cleaned copy in a temp file (temp),
+	// which is ours to discard.
 	body *Upload
 	temp bool
 }
@@ -39,8 +39,9 @@ func (p preparedFiles) close() {
 	}
 }
 
-// prepare checks every attachment by its content and strips images down to
-// their pixels, so no EXIF, GPS or maker data is ever stored.
+// prepare checks every attachment by its content and cleans it: images are
+// stripped down to their pixels, documents lose their metadata and active
+// content, so no EXIF, GPS, author or script is ever stored.
 func (s *Service) prepare(ctx context.Context, in *Input) (preparedFiles, error) {
 	var out preparedFiles
 	for _, u := range in.Files {
@@ -66,20 +67,20 @@ func (s *Service) prepareOne(ctx context.Context, u *Upload) (preparedFile, erro
 		e.detail("attachments", name+": "+strings.TrimPrefix(err.Error(), "media: "))
 		return preparedFile{}, e
 	}
-	if !typ.IsImage() {
-		return preparedFile{name: name, typ: typ, contentType: typ.ContentType(), body: u}, nil
-	}
-	return s.reencode(ctx, src, u, name, typ)
+	return s.clean(ctx, src, u, name, typ)
 }
 
-func (s *Service) reencode(ctx context.Context, src io.ReadSeeker, u *Upload, name string, typ media.Type) (preparedFile, error) {
+// clean writes the attachment's cleaned copy to a temp file. Decoding an
+// image or parsing a PDF holds it in memory: media.Clean reserves that from
+// the budget all requests share.
+func (s *Service) clean(ctx context.Context, src io.ReadSeeker, u *Upload, name string, typ media.Type) (preparedFile, error) {
 	dst, err := os.CreateTemp(s.tmpDir, "clean-*")
 	if err != nil {
 		return preparedFile{}, fmt.Errorf("intake: temp file: %w", err)
 	}
 	h := sha256.New()
 	w := bufio.NewWriterSize(io.MultiWriter(dst, h), spoolBuffer)
-	out, err := media.Reencode(ctx, w, src, typ, s.limits.MaxPixels, s.images)
+	out, err := media.Clean(ctx, w, src, u.Size, typ, s.limits.MaxPixels, s.images)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -89,12 +90,12 @@ func (s *Service) reencode(ctx context.Context, src io.ReadSeeker, u *Upload, na
 	}
 	if err != nil {
 		os.Remove(dst.Name())
-		return preparedFile{}, reencodeError(name, err)
+		return preparedFile{}, cleanError(name, err)
 	}
 	st, err := os.Stat(dst.Name())
 	if err != nil {
 		os.Remove(dst.Name())
-		return preparedFile{}, fmt.Errorf("intake: stat re-encoded file: %w", err)
+		return preparedFile{}, fmt.Errorf("intake: stat cleaned file: %w", err)
 	}
 	clean := &Upload{Filename: u.Filename, Size: st.Size(), path: dst.Name(), sha256: h.Sum(nil)}
 	return preparedFile{name: name, typ: out, contentType: out.ContentType(), body: clean, temp: true}, nil

@@ -62,64 +62,11 @@ func NewCorpus(rng *rand.Rand, n int, minBytes, maxBytes int, kind string) (*Cor
 	return c, nil
 }
 
-// noisyPDF is a PDF of about target bytes whose one page is a grey image of
-// random bytes, like a scanned page: it neither compresses nor dedupes.
+// noisyPDF is a PDF of target bytes (WriteNoisyPDF).
 func noisyPDF(rng *rand.Rand, target int) []byte {
-	n := max(target-700, ScanWidth) / ScanWidth * ScanWidth
-	gray := make([]byte, n)
-	for i := 0; i < n; i += 8 {
-		v := rng.Uint64()
-		for j := 0; j < 8 && i+j < n; j++ {
-			gray[i+j] = byte(v >> (8 * j))
-		}
-	}
-	return ScanPDF(gray)
-}
-
-// ScanPDF returns a valid one-page PDF (with a correct cross-reference
-// table, so strict readers accept it) whose page shows gray as an 8-bit
-// greyscale image 64 pixels wide; gray is padded with zeros to whole rows.
-func ScanPDF(gray []byte) []byte {
-	n := (max(len(gray), 1) + ScanWidth - 1) / ScanWidth * ScanWidth
-	head, tail := ScanPDFFrame(n)
-	b := append(head, gray...)
-	b = append(b, make([]byte, n-len(gray))...)
-	return append(b, tail...)
-}
-
-// ScanWidth is the width in pixels of ScanPDF's image.
-const ScanWidth = 64
-
-// ScanPDFFrame returns what goes before and after the n bytes of image data
-// of a ScanPDF (n a multiple of ScanWidth), so that a caller can stream a
-// large PDF without holding it.
-func ScanPDFFrame(n int) (head, tail []byte) {
-	h := max(n/ScanWidth, 1)
-	content := fmt.Sprintf("q %d 0 0 %d 0 0 cm /Im0 Do Q", ScanWidth, h)
-	var offsets [5]int
-	head = []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	for i, o := range []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>", ScanWidth, h),
-	} {
-		offsets[i] = len(head)
-		head = fmt.Appendf(head, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	offsets[3] = len(head)
-	head = fmt.Appendf(head, "4 0 obj\n<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n", ScanWidth, h, n)
-
-	tail = []byte("\nendstream\nendobj\n")
-	at := len(head) + n // where tail starts in the whole file
-	offsets[4] = at + len(tail)
-	tail = fmt.Appendf(tail, "5 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", len(content), content)
-	xref := at + len(tail)
-	tail = fmt.Appendf(tail, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, off := range offsets {
-		tail = fmt.Appendf(tail, "%010d 00000 n \n", off)
-	}
-	tail = fmt.Appendf(tail, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return head, tail
+	var b bytes.Buffer
+	_ = WriteNoisyPDF(&b, rng, max(target, 1<<10)) // a bytes.Buffer does not fail
+	return b.Bytes()
 }
 
 // noisyJPEG encodes random pixels at quality 90: about 1.3 bytes a pixel.

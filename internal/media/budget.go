@@ -2,12 +2,14 @@ package media
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 
 	"golang.org/x/sync/semaphore"
 )
 
-// DefaultBudget is the memory all image decodes together may hold at once:
+// DefaultBudget is the memory all image decodes and document parses together
+// may hold at once:
 // room for a 40-megapixel phone photo turned upright (about 220 MiB), or
 // for several ordinary photos side by side, on a server with 1 GiB.
 const DefaultBudget = 256 << 20
@@ -48,6 +50,19 @@ func (b *Budget) acquire(ctx context.Context, n int64) error {
 			return nil
 		}
 	}
+}
+
+// reserve takes need bytes for the caller, waiting until ctx ends for room,
+// and returns the function that gives them back. A need larger than the
+// whole budget is refused at once with a *MemoryError: it would wait forever.
+func (b *Budget) reserve(ctx context.Context, need int64) (release func(), err error) {
+	if need > b.size {
+		return nil, &MemoryError{Need: need, Budget: b.size}
+	}
+	if err := b.acquire(ctx, need); err != nil {
+		return nil, fmt.Errorf("media: wait for decoding memory: %w", err)
+	}
+	return func() { b.release(need) }, nil
 }
 
 // release gives back n bytes acquired before.

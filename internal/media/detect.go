@@ -39,8 +39,8 @@ func Detect(r io.ReaderAt, size int64) (Type, error) {
 		return WebP, nil
 	case bytes.HasPrefix(head, []byte("%PDF-")):
 		// Strict on purpose: readers tolerate leading junk, which is how
-		// PDF polyglots are built. PDFs are kept as uploaded, so they must
-		// be served as attachments, never rendered inline.
+		// PDF polyglots are built. CleanPDF writes every PDF anew, which
+		// leaves no junk around it either.
 		return PDF, nil
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		if err := checkDOCX(r, size); err != nil {

@@ -77,6 +77,21 @@ func TestDetect(t *testing.T) {
 			wantReason: "macros",
 		},
 		{
+			name: "macro-enabled content type behind a character reference",
+			// The styles override closes the main one's attribute, so that
+			// "wordprocessingml" appears in the file as in a real document.
+			content: buildZip(t, docxParts("application/vnd.ms-word.document.macro&#69;nabled.main+xml\"/>"+
+				"<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml")...),
+			wantErr:    ErrUnsupported,
+			wantReason: "macros",
+		},
+		{
+			name:       "main part merely mentions wordprocessingml",
+			content:    buildZip(t, docxParts("application/x-wordprocessingml-but-not")...),
+			wantErr:    ErrUnsupported,
+			wantReason: "only Word documents",
+		},
+		{
 			name:       "VBA project part",
 			content:    buildZip(t, append(docxParts(docxMainType), zipEntry{"word/vbaProject.bin", []byte("Attribute VB_Name")})...),
 			wantErr:    ErrUnsupported,

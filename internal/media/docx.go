@@ -2,6 +2,7 @@ package media
 
 import (
 	"archive/zip"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -53,26 +54,99 @@ func checkDOCX(r io.ReaderAt, size int64) error {
 			contentTypes = f
 		case name == "word/document.xml":
 			document = f
-		case strings.HasSuffix(name, "vbaproject.bin") || strings.Contains(name, "activex"):
-			return reject("documents with macros are not accepted; save the document as .docx or PDF")
+		case strings.HasSuffix(name, "vbaproject.bin"):
+			return rejectActive("vbaproject")
+		case strings.Contains(name, "activex"):
+			return rejectActive("activex")
 		}
 	}
 	if contentTypes == nil || document == nil {
 		return reject("ZIP archives are not accepted, only Word documents (.docx)")
 	}
 
-	types, err := readLimited(contentTypes, maxContentTypesBytes)
+	types, err := readContentTypes(contentTypes)
 	if err != nil {
-		return reject("the Word document is damaged")
+		return err
 	}
-	lower := strings.ToLower(types)
-	if strings.Contains(lower, "macroenabled") || strings.Contains(lower, "vbaproject") {
-		return reject("documents with macros are not accepted; save the document as .docx or PDF")
+	return types.check()
+}
+
+// contentTypes is [Content_Types].xml: the type of every part, by extension
+// (Default) or by name (Override). encoding/xml decodes character references,
+// so "macro&#69;nabled" is read as the "macroEnabled" Word itself would see.
+type contentTypes struct {
+	Defaults  []typeDefault  `xml:"Default"`
+	Overrides []typeOverride `xml:"Override"`
+}
+
+type typeDefault struct {
+	Extension   string `xml:"Extension,attr"`
+	ContentType string `xml:"ContentType,attr"`
+}
+
+type typeOverride struct {
+	PartName    string `xml:"PartName,attr"`
+	ContentType string `xml:"ContentType,attr"`
+}
+
+// activeContentTypes are the parts that carry code Word can run: macros,
+// their bindings and toolbars, ActiveX controls and OLE objects.
+var activeContentTypes = []string{
+	"macroenabled", "vbaproject", "vbadata", "keymapcustomizations", "attachedtoolbars",
+	"activex", "oleobject",
+}
+
+func readContentTypes(f *zip.File) (*contentTypes, error) {
+	raw, err := readLimited(f, maxContentTypesBytes)
+	if err != nil {
+		return nil, reject("the Word document is damaged")
 	}
-	if !strings.Contains(lower, "wordprocessingml") {
+	var ct contentTypes
+	if err := xml.Unmarshal([]byte(raw), &ct); err != nil {
+		return nil, &RejectError{Reason: "the Word document is damaged", Err: fmt.Errorf("%w: %w", ErrUnsupported, err)}
+	}
+	return &ct, nil
+}
+
+// check refuses active content and anything but a Word document: the main
+// part must be declared exactly as a .docx's is.
+func (ct *contentTypes) check() error {
+	var all []string
+	for _, d := range ct.Defaults {
+		all = append(all, d.ContentType)
+	}
+	main := ""
+	for _, o := range ct.Overrides {
+		all = append(all, o.ContentType)
+		if strings.EqualFold(strings.TrimSpace(o.PartName), "/word/document.xml") {
+			main = strings.ToLower(strings.TrimSpace(o.ContentType))
+		}
+	}
+	for _, t := range all {
+		lower := strings.ToLower(t)
+		for _, active := range activeContentTypes {
+			if strings.Contains(lower, active) {
+				return rejectActive(active)
+			}
+		}
+	}
+	if main != docxMainType {
 		return reject("only Word documents (.docx) are accepted")
 	}
 	return nil
+}
+
+// docxMainType is the content type of a .docx's main part; a template,
+// a macro-enabled document and a spreadsheet each declare another.
+const docxMainType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+// rejectActive refuses a document for the kind of active content it holds.
+func rejectActive(kind string) error {
+	switch kind {
+	case "activex", "oleobject":
+		return reject("documents with ActiveX controls or embedded objects are not accepted; save the document as .docx without them, or as PDF")
+	}
+	return reject("documents with macros are not accepted; save the document as .docx or PDF")
 }
 
 // readLimited decompresses a ZIP entry, refusing more than limit bytes.

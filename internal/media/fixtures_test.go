@@ -240,9 +240,6 @@ func docxParts(mainContentType string) []zipEntry {
 	}
 }
 
-// docxMainType is the content type of an ordinary Word document's main part.
-const docxMainType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-
 // zipBomb writes a DOCX-shaped archive whose document part is size bytes of
 // zeros, streamed so the test never holds them in memory.
 func zipBomb(t testing.TB, size int64) []byte {

@@ -1,7 +1,10 @@
 // Package media decides which uploaded files StoryDesk accepts, by their
-// content alone, and re-encodes images from their pixels so that nothing a
-// camera or phone wrote into the file (GPS position, device serial numbers,
-// the owner's name, thumbnails of the uncropped photo) reaches storage.
+// content alone, and cleans every one before it is stored: images are
+// re-encoded from their pixels so that nothing a camera or phone wrote into
+// the file (GPS position, device serial numbers, the owner's name,
+// thumbnails of the uncropped photo) reaches storage, and Word documents
+// and PDFs are rewritten without their authors, metadata, pictures'
+// metadata, and anything that runs or fetches when they are opened.
 package media
 
 import (
@@ -124,9 +127,9 @@ type MemoryError struct {
 	Need, Budget int64 // bytes
 }
 
-// Error says how much the image needs and how much there is.
+// Error says how much the file needs and how much there is.
 func (e *MemoryError) Error() string {
-	return fmt.Sprintf("media: the image needs %d MiB to process, more than the %d MiB allowed", mib(e.Need), mib(e.Budget))
+	return fmt.Sprintf("media: the file needs %d MiB to process, more than the %d MiB allowed", mib(e.Need), mib(e.Budget))
 }
 
 // Unwrap returns ErrTooMuchMemory.

@@ -33,6 +33,12 @@ const jpegQuality = 88
 // than the whole budget with ErrTooMuchMemory. Otherwise Reencode waits,
 // until ctx ends, for the budget to have room for it.
 func Reencode(ctx context.Context, w io.Writer, src io.ReadSeeker, t Type, maxPixels int, budget *Budget) (Type, error) {
+	return reencodeCropped(ctx, w, src, t, maxPixels, budget, nil)
+}
+
+// reencodeCropped is Reencode keeping only what crop leaves visible, when
+// crop is not nil.
+func reencodeCropped(ctx context.Context, w io.Writer, src io.ReadSeeker, t Type, maxPixels int, budget *Budget, crop *cropBox) (Type, error) {
 	cfg, err := decodeConfig(src, t)
 	if err != nil {
 		return 0, err
@@ -48,24 +54,28 @@ func Reencode(ctx context.Context, w io.Writer, src io.ReadSeeker, t Type, maxPi
 	if err != nil {
 		return 0, err
 	}
-	if cost > budget.Size() {
-		return 0, &MemoryError{Need: cost, Budget: budget.Size()}
+	if crop != nil {
+		cost += 4 * int64(cfg.Width) * int64(cfg.Height) // imaging.Crop's NRGBA copy, at most the whole picture
 	}
-	if err := budget.acquire(ctx, cost); err != nil {
-		return 0, fmt.Errorf("media: wait for decoding memory: %w", err)
+	release, err := budget.reserve(ctx, cost)
+	if err != nil {
+		return 0, err
 	}
-	defer budget.release(cost)
-	return reencode(w, src, t)
+	defer release()
+	return reencode(w, src, t, crop)
 }
 
 // reencode decodes and writes the image once the budget holds its memory.
-func reencode(w io.Writer, src io.ReadSeeker, t Type) (Type, error) {
+func reencode(w io.Writer, src io.ReadSeeker, t Type, crop *cropBox) (Type, error) {
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return 0, fmt.Errorf("media: rewind image: %w", err)
 	}
 	img, err := imaging.Decode(src, imaging.AutoOrientation(true))
 	if err != nil {
 		return 0, &RejectError{Reason: "the image is damaged", Err: fmt.Errorf("%w: %w", ErrUnsupported, err)}
+	}
+	if crop != nil {
+		img = imaging.Crop(img, crop.visible(img.Bounds()))
 	}
 
 	out := outputType(img, t)

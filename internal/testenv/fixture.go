@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
-	"github.com/storydesk/storydesk/internal/loadgen"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -93,13 +92,6 @@ func HasEXIF(b []byte) bool {
 		i += 2 + n
 	}
 	return false
-}
-
-// PDF returns a valid one-page PDF holding n bytes of image data (rounded up
-// to whole rows): a document that strict PDF readers accept, unlike a bare
-// "%PDF-" header.
-func PDF(n int) []byte {
-	return loadgen.ScanPDF(make([]byte, n))
 }
 
 // DeepPNG returns a PNG whose header declares w×h pixels of 16-bit RGBA
