@@ -20,7 +20,7 @@ func accessLog(log *slog.Logger, m *metrics) gin.HandlerFunc {
 			route = "unmatched"
 		}
 		d := time.Since(start)
-		m.observe(c.Request.Method, route, c.Writer.Status(), d)
+		m.observe(c.Request.Method, metricRoute(route), c.Writer.Status(), d)
 		if route == "/healthz" || route == "/metrics" || strings.HasPrefix(route, "/static/") {
 			return
 		}
@@ -51,10 +51,15 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 const csp = "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; " +
 	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-func securityHeaders(baseURL string) gin.HandlerFunc {
+// securityHeaders wraps the whole handler, outside every middleware, so
+// that every answer carries the same headers: pages, JSON, refusals made
+// before any route runs (cross-origin, compressed bodies), 404s, 405s and
+// the router's own redirects. A handler may still tighten them (downloads
+// set a sandboxing CSP of their own).
+func securityHeaders(baseURL string, next http.Handler) http.Handler {
 	hsts := strings.HasPrefix(baseURL, "https://")
-	return func(c *gin.Context) {
-		h := c.Writer.Header()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
 		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -65,8 +70,8 @@ func securityHeaders(baseURL string) gin.HandlerFunc {
 		if hsts {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
-		c.Next()
-	}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // noStore keeps pages that show a receipt or a submission out of every cache.
