@@ -64,3 +64,20 @@ func TestJSONRefusesInvalidText(t *testing.T) {
 		t.Errorf("a valid surrogate pair: %d %v", code, res)
 	}
 }
+
+// TestQueueFilterRefusesInvalidText: the queue's text parameters follow the
+// same rule as bodies: 400 naming the parameter, on either database.
+func TestQueueFilterRefusesInvalidText(t *testing.T) {
+	for _, db := range dbs() {
+		t.Run(db, func(t *testing.T) {
+			b := setup(t, options{db: db})
+			for _, param := range []string{"q", "site"} {
+				code, res := b.get("/api/v1/submissions?" + param + "=a%FFb")
+				fields, _ := res["fields"].(map[string]any)
+				if code != http.StatusBadRequest || fields[param] == nil {
+					t.Errorf("%s=a%%FFb: %d %v, want 400 naming %s", param, code, res, param)
+				}
+			}
+		})
+	}
+}

@@ -101,7 +101,7 @@ func bindJSON(c *gin.Context, v any) error {
 		return fieldErr(http.StatusBadRequest, "request", "could not be read")
 	}
 	if field, bad := jsonTextProblem(raw); bad {
-		return fieldErr(http.StatusBadRequest, field, badJSONText)
+		return fieldErr(http.StatusBadRequest, field, invalidText)
 	}
 	if err := binding.JSON.BindBody(raw, v); err != nil {
 		return fieldErr(http.StatusBadRequest, "request", "must be a JSON object")

@@ -5,9 +5,10 @@ import (
 	"unicode/utf8"
 )
 
-// badJSONText is the problem named when a JSON string holds what no honest
-// text does; a multipart form's field gets the same refusal from intake.
-const badJSONText = "contains invalid characters (invalid UTF-8, a lone surrogate escape or a NUL byte)"
+// invalidText is the problem named when a JSON string or a query parameter
+// holds what no honest text does; a multipart form's field gets the same
+// refusal from intake.
+const invalidText = "contains invalid characters (invalid UTF-8, a lone surrogate escape or a NUL byte)"
 
 // jsonTextProblem finds the first string in a JSON document whose text a
 // decoder would silently alter (invalid UTF-8 becomes U+FFFD, and so does an
