@@ -65,9 +65,10 @@ func TestJSONRefusesInvalidText(t *testing.T) {
 	}
 }
 
-// TestQueueFilterRefusesInvalidText: the queue's text parameters follow the
-// same rule as bodies: 400 naming the parameter, on either database.
-func TestQueueFilterRefusesInvalidText(t *testing.T) {
+// TestQueryRefusesInvalidText: query parameters follow the same rule as
+// bodies: 400 naming the parameter under /api/, an error page elsewhere, on
+// either database.
+func TestQueryRefusesInvalidText(t *testing.T) {
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
 			b := setup(t, options{db: db})
@@ -76,6 +77,11 @@ func TestQueueFilterRefusesInvalidText(t *testing.T) {
 				fields, _ := res["fields"].(map[string]any)
 				if code != http.StatusBadRequest || fields[param] == nil {
 					t.Errorf("%s=a%%FFb: %d %v, want 400 naming %s", param, code, res, param)
+				}
+			}
+			for _, path := range []string{"/stories?page=%FF", "/?lang=%C0%AF", "/status?x=%00"} {
+				if code, _, _ := b.raw("GET", path, "", nil); code != http.StatusBadRequest {
+					t.Errorf("%s: %d, want 400", path, code)
 				}
 			}
 		})

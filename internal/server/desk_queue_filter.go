@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
 )
 
@@ -23,14 +22,6 @@ const statusAll = "all"
 // GET /api/v1/submissions. A site-scoped account only ever sees its site.
 // Each bad value is a 400 naming its parameter.
 func queueFilter(c *gin.Context, u store.User, defaultStatus store.Status) (store.Filter, error) {
-	// Searched, never stored, but PostgreSQL refuses invalid UTF-8 outright.
-	for name, values := range c.Request.URL.Query() {
-		for _, v := range values {
-			if sanitize.CheckText(v) != nil {
-				return store.Filter{}, fieldErr(http.StatusBadRequest, name, invalidText)
-			}
-		}
-	}
 	f := store.Filter{Kind: c.Query("kind"), Site: strings.TrimSpace(c.Query("site")), Language: c.Query("language"),
 		AuthorRole: c.Query("author_role"), Query: c.Query("q"), Sort: c.Query("sort")}
 	all := false

@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/storydesk/storydesk/internal/sanitize"
+	"github.com/storydesk/storydesk/web"
 )
 
 // accessLog logs one line per request with the route pattern, never the
@@ -92,4 +95,31 @@ func capJSON(c *gin.Context) {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxJSON)
 	}
 	c.Next()
+}
+
+// refuseInvalidQuery answers 400 naming the parameter when a query string
+// holds invalid UTF-8 or a NUL, the rule bodies follow: handlers then never
+// search with text PostgreSQL refuses (a 500) or show it altered.
+func refuseInvalidQuery(r *web.Renderer, log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		for name, values := range c.Request.URL.Query() {
+			bad := sanitize.CheckText(name) != nil
+			for _, v := range values {
+				bad = bad || sanitize.CheckText(v) != nil
+			}
+			if !bad {
+				continue
+			}
+			if !isAPI(c.Request) {
+				renderError(c, r, log, http.StatusBadRequest)
+				return
+			}
+			if sanitize.CheckText(name) != nil {
+				name = "query"
+			}
+			c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": name + " " + invalidText, "fields": gin.H{name: invalidText}})
+			return
+		}
+		c.Next()
+	}
 }

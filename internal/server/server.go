@@ -69,7 +69,7 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	m := newMetrics(d.Registry)
-	e.Use(recovery(d.Log), accessLog(d.Log, m), refuseEncoded, minBodyRate(bodyWindow, bodyMinBytes, bodyMax))
+	e.Use(recovery(d.Log), accessLog(d.Log, m), refuseEncoded, refuseInvalidQuery(d.Renderer, d.Log), minBodyRate(bodyWindow, bodyMinBytes, bodyMax))
 	routes(e, d)
 	// Refuse cross-site state-changing requests from browsers (Sec-Fetch-Site / Origin).
 	cop := http.NewCrossOriginProtection()
