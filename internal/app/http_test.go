@@ -70,13 +70,15 @@ func TestAccess(t *testing.T) {
 
 // TestOperations checks the probes, metrics and the headers every page carries.
 func TestOperations(t *testing.T) {
-	b := setup(t, options{db: "postgres"})
+	b := setup(t, options{db: "postgres", env: map[string]string{"STORYDESK_METRICS_TOKEN": "ops-metrics-token-0123456789"}})
 	for _, path := range []string{"/healthz", "/readyz"} {
 		if code, body := b.do(mustGet(t, b.url+path)); code != http.StatusOK {
 			t.Errorf("%s: %d %v", path, code, body)
 		}
 	}
-	resp, err := http.Get(b.url + "/metrics")
+	req := mustGet(t, b.url+"/metrics")
+	req.Header.Set("Authorization", "Bearer ops-metrics-token-0123456789")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +88,14 @@ func TestOperations(t *testing.T) {
 		t.Error("metrics lack storydesk_http_requests_total")
 	}
 	b.redis.Stop()
-	if code, body := b.do(mustGet(t, b.url+"/readyz")); code != http.StatusServiceUnavailable || body["checks"].(map[string]any)["redis"] != "unavailable" {
+	code, body := b.do(mustGet(t, b.url+"/readyz"))
+	if code != http.StatusServiceUnavailable || body["checks"].(map[string]any)["redis"] != "unavailable" {
 		t.Errorf("readyz with Redis down: %d %v", code, body)
+	}
+	// Only which service fails: no error text (with its host), no counts.
+	js, _ := json.Marshal(body)
+	if want := `{"checks":{"database":"ok","redis":"unavailable","s3":"ok"},"ready":false}`; string(js) != want {
+		t.Errorf("readyz says %s, want %s", js, want)
 	}
 	b.redis.Start()
 

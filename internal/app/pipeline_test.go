@@ -170,33 +170,45 @@ func TestStatusUnknownReceipt(t *testing.T) {
 	}
 }
 
-// TestIdempotencyKey: a retried submission returns the same id and receipt.
+// TestIdempotencyKey: a retried submission returns the same id and receipt,
+// but only to the client that sent it: the same key and content from another
+// address is another person's submission, never a way to their receipt.
 func TestIdempotencyKey(t *testing.T) {
-	b := setup(t, options{db: "postgres"})
-	send := func(key string, fields map[string]string) map[string]any {
+	b := setup(t, options{db: "postgres", env: map[string]string{"STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
+	send := func(client, key string, fields map[string]string) map[string]any {
 		body, ct := form(t, fields)
 		req, _ := http.NewRequest(http.MethodPost, b.url+"/api/v1/submissions", body)
 		req.Header.Set("Content-Type", ct)
 		req.Header.Set("Idempotency-Key", key)
+		req.Header.Set("X-Forwarded-For", client)
 		code, res := b.do(req)
 		if code != http.StatusCreated {
 			t.Fatalf("submit: %d %v", code, res)
 		}
 		return res
 	}
-	first := send("retry-key-123456", validFields())
-	again := send("retry-key-123456", validFields())
+	const me, someoneElse = "192.0.2.10", "198.51.100.20"
+	first := send(me, "retry-key-123456", validFields())
+	again := send(me, "retry-key-123456", validFields())
 	if first["id"] != again["id"] || first["receipt"] != again["receipt"] {
 		t.Errorf("retry gave another submission: %v vs %v", first, again)
 	}
 	other := validFields()
 	other["title"] = "Someone else's story"
-	third := send("retry-key-123456", other)
+	third := send(me, "retry-key-123456", other)
 	if third["id"] == first["id"] || third["receipt"] == first["receipt"] {
 		t.Error("the same key with other content must not return another person's submission")
 	}
+	elsewhere := send(someoneElse, "retry-key-123456", validFields())
+	if elsewhere["id"] == first["id"] || elsewhere["receipt"] == first["receipt"] {
+		t.Errorf("the same key and content from another client returned the first submission: %v", elsewhere)
+	}
+	// Its own retry still finds its own submission: the key is scoped, not refused.
+	if retry := send(someoneElse, "retry-key-123456", validFields()); retry["id"] != elsewhere["id"] || retry["receipt"] != elsewhere["receipt"] {
+		t.Errorf("the second client's retry: %v, want %v", retry, elsewhere)
+	}
 	_, total, err := b.app.Store.ListSubmissions(context.Background(), store.Filter{})
-	if err != nil || total != 2 {
-		t.Errorf("total %d (%v), want 2", total, err)
+	if err != nil || total != 3 {
+		t.Errorf("total %d (%v), want 3", total, err)
 	}
 }

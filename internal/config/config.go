@@ -68,6 +68,10 @@ type Config struct {
 	// publication; WebhookSecret keys the HMAC-SHA256 signature.
 	WebhookURL    string
 	WebhookSecret string
+
+	// MetricsToken is the bearer token GET /metrics asks for; without it
+	// there is no /metrics (request counts show when people act).
+	MetricsToken string
 }
 
 // EmbeddedRedis reports whether the in-process Redis-protocol server is used.
@@ -112,6 +116,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.DatabaseURL = r.str("STORYDESK_DATABASE_URL", "sqlite://"+filepath.Join(c.DataDir, "storydesk.db"))
 	c.TrustedProxies = r.prefixes("STORYDESK_TRUSTED_PROXIES")
+	if c.MetricsToken = r.str("STORYDESK_METRICS_TOKEN", ""); c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		r.fail("STORYDESK_METRICS_TOKEN", "must be at least 16 characters (try: openssl rand -hex 32)")
+	}
 	c.WebhookURL, c.WebhookSecret = r.str("STORYDESK_WEBHOOK_URL", ""), r.str("STORYDESK_WEBHOOK_SECRET", "")
 	c.SMTPAddr, c.SMTPUser, c.SMTPPassword = r.str("STORYDESK_SMTP_ADDR", ""), r.str("STORYDESK_SMTP_USER", ""), r.str("STORYDESK_SMTP_PASSWORD", "")
 	c.SMTPFrom = r.str("STORYDESK_SMTP_FROM", "")

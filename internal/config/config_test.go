@@ -70,6 +70,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"STORYDESK_S3_ENDPOINT": "s3:9000"}, "STORYDESK_S3_ACCESS_KEY"},
 		{map[string]string{"STORYDESK_S3_TLS": "yes please"}, "STORYDESK_S3_TLS"},
 		{map[string]string{"STORYDESK_SECRET": "short"}, "STORYDESK_SECRET"},
+		{map[string]string{"STORYDESK_METRICS_TOKEN": "short"}, "STORYDESK_METRICS_TOKEN"},
 		{map[string]string{"STORYDESK_LOG_FORMAT": "xml"}, "STORYDESK_LOG_FORMAT"},
 		{map[string]string{"STORYDESK_TRUSTED_PROXIES": "proxy.example"}, "STORYDESK_TRUSTED_PROXIES"},
 		{map[string]string{"STORYDESK_BASE_URL": "ftp://x"}, "STORYDESK_BASE_URL"},

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/storydesk/storydesk/internal/render"
 )
@@ -106,15 +107,29 @@ func (m *manifests) remove() {
 	}
 }
 
-// CSVCell neutralises a cell a spreadsheet would run as a formula (one that
-// starts with = + - @, a tab or a carriage return) by prefixing a quote, as
-// OWASP recommends.
+// CSVCell neutralises a cell a spreadsheet would run as a formula by
+// prefixing a quote, as OWASP recommends. Which separator a spreadsheet
+// splits on depends on its locale (";" in Spanish and most of Europe), and
+// a quoted line break can become a row of its own, so the cell is
+// neutralised when it, or any piece a split on ; , tab or a line break
+// leaves (leading spaces trimmed), starts with = + - or @, or when the cell
+// starts with a tab or a carriage return.
 func CSVCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	if s[0] == '\t' || s[0] == '\r' {
 		return "'" + s
+	}
+	for piece := range strings.FieldsFuncSeq(s, isCSVSeparator) {
+		if piece = strings.TrimLeftFunc(piece, unicode.IsSpace); piece != "" && strings.ContainsRune("=+-@", rune(piece[0])) {
+			return "'" + s
+		}
 	}
 	return s
 }
+
+func isCSVSeparator(r rune) bool { return r == ';' || r == ',' || r == '\t' || r == '\n' || r == '\r' }
 
 // consentJSON writes what the author agreed to, without the real name unless
 // the byline is the real name.

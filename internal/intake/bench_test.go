@@ -47,7 +47,7 @@ func BenchmarkIntake(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := s.Submit(ctx, in, ""); err != nil {
+				if _, err := s.Submit(ctx, in, Idempotency{}); err != nil {
 					b.Fatal(err)
 				}
 				whole += time.Since(t0)

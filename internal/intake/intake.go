@@ -64,9 +64,16 @@ type Result struct {
 	Replay  bool // the Idempotency-Key matched an earlier submission
 }
 
-// Submit validates, sanitizes and stores one submission. idemKey is the
-// client's Idempotency-Key ("" for none).
-func (s *Service) Submit(ctx context.Context, in *Input, idemKey string) (Result, error) {
+// Idempotency is a retry key and the client it is bound to: the same key
+// and content from another client is another submission, so a guessed key
+// never hands out someone else's receipt.
+type Idempotency struct {
+	Key    string // the Idempotency-Key header; "" for none
+	Client string // the client's daily-rotating keyed hash, never its address
+}
+
+// Submit validates, sanitizes and stores one submission.
+func (s *Service) Submit(ctx context.Context, in *Input, idem Idempotency) (Result, error) {
 	if verr := validate(in); verr != nil {
 		return Result{}, verr
 	}
@@ -85,7 +92,7 @@ func (s *Service) Submit(ctx context.Context, in *Input, idemKey string) (Result
 	// checked and streamed to S3: CPU work beside I/O, off the request's path.
 	bodyHTML := s.renderBody(in.Body)
 	sub := s.record(in)
-	code, err := s.receiptFor(&sub, idemKey)
+	code, err := s.receiptFor(&sub, idem)
 	if err != nil {
 		return Result{}, err
 	}
@@ -185,12 +192,14 @@ func (s *Service) record(in *Input) store.Submission {
 }
 
 // receiptFor sets the receipt hash (and idempotency hash) on sub and returns
-// the code to show. With an Idempotency-Key the code is derived from the key
-// and the content, so a retry gets the same receipt although only hashes are
-// stored; someone reusing another person's key with other content gets a new
-// submission, never theirs.
-func (s *Service) receiptFor(sub *store.Submission, idemKey string) (receipt.Code, error) {
-	if idemKey == "" {
+// the code to show. With an Idempotency-Key the code is derived from the
+// client, the key and the content, so a retry gets the same receipt although
+// only hashes are stored; someone reusing another person's key, from another
+// client or with other content, gets a new submission, never theirs. The
+// client hash rotates daily, so a retry across midnight UTC is a new
+// submission: a duplicate for the desk, never a leak.
+func (s *Service) receiptFor(sub *store.Submission, idem Idempotency) (receipt.Code, error) {
+	if idem.Key == "" {
 		code, err := receipt.New()
 		if err != nil {
 			return "", fmt.Errorf("intake: receipt: %w", err)
@@ -199,7 +208,7 @@ func (s *Service) receiptFor(sub *store.Submission, idemKey string) (receipt.Cod
 		return code, nil
 	}
 	content := sha256.Sum256([]byte(sub.Kind + "\x00" + sub.Title + "\x00" + sub.Body))
-	sub.IdempotencyHash = s.hash.HashString("idempotency", idemKey+"\x00"+hex.EncodeToString(content[:]))
+	sub.IdempotencyHash = s.hash.HashString("idempotency", idem.Client+"\x00"+idem.Key+"\x00"+hex.EncodeToString(content[:]))
 	seed, err := hex.DecodeString(s.hash.HashString("idempotent-receipt", sub.IdempotencyHash))
 	if err != nil {
 		return "", fmt.Errorf("intake: derive receipt: %w", err)

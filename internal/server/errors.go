@@ -3,12 +3,14 @@ package server
 import (
 	"errors"
 	"github.com/storydesk/storydesk/internal/auth"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
 
 	"github.com/storydesk/storydesk/internal/intake"
 	"github.com/storydesk/storydesk/internal/store"
@@ -85,17 +87,26 @@ func api(log *slog.Logger, h func(*gin.Context) error) gin.HandlerFunc {
 }
 
 // bindJSON decodes a JSON body into v. A body over the cap keeps its
-// MaxBytesError (413); anything else that fails to decode is a 400.
+// MaxBytesError (413); text a decoder would silently alter (invalid UTF-8,
+// a lone surrogate escape) or a NUL is a 400 naming its field, as in a
+// multipart form; anything else that fails to decode is a 400.
 func bindJSON(c *gin.Context, v any) error {
 	// Capped whatever the Content-Type says: capJSON only sees bodies that
 	// declare themselves JSON, and a text/plain one is decoded all the same.
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxJSON)
-	err := c.ShouldBindJSON(v)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return err
-	}
+	raw, err := io.ReadAll(c.Request.Body)
 	if err != nil {
+		var mbe *http.MaxBytesError
+		var he *httpError // a body that arrived too slowly
+		if errors.As(err, &mbe) || errors.As(err, &he) {
+			return err
+		}
+		return fieldErr(http.StatusBadRequest, "request", "could not be read")
+	}
+	if field, bad := jsonTextProblem(raw); bad {
+		return fieldErr(http.StatusBadRequest, field, invalidText)
+	}
+	if err := binding.JSON.BindBody(raw, v); err != nil {
 		return fieldErr(http.StatusBadRequest, "request", "must be a JSON object")
 	}
 	return nil

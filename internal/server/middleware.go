@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/storydesk/storydesk/internal/sanitize"
+	"github.com/storydesk/storydesk/web"
 )
 
 // accessLog logs one line per request with the route pattern, never the
@@ -20,7 +23,7 @@ func accessLog(log *slog.Logger, m *metrics) gin.HandlerFunc {
 			route = "unmatched"
 		}
 		d := time.Since(start)
-		m.observe(c.Request.Method, route, c.Writer.Status(), d)
+		m.observe(c.Request.Method, metricRoute(route), c.Writer.Status(), d)
 		if route == "/healthz" || route == "/metrics" || strings.HasPrefix(route, "/static/") {
 			return
 		}
@@ -51,10 +54,15 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 const csp = "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; " +
 	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-func securityHeaders(baseURL string) gin.HandlerFunc {
+// securityHeaders wraps the whole handler, outside every middleware, so
+// that every answer carries the same headers: pages, JSON, refusals made
+// before any route runs (cross-origin, compressed bodies), 404s, 405s and
+// the router's own redirects. A handler may still tighten them (downloads
+// set a sandboxing CSP of their own).
+func securityHeaders(baseURL string, next http.Handler) http.Handler {
 	hsts := strings.HasPrefix(baseURL, "https://")
-	return func(c *gin.Context) {
-		h := c.Writer.Header()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
 		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -65,8 +73,8 @@ func securityHeaders(baseURL string) gin.HandlerFunc {
 		if hsts {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
-		c.Next()
-	}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // noStore keeps pages that show a receipt or a submission out of every cache.
@@ -87,4 +95,31 @@ func capJSON(c *gin.Context) {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxJSON)
 	}
 	c.Next()
+}
+
+// refuseInvalidQuery answers 400 naming the parameter when a query string
+// holds invalid UTF-8 or a NUL, the rule bodies follow: handlers then never
+// search with text PostgreSQL refuses (a 500) or show it altered.
+func refuseInvalidQuery(r *web.Renderer, log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		for name, values := range c.Request.URL.Query() {
+			bad := sanitize.CheckText(name) != nil
+			for _, v := range values {
+				bad = bad || sanitize.CheckText(v) != nil
+			}
+			if !bad {
+				continue
+			}
+			if !isAPI(c.Request) {
+				renderError(c, r, log, http.StatusBadRequest)
+				return
+			}
+			if sanitize.CheckText(name) != nil {
+				name = "query"
+			}
+			c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": name + " " + invalidText, "fields": gin.H{name: invalidText}})
+			return
+		}
+		c.Next()
+	}
 }

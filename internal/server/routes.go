@@ -21,7 +21,7 @@ func routes(e *gin.Engine, d Deps) {
 	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
 	pages := &pageHandler{render: d.Renderer, limits: d.Intake.Limits()}
 
-	e.StaticFS("/static", http.FS(web.Static()))
+	e.StaticFS("/static", http.FS(filesOnly{web.Static()}))
 	e.GET("/favicon.ico", favicon)
 	e.GET("/", noStore, page(log, d.Renderer, pages.form))
 	e.POST("/submit", noStore, page(log, d.Renderer, sub.form))
@@ -50,7 +50,9 @@ func routes(e *gin.Engine, d Deps) {
 
 	e.GET("/healthz", ops.healthz)
 	e.GET("/readyz", api(log, ops.readyz))
-	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+	if d.MetricsToken != "" {
+		e.GET("/metrics", metricsAuth(d.MetricsToken), gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+	}
 
 	e.NoRoute(notFound(d, http.StatusNotFound))
 	e.NoMethod(notFound(d, http.StatusMethodNotAllowed))

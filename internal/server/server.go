@@ -43,6 +43,8 @@ type Deps struct {
 	SubmitRate     int // per client per hour; 0 = unlimited
 	SubmitGlobal   int // all clients together per minute; 0 = unlimited
 	TrustedProxies []netip.Prefix
+	// MetricsToken is the bearer token /metrics asks for; "" serves no /metrics.
+	MetricsToken string
 }
 
 // Rates that are not configurable: they only slow down guessing.
@@ -73,7 +75,7 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	m := newMetrics(d.Registry)
-	e.Use(recovery(d.Log), accessLog(d.Log, m), securityHeaders(d.BaseURL), refuseEncoded, minBodyRate(bodyWindow, bodyMinBytes, bodyMax))
+	e.Use(recovery(d.Log), accessLog(d.Log, m), refuseEncoded, refuseInvalidQuery(d.Renderer, d.Log), minBodyRate(bodyWindow, bodyMinBytes, bodyMax))
 	routes(e, d)
 	// Refuse cross-site state-changing requests from browsers (Sec-Fetch-Site / Origin).
 	cop := http.NewCrossOriginProtection()
@@ -86,5 +88,5 @@ func New(d Deps) (http.Handler, error) {
 		}
 		http.Error(w, "Cross-origin request refused.", http.StatusForbidden)
 	}))
-	return cop.Handler(e), nil
+	return securityHeaders(d.BaseURL, cop.Handler(e)), nil
 }

@@ -69,7 +69,8 @@ func (h *submitHandler) api(c *gin.Context) error {
 		return err
 	}
 	defer in.Close()
-	res, err := h.intake.Submit(c.Request.Context(), in, c.GetHeader("Idempotency-Key"))
+	idem := intake.Idempotency{Key: c.GetHeader("Idempotency-Key"), Client: h.limiter.ClientKey(c.ClientIP())}
+	res, err := h.intake.Submit(c.Request.Context(), in, idem)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func (h *submitHandler) form(c *gin.Context) error {
 	}
 	var res intake.Result
 	if err == nil {
-		res, err = h.intake.Submit(c.Request.Context(), in, "")
+		res, err = h.intake.Submit(c.Request.Context(), in, intake.Idempotency{})
 	}
 	uiLang := ""
 	if in != nil {
