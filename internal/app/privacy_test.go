@@ -192,9 +192,8 @@ func TestPublicPagesLoadNothingExternal(t *testing.T) {
 			}
 		}
 	}
-	req, _ := http.NewRequest(http.MethodPost, b.url+"/api/v1/submissions", nil)
 	body, ct := form(t, validFields())
-	req, _ = http.NewRequest(http.MethodPost, b.url+"/api/v1/submissions", body)
+	req, _ := http.NewRequest(http.MethodPost, b.url+"/api/v1/submissions", body)
 	req.Header.Set("Content-Type", ct)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
