@@ -172,12 +172,22 @@ func TestShutdownUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Stop the server once some submissions are in, however long that takes
+	// on this machine, then the clients (the duration is only a bound).
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	go func() {
-		time.Sleep(2 * time.Second)
-		b.stop()
+		defer cancel()
+		for ctx.Err() == nil {
+			if _, n, err := b.app.Store.ListSubmissions(ctx, store.Filter{}); err == nil && n >= 3 {
+				b.stop()
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	}()
-	rep, err := loadgen.Run(context.Background(), loadgen.Config{
-		BaseURL: b.url, Concurrency: 20, Duration: 5 * time.Second, SubmitWeight: 1,
+	rep, err := loadgen.Run(ctx, loadgen.Config{
+		BaseURL: b.url, Concurrency: 20, Duration: 2 * time.Minute, SubmitWeight: 1,
 		TextMin: 1 << 10, TextMax: 4 << 10, FilesMin: 0, FilesMax: 1, Corpus: corpus, Seed: 11,
 	})
 	if err != nil {

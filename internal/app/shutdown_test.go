@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,7 +29,13 @@ func TestGracefulShutdownFinishesUploads(t *testing.T) {
 	go func() {
 		req, _ := http.NewRequest(http.MethodPost, b.url+"/api/v1/submissions", pr)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
-		resp, err := http.DefaultClient.Do(req)
+		// With Expect: 100-continue the client sends no byte of the body
+		// until the server's handler starts reading it, so once the first
+		// write below returns, the request is in flight: an event, not a
+		// guess at how long that takes on a busy machine.
+		req.Header.Set("Expect", "100-continue")
+		client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Hour}}
+		resp, err := client.Do(req)
 		if err != nil {
 			done <- result{err: err}
 			return
@@ -41,11 +49,18 @@ func TestGracefulShutdownFinishesUploads(t *testing.T) {
 	part, _ := mw.CreateFormFile("attachments", "doc.pdf")
 	pdf := testenv.MinimalPDF()
 	part.Write(pdf[:9])
-	time.Sleep(200 * time.Millisecond) // the request is in flight
 
 	stopped := make(chan struct{})
 	go func() { b.stop(); close(stopped) }()
-	time.Sleep(300 * time.Millisecond) // shutdown has begun and is waiting for us
+	// Shutdown has begun once the listener is closed.
+	addr := strings.TrimPrefix(b.url, "http://")
+	waitFor(t, 30*time.Second, "the server to stop listening", func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
 	select {
 	case <-stopped:
 		t.Fatal("server stopped without waiting for the upload in flight")
