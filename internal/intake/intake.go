@@ -109,7 +109,7 @@ func (s *Service) Submit(ctx context.Context, in *Input, idemKey string) (Result
 	}
 	if sub.BodyHTML, err = bodyHTML(); err != nil {
 		s.removeObjects(atts)
-		return Result{}, err
+		return Result{}, bodyError(err)
 	}
 	review := task.Review(sub.ID)
 	if err := s.store.CreateSubmission(ctx, &sub, atts, []store.OutboxTask{review}); err != nil {

@@ -86,7 +86,7 @@ func TestBody(t *testing.T) {
 	}
 }
 
-func TestPlainText(t *testing.T) {
+func TestText(t *testing.T) {
 	s := New()
 	tests := []struct {
 		name, in, want string
@@ -103,8 +103,12 @@ func TestPlainText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, s.PlainText(tt.in)); diff != "" {
-				t.Errorf("PlainText(%q) mismatch (-want +got):\n%s", tt.in, diff)
+			html, err := s.Body(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, Text(html)); diff != "" {
+				t.Errorf("Text(Body(%q)) mismatch (-want +got):\n%s", tt.in, diff)
 			}
 		})
 	}
