@@ -84,3 +84,30 @@ func TestMarkdownBombs(t *testing.T) {
 		})
 	}
 }
+
+// TestPagesReadStoredHTML: the desk's page and record show the stored HTML
+// and its text; nothing renders the body's source again on a view. The
+// stored HTML here differs from what the source would render to, so a
+// fresh rendering would show.
+func TestPagesReadStoredHTML(t *testing.T) {
+	b := setup(t, options{db: "sqlite"})
+	ctx := context.Background()
+	sub := store.Submission{ReceiptHash: "stored-html-test", Kind: "story", Title: "Stored", Language: "en",
+		Body: "Source words never rendered again.", BodyHTML: "<p>Stored words from intake.</p>", ConsentPublish: "anonymous"}
+	if err := b.app.Store.CreateSubmission(ctx, &sub, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, rec := b.get("/api/v1/submissions/" + sub.ID)
+	if rec["body_text"] != "Stored words from intake." {
+		t.Errorf("body_text = %q, want the stored HTML's text", rec["body_text"])
+	}
+	cookie := b.login("editor@example.org")
+	code, html, _ := b.page(http.MethodGet, "/desk/s/"+sub.ID, nil, map[string]string{"Cookie": cookie})
+	if code != http.StatusOK || !strings.Contains(html, "Stored words from intake.") {
+		t.Fatalf("desk page: %d, want the stored HTML", code)
+	}
+	// The edit box holds the source; no other part of the page renders it.
+	if n := strings.Count(html, "Source words never rendered again."); n != 1 {
+		t.Errorf("the source appears %d times on the desk page, want once (the edit box)", n)
+	}
+}

@@ -163,16 +163,6 @@ func (s *Sanitizer) Body(src string) (string, error) {
 	return string(safe), nil
 }
 
-// PlainText renders a body and returns its Text; a body refused as too
-// complex gives its source stripped of markup.
-func (s *Sanitizer) PlainText(src string) string {
-	html, err := s.Body(src)
-	if err != nil {
-		return s.Line(src)
-	}
-	return Text(html)
-}
-
 // Text returns the text of a body's sanitized HTML (Body's result) without
 // any markup, with paragraphs and other blocks separated by a blank line.
 // It is the text editors read, the automated review scans and the exported

@@ -91,7 +91,7 @@ func (s *Store) ExportBatch(ctx context.Context, f ExportFilter, after ExportCur
 		args = append(args, micros(after.CreatedAt), micros(after.CreatedAt), after.ID)
 	}
 	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns+`,
+	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns("submissions")+`,
 		(SELECT published_at FROM publications p WHERE p.submission_id = submissions.id)
 		FROM submissions WHERE `+where+fmt.Sprintf(` ORDER BY created_at, id LIMIT $%d`, len(args)), args...)
 	if err != nil {
