@@ -96,7 +96,7 @@ func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 
 func (h *Publish) piece(sub store.Submission) render.Piece {
 	p := render.Piece{
-		ID: sub.ID, Kind: sub.Kind, Title: sub.Title, Body: sub.Body, BodyHTML: sub.BodyHTML,
+		ID: sub.ID, Kind: sub.Kind, Title: sub.Title, BodyHTML: sub.BodyHTML,
 		BodyText: sanitize.Text(sub.BodyHTML), Language: sub.Language,
 		Byline: render.BylineOf(sub.ConsentPublish, sub.AuthorName, sub.Pseudonym),
 	}
