@@ -207,7 +207,14 @@ func escapePipes(s string) string {
 func inlines(n *html.Node) string {
 	var b strings.Builder
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		b.WriteString(inline(c))
+		piece := inline(c)
+		// A marker right after the same character joins its run, and
+		// CommonMark reads "\\~~~a~~" or "**a***b*" otherwise than meant:
+		// such emphasis is left out, its text kept.
+		if s := b.String(); s != "" && piece != "" && piece[0] == s[len(s)-1] && (piece[0] == '*' || piece[0] == '~') {
+			piece = escapeText(textOf(c))
+		}
+		b.WriteString(piece)
 	}
 	return b.String()
 }
@@ -225,7 +232,9 @@ func inline(n *html.Node) string {
 	}
 	switch n.DataAtom {
 	case atom.Br:
-		return "\\\n"
+		// Two spaces, not a backslash, which would pair with a backslash
+		// the text ends in.
+		return "  \n"
 	case atom.Strong, atom.B:
 		return wrap("**", inlines(n))
 	case atom.Em, atom.I:
@@ -312,17 +321,10 @@ func escapeText(s string) string { return markdownEscaper.Replace(s) }
 func paragraph(s string) string {
 	var lines []string
 	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
-		// A break before or after all text, or after another, would leave
-		// a lone backslash, which Markdown prints.
-		if l = strings.TrimLeft(l, " \t"); l != `\` {
+		// A break after another leaves an empty line, which would end the
+		// paragraph.
+		if l = strings.TrimLeft(l, " \t"); strings.TrimSpace(l) != "" {
 			lines = append(lines, l)
-		}
-	}
-	if n := len(lines); n > 0 {
-		last := lines[n-1]
-		// Text's backslashes come in escaped pairs: an odd one is a break.
-		if (len(last)-len(strings.TrimRight(last, `\`)))%2 == 1 {
-			lines[n-1] = last[:len(last)-1]
 		}
 	}
 	for i, l := range lines {
@@ -343,7 +345,7 @@ func paragraph(s string) string {
 
 // oneLine joins a heading's or table cell's lines.
 func oneLine(s string) string {
-	return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, "\\\n", " "), "\n", " "))
+	return strings.TrimSpace(strings.ReplaceAll(s, "  \n", " "))
 }
 
 // prefixLines puts prefix before every line, or blank before empty ones.
