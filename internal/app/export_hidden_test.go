@@ -15,6 +15,7 @@ import (
 // hiddenHTMLBody hides identifying details in an HTML block, which the
 // reading view drops, beside a visible A-number, which it shows.
 const hiddenHTMLBody = "We came in 2015. My old file was A-987-654-321.\n\n" +
+	"My [lawyer](https://lawyer.example/case/A-555-666-777) has it.\n\n" +
 	"<div>\nMy A-number is A-123-456-789 and my SSN is 123-45-6789.\n" +
 	"<img src=x onerror=alert(1)>\n<a href=\"javascript:alert(1)\">click</a>\n</div>\n\n" +
 	"Our children go to school in Austin.\n"
@@ -23,7 +24,7 @@ const hiddenHTMLBody = "We came in 2015. My old file was A-987-654-321.\n\n" +
 // saw and the automated review scanned. The HTML block's details are in no
 // exported or published file, story page or feed (nor the editors' text);
 // the visible A-number is in all of them, in the editors' text, and among
-// the findings.
+// the findings, and so is the one in a link's URL, which the files carry.
 func TestExportMatchesReadingView(t *testing.T) {
 	b := setup(t, options{db: "sqlite", workers: true})
 	staff := b.editorToken("staff@example.org", "staff", "")
@@ -82,7 +83,8 @@ func TestExportMatchesReadingView(t *testing.T) {
 				t.Errorf("%s carries %q, which editors never saw", name, h)
 			}
 		}
-		if !strings.Contains(text, "A-987-654-321") || !strings.Contains(text, "Our children go to school") {
+		if !strings.Contains(text, "A-987-654-321") || !strings.Contains(text, "Our children go to school") ||
+			!strings.Contains(text, "A-555-666-777") {
 			t.Errorf("%s lacks the text editors saw:\n%s", name, text)
 		}
 	}
@@ -93,6 +95,14 @@ func TestExportMatchesReadingView(t *testing.T) {
 	}
 	if kinds := findingKinds(rec); !slices.Contains(kinds, "a_number") || slices.Contains(kinds, "ssn") {
 		t.Errorf("findings %v: want the visible A-number flagged and nothing the export leaves out", kinds)
+	}
+	flagged := map[string]bool{}
+	for _, f := range rec["findings"].([]any) {
+		f := f.(map[string]any)
+		flagged[seen[int(f["start"].(float64)):int(f["end"].(float64))]] = true
+	}
+	if !flagged["A-987-654-321"] || !flagged["A-555-666-777"] {
+		t.Errorf("flagged %v: want both A-numbers that leave the building, the one in the link's URL too", flagged)
 	}
 }
 
