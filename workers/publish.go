@@ -24,15 +24,14 @@ import (
 type Publish struct {
 	store    *store.Store
 	blob     *blob.Store
-	san      *sanitize.Sanitizer
 	dispatch *task.Dispatcher
 	webhook  bool // a webhook is configured: queue its notice with the publication
 	log      *slog.Logger
 }
 
 // NewPublish returns the publish handler.
-func NewPublish(st *store.Store, bl *blob.Store, san *sanitize.Sanitizer, d *task.Dispatcher, webhook bool, log *slog.Logger) *Publish {
-	return &Publish{store: st, blob: bl, san: san, dispatch: d, webhook: webhook, log: log}
+func NewPublish(st *store.Store, bl *blob.Store, d *task.Dispatcher, webhook bool, log *slog.Logger) *Publish {
+	return &Publish{store: st, blob: bl, dispatch: d, webhook: webhook, log: log}
 }
 
 // PublishedPrefix is where the artifacts of submission id live in S3.
@@ -97,8 +96,8 @@ func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 
 func (h *Publish) piece(sub store.Submission) render.Piece {
 	p := render.Piece{
-		ID: sub.ID, Kind: sub.Kind, Title: sub.Title, Body: sub.Body, BodyHTML: sub.BodyHTML,
-		BodyText: h.san.PlainText(sub.Body), Language: sub.Language,
+		ID: sub.ID, Kind: sub.Kind, Title: sub.Title, BodyHTML: sub.BodyHTML,
+		BodyText: sanitize.Text(sub.BodyHTML), Language: sub.Language,
 		Byline: render.BylineOf(sub.ConsentPublish, sub.AuthorName, sub.Pseudonym),
 	}
 	for _, ph := range export.Photos(sub) {

@@ -20,7 +20,6 @@ import (
 // identifying details for editors, then status ready.
 type Review struct {
 	store *store.Store
-	san   *sanitize.Sanitizer
 	log   *slog.Logger
 	// pause, when set, is slept mid-job; fault-injection tests use it to kill
 	// a worker while it holds a task.
@@ -28,8 +27,8 @@ type Review struct {
 }
 
 // NewReview returns the review handler.
-func NewReview(st *store.Store, san *sanitize.Sanitizer, log *slog.Logger, pause time.Duration) *Review {
-	return &Review{store: st, san: san, log: log, pause: pause}
+func NewReview(st *store.Store, log *slog.Logger, pause time.Duration) *Review {
+	return &Review{store: st, log: log, pause: pause}
 }
 
 // ProcessTask runs one review. It is idempotent: the status moves from
@@ -40,7 +39,7 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("review: %w: %w", err, asynq.SkipRetry)
 	}
 	id, taskID := p.SubmissionID, task.ReviewID(p.SubmissionID)
-	status, body, err := r.store.ReviewInput(ctx, id)
+	status, bodyHTML, err := r.store.ReviewInput(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		// Deleted before review (withdrawn and purged): nothing to do, ever.
 		return markDone(ctx, r.store, taskID)
@@ -58,7 +57,7 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 			return ctx.Err()
 		}
 	}
-	res, n, err := scan(r.san, body)
+	res, n, err := scan(bodyHTML)
 	if err != nil {
 		return fmt.Errorf("review %s: %w", id, err)
 	}
@@ -74,10 +73,13 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	return nil
 }
 
-// scan is the automated review of a body: word count, reading time and
-// findings, and how many findings there are.
-func scan(san *sanitize.Sanitizer, body string) (store.ReviewResult, int, error) {
-	text := san.PlainText(body)
+// scan is the automated review of a body's stored, sanitized HTML: word
+// count, reading time and findings, and how many findings there are. It
+// scans the text editors read and exports carry (sanitize.Text), so a
+// detail the reading view drops is neither scanned nor sent out, and one
+// that is sent out is scanned.
+func scan(bodyHTML string) (store.ReviewResult, int, error) {
+	text := sanitize.Text(bodyHTML)
 	words := finding.WordCount(text)
 	found := finding.Scan(text)
 	if found == nil {
@@ -95,13 +97,12 @@ func scan(san *sanitize.Sanitizer, body string) (store.ReviewResult, int, error)
 // moves the status.
 type Findings struct {
 	store *store.Store
-	san   *sanitize.Sanitizer
 	log   *slog.Logger
 }
 
 // NewFindings returns the findings handler.
-func NewFindings(st *store.Store, san *sanitize.Sanitizer, log *slog.Logger) *Findings {
-	return &Findings{store: st, san: san, log: log}
+func NewFindings(st *store.Store, log *slog.Logger) *Findings {
+	return &Findings{store: st, log: log}
 }
 
 // ProcessTask re-checks one revision. It is idempotent: the findings are
@@ -129,7 +130,7 @@ func (f *Findings) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		// A newer revision's task checks the newer text.
 		return markDone(ctx, f.store, taskID)
 	}
-	res, n, err := scan(f.san, rev.Body)
+	res, n, err := scan(rev.BodyHTML)
 	if err != nil {
 		return fmt.Errorf("findings %s: %w", p.SubmissionID, err)
 	}

@@ -73,18 +73,13 @@ func TestExport(t *testing.T) {
 				t.Fatalf("export = %v", st)
 			}
 			link := st["download_url"].(string)
-			req, _ := http.NewRequest(http.MethodGet, b.url+link[strings.Index(link, "/api/"):], nil)
-			req.Header.Set("Authorization", "Bearer "+b.token)
-			if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
-				t.Errorf("editor downloads export: %v %v", resp.StatusCode, err)
+			if code, _ := b.downloadAs(link, b.token); code != http.StatusForbidden {
+				t.Errorf("editor downloads export: %d", code)
 			}
-			req.Header.Set("Authorization", "Bearer "+staff)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil || resp.StatusCode != http.StatusOK {
-				t.Fatalf("download: %v %v", resp, err)
+			code, data := b.downloadAs(link, staff)
+			if code != http.StatusOK {
+				t.Fatalf("download: %d", code)
 			}
-			data, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
 			checkArchive(t, data, ids)
 			if keys, _ := b.app.Blob.Keys(context.Background(), "exports/"); !slices.Equal(keys, []string{"exports/" + exp + ".zip"}) {
 				t.Errorf("export objects = %v", keys)
@@ -116,6 +111,20 @@ func TestExport(t *testing.T) {
 			}
 		})
 	}
+}
+
+// downloadAs fetches an export's download_url with token.
+func (b *bundle) downloadAs(link, token string) (int, []byte) {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.url+link[strings.Index(link, "/api/"):], nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, data
 }
 
 // checkArchive opens an export and checks every promise it makes.

@@ -105,7 +105,7 @@ func TestFindingsFollowRevisions(t *testing.T) {
 
 			// Delivered again, by hand and through the queue, the current
 			// revision's task and the outdated one record nothing more.
-			h := workers.NewFindings(b.app.Store, b.app.Sanitizer, b.app.Log)
+			h := workers.NewFindings(b.app.Store, b.app.Log)
 			for _, n := range []int{3, 3, 2} {
 				tk := task.Findings(id, n)
 				if err := h.ProcessTask(ctx, asynq.NewTask(tk.TaskType, tk.Payload)); err != nil {

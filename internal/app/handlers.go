@@ -15,14 +15,14 @@ import (
 // mux routes every task type to its handler.
 func (a *App) mux(o WorkerOptions) *asynq.ServeMux {
 	mux := asynq.NewServeMux()
-	mux.Handle(task.TypeReview, workers.NewReview(a.Store, a.Sanitizer, a.Log, o.ReviewPause))
-	mux.Handle(task.TypeFindings, workers.NewFindings(a.Store, a.Sanitizer, a.Log))
+	mux.Handle(task.TypeReview, workers.NewReview(a.Store, a.Log, o.ReviewPause))
+	mux.Handle(task.TypeFindings, workers.NewFindings(a.Store, a.Log))
 	mux.Handle(workers.TypeCleanup, workers.NewCleanup(a.Blob, a.Log, time.Hour))
 	mux.Handle(workers.TypeRetention, workers.NewRetention(a.Store, a.Blob, a.RedisOpt, workers.PolicyFromDays(
 		a.Config.RetainContactDays, a.Config.RetainRejectedDays, a.Config.RetainUnreviewedDays), a.Log))
 	// Publishing and exports.
 	tmp := filepath.Join(a.Config.DataDir, "tmp")
-	mux.Handle(task.TypePublish, workers.NewPublish(a.Store, a.Blob, a.Sanitizer, a.Dispatch, a.Config.WebhookURL != "", a.Log))
+	mux.Handle(task.TypePublish, workers.NewPublish(a.Store, a.Blob, a.Dispatch, a.Config.WebhookURL != "", a.Log))
 	mux.Handle(task.TypeUnpublish, workers.NewUnpublish(a.Store, a.Blob, a.Log))
 	mux.Handle(task.TypeWebhook, workers.NewWebhook(a.Store, a.Config.WebhookURL, a.Config.WebhookSecret, a.Config.BaseURL, a.Log))
 	mux.Handle(task.TypeExport, workers.NewExport(a.Store, a.Blob, export.New(a.Store, a.Blob, a.Sanitizer, tmp), tmp, a.Log))

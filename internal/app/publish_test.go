@@ -238,7 +238,7 @@ func TestPublishIsIdempotent(t *testing.T) {
 				store.Event{Actor: "test", Action: "status"}); err != nil {
 				t.Fatal(err)
 			}
-			h := workers.NewPublish(b.app.Store, b.app.Blob, b.app.Sanitizer, b.app.Dispatch, false, b.app.Log)
+			h := workers.NewPublish(b.app.Store, b.app.Blob, b.app.Dispatch, false, b.app.Log)
 			tk := task.Publish(id)
 			for range 2 {
 				if err := h.ProcessTask(ctx, asynq.NewTask(tk.TaskType, tk.Payload)); err != nil {

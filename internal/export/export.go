@@ -147,8 +147,8 @@ func (x *Writer) piece(ctx context.Context, zw *zipWriter, p store.ExportPiece) 
 	by := render.BylineOf(p.ConsentPublish, p.AuthorName, p.Pseudonym)
 	photos := Photos(p.Submission)
 	rp := render.Piece{
-		ID: p.ID, Kind: p.Kind, Title: p.Title, Body: p.Body, BodyHTML: p.BodyHTML,
-		BodyText: x.san.PlainText(p.Body), Language: p.Language, Byline: by, PublishedAt: p.PublishedAt,
+		ID: p.ID, Kind: p.Kind, Title: p.Title, BodyHTML: p.BodyHTML,
+		BodyText: sanitize.Text(p.BodyHTML), Language: p.Language, Byline: by, PublishedAt: p.PublishedAt,
 	}
 	for _, ph := range photos {
 		rp.Images = append(rp.Images, ph.Name)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/storydesk/storydesk/internal/media"
+	"github.com/storydesk/storydesk/internal/sanitize"
 )
 
 // ErrUnavailable means a service StoryDesk needs to store a submission
@@ -21,6 +22,7 @@ var ErrUnavailable = errors.New("intake: storage temporarily unavailable")
 const (
 	CodeRequired          = "required"
 	CodeTooLong           = "too_long"
+	CodeTooComplex        = "too_complex"
 	CodeInvalidChoice     = "invalid_choice"
 	CodeInvalidText       = "invalid_text"
 	CodeInvalidEmail      = "invalid_email"
@@ -38,6 +40,7 @@ const (
 var codeText = map[string]string{
 	CodeRequired:          "is required",
 	CodeTooLong:           "is too long",
+	CodeTooComplex:        "is too complex to display",
 	CodeInvalidChoice:     "is not one of the allowed values",
 	CodeInvalidText:       "contains invalid characters (invalid UTF-8 or a NUL byte)",
 	CodeInvalidEmail:      "is not a valid e-mail address",
@@ -130,6 +133,18 @@ func (e *ValidationError) HTTPStatus() int {
 func fieldError(field, code string) *ValidationError {
 	e := &ValidationError{}
 	e.add(field, code)
+	return e
+}
+
+// bodyError turns a body the sanitizer refused as too complex into a field
+// error naming the limit it passed; any other error is returned as it is.
+func bodyError(err error) error {
+	var le *sanitize.LimitError
+	if !errors.As(err, &le) {
+		return err
+	}
+	e := fieldError("body", CodeTooComplex)
+	e.detail("body", le.Limit)
 	return e
 }
 

@@ -115,7 +115,7 @@ func (s *Service) Submit(ctx context.Context, in *Input, idem Idempotency) (Resu
 	}
 	if sub.BodyHTML, err = bodyHTML(); err != nil {
 		s.removeObjects(atts)
-		return Result{}, err
+		return Result{}, bodyError(err)
 	}
 	review := task.Review(sub.ID)
 	if err := s.store.CreateSubmission(ctx, &sub, atts, []store.OutboxTask{review}); err != nil {

@@ -69,7 +69,7 @@ func (s *Service) Answer(ctx context.Context, code string, r Reply) (store.Submi
 	if r.Revision() {
 		html, err := s.san.Body(r.Body)
 		if err != nil {
-			return store.Submission{}, fmt.Errorf("intake: sanitize revision: %w", err)
+			return store.Submission{}, bodyError(fmt.Errorf("intake: sanitize revision: %w", err))
 		}
 		reply.Revision = &store.Revision{Title: s.san.Line(r.Title), Body: r.Body, BodyHTML: html, AuthorName: "submitter"}
 		reply.Edited = store.Event{Actor: "submitter", Action: "edited", Detail: "revision from the submitter"}

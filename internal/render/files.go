@@ -7,10 +7,11 @@ import (
 	"strings"
 )
 
-// Markdown writes the piece as Markdown: title, byline, the body source.
+// Markdown writes the piece as Markdown: title, byline and the body as
+// editors read it, made from its sanitized HTML (see markdownOf).
 func Markdown(w io.Writer, p Piece) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n*%s*\n\n%s\n", escapeMarkdownLine(p.Title), escapeMarkdownLine(p.ByLine()), strings.TrimSpace(clean(p.Body)))
+	fmt.Fprintf(&b, "# %s\n\n*%s*\n\n%s\n", escapeMarkdownLine(p.Title), escapeMarkdownLine(p.ByLine()), clean(markdownOf(p.BodyHTML)))
 	for i, img := range p.Images {
 		fmt.Fprintf(&b, "\n![%s](images/%s)\n", escapeMarkdownLine(p.Credit(i)), img)
 	}

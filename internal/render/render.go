@@ -56,9 +56,8 @@ type Piece struct {
 	ID          string
 	Kind        string // story | oped
 	Title       string
-	Body        string // the Markdown or plain-text source
-	BodyHTML    string // sanitized HTML of Body
-	BodyText    string // Body without markup, paragraphs separated by blank lines
+	BodyHTML    string // the body's sanitized HTML: every file is made from it, never from the source
+	BodyText    string // sanitize.Text of BodyHTML: paragraphs separated by blank lines
 	Language    string // en | es
 	Byline      Byline
 	Images      []string // file names of the photos published with the piece

@@ -3,6 +3,8 @@ package sanitize
 import (
 	"strings"
 	"testing"
+
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // storyMarkdown returns a realistic story of about 8 KiB: paragraphs with
@@ -37,5 +39,27 @@ func BenchmarkLine(b *testing.B) {
 	const title = "  Mi historia: <b>cómo</b> llegué &amp; me quedé \u202e en Texas  "
 	for b.Loop() {
 		_ = s.Line(title)
+	}
+}
+
+// BenchmarkBodyBombs measures issue 11's amplification bodies; html-bytes
+// is the HTML returned (0 once they are refused).
+//
+//	go test -run '^$' -bench BodyBombs -benchtime 3x ./internal/sanitize/
+func BenchmarkBodyBombs(b *testing.B) {
+	s := New()
+	for _, bomb := range []struct{ name, body string }{
+		{"table", testenv.TableBomb()},
+		{"reference", testenv.ReferenceBomb()},
+		{"honest", testenv.LongStory()},
+	} {
+		b.Run(bomb.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bomb.body)))
+			var out string
+			for b.Loop() {
+				out, _ = s.Body(bomb.body)
+			}
+			b.ReportMetric(float64(len(out)), "html-bytes")
+		})
 	}
 }

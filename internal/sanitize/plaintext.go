@@ -35,11 +35,16 @@ func blockBreak(a atom.Atom) breakLevel {
 // a text view without paragraphs is hard to edit. The tokenizer decodes
 // entities, so the result is plain text; HTML comments (where the renderer
 // leaves omitted raw HTML) are skipped.
+//
+// A link's URL follows its text in parentheses, unless the text is the URL:
+// it leaves the building in the HTML and Markdown files, so the editors'
+// text view, the automated review and the plain-text exports show it too.
 func htmlToText(rendered []byte) string {
 	var out strings.Builder
 	out.Grow(len(rendered))
 	pending := noBreak
 	inPre := 0
+	href, linkStart := "", 0
 	z := html.NewTokenizer(bytes.NewReader(rendered))
 	for {
 		switch z.Next() {
@@ -64,8 +69,11 @@ func htmlToText(rendered []byte) string {
 			pending = noBreak
 			out.WriteString(text)
 		case html.StartTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
+			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
+			if a == atom.A {
+				href, linkStart = linkURL(z, hasAttr), out.Len()
+			}
 			switch {
 			case a == atom.Br:
 				pending = min(pending+1, paragraphBreak)
@@ -82,10 +90,28 @@ func htmlToText(rendered []byte) string {
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
+			if a == atom.A && href != "" {
+				if text := out.String()[min(linkStart, out.Len()):]; text == "" || !strings.HasSuffix(href, text) {
+					out.WriteString(" (" + href + ")")
+				}
+				href = ""
+			}
 			pending = max(pending, blockBreak(a))
 			if a == atom.Pre && inPre > 0 {
 				inPre--
 			}
 		}
 	}
+}
+
+// linkURL returns the href of the <a> tag the tokenizer is on.
+func linkURL(z *html.Tokenizer, hasAttr bool) string {
+	for hasAttr {
+		var key, val []byte
+		key, val, hasAttr = z.TagAttr()
+		if string(key) == "href" {
+			return string(val)
+		}
+	}
+	return ""
 }

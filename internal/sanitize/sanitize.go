@@ -7,7 +7,6 @@
 package sanitize
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -80,14 +80,23 @@ func newMarkdown() goldmark.Markdown {
 		goldmark.WithExtensions(
 			extension.Strikethrough,
 			extension.Linkify,
-			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
 		),
+		// GFM tables as extension.Table registers them, with its paragraph
+		// transformer behind the cell budget (see bounds.go).
 		goldmark.WithParserOptions(
-			parser.WithASTTransformers(util.Prioritized(linkRelTransformer{}, 1000)),
+			parser.WithParagraphTransformers(util.Prioritized(cappedTable{extension.NewTableParagraphTransformer()}, 200)),
+			parser.WithASTTransformers(
+				util.Prioritized(extension.NewTableASTTransformer(), 0),
+				util.Prioritized(linkRelTransformer{}, 1000),
+			),
 		),
-		// Most submitters write plain text, where a single newline is a line
-		// break they meant (addresses, poems, letters), not a soft wrap.
-		goldmark.WithRendererOptions(html.WithHardWraps()),
+		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(
+				extension.NewTableHTMLRenderer(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)), 500)),
+			// Most submitters write plain text, where a single newline is a
+			// line break they meant (addresses, poems, letters), not a soft wrap.
+			html.WithHardWraps(),
+		),
 	)
 }
 
@@ -108,35 +117,57 @@ func (linkRelTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.C
 	})
 }
 
-// render converts a body to HTML that has not yet been through the policy.
-func (s *Sanitizer) render(src string) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(src) + len(src)/4)
-	if err := s.markdown.Convert([]byte(norm.NFC.String(strings.ToValidUTF8(src, "\uFFFD"))), &buf); err != nil {
-		return nil, fmt.Errorf("sanitize: render markdown: %w", err)
+// render converts a body to HTML that has not yet been through the policy,
+// within the body's budget: it refuses before rendering a body whose syntax
+// tree passed a limit, and stops writing once the HTML passes its cap. b
+// says what the rendering used.
+func (s *Sanitizer) render(src string) (html []byte, b *budget, err error) {
+	source := []byte(norm.NFC.String(strings.ToValidUTF8(src, "\uFFFD")))
+	b = &budget{size: len(src)}
+	pc := parser.NewContext()
+	pc.Set(budgetKey, b)
+	doc := s.markdown.Parser().Parse(text.NewReader(source), parser.WithContext(pc))
+	if err := b.check(doc, source); err != nil {
+		return nil, b, err
 	}
-	return buf.Bytes(), nil
+	out := &cappedBuffer{max: maxHTMLBytes(len(src))}
+	out.buf.Grow(len(source) + len(source)/4)
+	if err := s.markdown.Renderer().Render(out, source, doc); err != nil {
+		b.written = out.buf.Len()
+		if out.err != nil {
+			return nil, b, out.err
+		}
+		return nil, b, fmt.Errorf("sanitize: render markdown: %w", err)
+	}
+	b.written = out.buf.Len()
+	return out.buf.Bytes(), b, nil
 }
 
 // Body renders a plain-text or Markdown body to HTML that is safe to insert
-// into an editor's page unescaped.
+// into an editor's page unescaped. A body that would render to more than
+// its budget allows is refused with an error wrapping ErrTooComplex (a
+// *LimitError that names the limit), and its HTML is never longer than
+// eight times its length plus 64 KiB.
+//
+// The result is the one rendering of the body: stored beside it, shown to
+// editors, published and exported, and the source of Text.
 func (s *Sanitizer) Body(src string) (string, error) {
-	rendered, err := s.render(src)
+	rendered, _, err := s.render(src)
 	if err != nil {
 		return "", err
 	}
-	return string(s.body.SanitizeBytes(rendered)), nil
+	safe := s.body.SanitizeBytes(rendered)
+	if len(safe) > maxHTMLBytes(len(src)) {
+		return "", errHTML
+	}
+	return string(safe), nil
 }
 
-// PlainText renders a body and returns its text without any markup, with
-// paragraphs and other blocks separated by a blank line. It is meant for word
-// counts and for the editor's text view, where it is escaped like any text.
-func (s *Sanitizer) PlainText(src string) string {
-	rendered, err := s.render(src)
-	if err != nil {
-		// Rendering into a bytes.Buffer cannot fail; fall back to the
-		// source stripped of markup rather than losing the text.
-		return s.Line(src)
-	}
-	return htmlToText(rendered)
+// Text returns the text of a body's sanitized HTML (Body's result) without
+// any markup, with paragraphs and other blocks separated by a blank line.
+// It is the text editors read, the automated review scans and the exported
+// plain text and DOCX carry: what the reading view drops (raw HTML, images)
+// is in none of them. Templates escape it like any text.
+func Text(bodyHTML string) string {
+	return htmlToText([]byte(bodyHTML))
 }

@@ -86,7 +86,7 @@ func TestBody(t *testing.T) {
 	}
 }
 
-func TestPlainText(t *testing.T) {
+func TestText(t *testing.T) {
 	s := New()
 	tests := []struct {
 		name, in, want string
@@ -96,15 +96,20 @@ func TestPlainText(t *testing.T) {
 		{"markup is stripped and entities decoded", "# Hi & bye\n\n**Tom** & <b>Jerry</b>", "Hi & bye\n\nTom & Jerry"},
 		{"list items on their own lines", "intro\n\n- one\n- two", "intro\n\none\ntwo"},
 		{"code keeps its newlines and angle brackets", "```\na <b>\n  b\n```", "a <b>\n  b"},
-		{"link keeps its text", "[the site](https://example.org) now", "the site now"},
+		{"link keeps its text, then its URL", "[the site](https://example.org) now", "the site (https://example.org) now"},
+		{"a link that is its URL is written once", "see www.example.org and <mailto:a@example.org>", "see www.example.org and mailto:a@example.org"},
 		{"raw HTML block is omitted with its content", "<script>alert(1)</script>", ""},
 		{"table cells are tab separated", "| a | b |\n|---|---|\n| 1 | 2 |", "a\tb\n1\t2"},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, s.PlainText(tt.in)); diff != "" {
-				t.Errorf("PlainText(%q) mismatch (-want +got):\n%s", tt.in, diff)
+			html, err := s.Body(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, Text(html)); diff != "" {
+				t.Errorf("Text(Body(%q)) mismatch (-want +got):\n%s", tt.in, diff)
 			}
 		})
 	}

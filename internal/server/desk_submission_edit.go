@@ -27,6 +27,7 @@ const (
 var deskProblems = map[string]string{
 	"required":         "is required",
 	"too_long":         "is too long",
+	"too_complex":      "is too complex to display: it has too many table cells, repeats long links too often or would make too much HTML for its length",
 	"invalid_text":     "contains characters that are not accepted (invalid UTF-8 or NUL)",
 	"message_required": "is required when requesting changes: tell the submitter what to change",
 	"invalid_choice":   "must be approve, reject or request_changes",
@@ -104,6 +105,9 @@ func (h *deskSubmission) edit(ctx context.Context, u store.User, s store.Submiss
 		return store.Revision{Title: title, Body: body, BodyHTML: s.BodyHTML}, false, nil
 	}
 	bodyHTML, err := h.san.Body(body)
+	if errors.Is(err, sanitize.ErrTooComplex) {
+		return rev, false, deskInvalid("body", "too_complex")
+	}
 	if err != nil {
 		return rev, false, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storydesk/storydesk/internal/finding"
+	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
 )
 
@@ -152,7 +153,8 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	text := h.san.PlainText(s.Body)
+	// The text of the stored HTML, what editors read: never a new rendering.
+	text := sanitize.Text(s.BodyHTML)
 	found, rechecked := reviewFindings(s, revs, text)
 	marked, list := markFindings(text, found)
 	words := finding.WordCount(text)

@@ -137,7 +137,7 @@ func (h *submissionsHandler) record(s store.Submission, revs []store.Revision, e
 	}
 	return gin.H{
 		"id": s.ID, "kind": s.Kind, "status": s.Status, "title": s.Title,
-		"body": s.Body, "body_html": s.BodyHTML, "body_text": h.san.PlainText(s.Body),
+		"body": s.Body, "body_html": s.BodyHTML, "body_text": sanitize.Text(s.BodyHTML),
 		"language": s.Language, "author_name": s.AuthorName, "author_role": s.AuthorRole, "site": s.Site,
 		"has_contact": s.ContactEmail != "" || s.ContactPhone != "",
 		"consent":     gin.H{"publish": s.ConsentPublish, "pseudonym": s.Pseudonym, "photos": s.ConsentPhotos},

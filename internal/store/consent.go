@@ -107,7 +107,7 @@ func (s *Store) Withdraw(ctx context.Context, id string, ifPublished ...OutboxTa
 		if s.dialect == DialectPostgres {
 			lock = " FOR UPDATE"
 		}
-		cur, err := scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE id = $1`+lock, id))
+		cur, err := scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionColumns("submissions")+` FROM submissions WHERE id = $1`+lock, id))
 		if err != nil {
 			return notFound(err)
 		}

@@ -102,7 +102,7 @@ func (s *Store) ExportBatchFor(ctx context.Context, exportID string, f ExportFil
 		args = append(args, micros(after.CreatedAt), micros(after.CreatedAt), after.ID)
 	}
 	args = append(args, limit)
-	q := `SELECT ` + submissionColumns + `,
+	q := `SELECT ` + submissionColumns("submissions") + `,
 		(SELECT published_at FROM publications p WHERE p.submission_id = submissions.id)
 		FROM submissions WHERE ` + where + fmt.Sprintf(` ORDER BY created_at, id LIMIT $%d`, len(args))
 	var (

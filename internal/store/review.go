@@ -8,16 +8,18 @@ import (
 	"slices"
 )
 
-// ReviewInput is what the automated review reads: the status and the body
-// of submission id, in one query without the attachments and the other
-// columns that Submission loads. ErrNotFound if there is none.
+// ReviewInput is what the automated review reads: the status and the
+// body's sanitized HTML (the text editors see and exports carry) of
+// submission id, in one query without the attachments and the other columns
+// that Submission loads. ErrNotFound if there is none.
 func (s *Store) ReviewInput(ctx context.Context, id string) (Status, string, error) {
-	var status, body string
-	err := s.db.QueryRowContext(ctx, `SELECT status, body FROM submissions WHERE id = $1`, id).Scan(&status, &body)
+	var status, bodyHTML string
+	err := s.db.QueryRowContext(ctx, `SELECT status, `+currentHTML("submissions")+` FROM submissions WHERE id = $1`, id).
+		Scan(&status, &bodyHTML)
 	if err != nil {
 		return "", "", fmt.Errorf("store: review input %s: %w", id, notFound(err))
 	}
-	return Status(status), body, nil
+	return Status(status), bodyHTML, nil
 }
 
 // CompleteReview records the automated review of submission id and moves it

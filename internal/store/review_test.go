@@ -36,8 +36,8 @@ func TestCompleteReviewOnce(t *testing.T) {
 		create(t, s, sub)
 		r := ReviewResult{WordCount: 321, ReadingMinutes: 2, Findings: json.RawMessage(`[{"kind":"phone","field":"body"}]`)}
 
-		if st, body, err := s.ReviewInput(ctx, sub.ID); err != nil || st != StatusReceived || body != sub.Body || body == "" {
-			t.Fatalf("ReviewInput = %q, %q, %v; want received and the body", st, body, err)
+		if st, html, err := s.ReviewInput(ctx, sub.ID); err != nil || st != StatusReceived || html != sub.BodyHTML || html == "" {
+			t.Fatalf("ReviewInput = %q, %q, %v; want received and the body's HTML", st, html, err)
 		}
 		changed, err := s.CompleteReview(ctx, sub.ID, r)
 		if err != nil || !changed {

@@ -72,8 +72,8 @@ func (s *Store) Revise(ctx context.Context, id string, rev Revision, ev Event, n
 func addRevision(ctx context.Context, tx *sql.Tx, id string, rev *Revision, ev *Event, t time.Time, next FollowUp) ([]OutboxTask, error) {
 	rev.SubmissionID, ev.SubmissionID = id, id
 	rev.CreatedAt, ev.CreatedAt = t, t
-	res, err := tx.ExecContext(ctx, `UPDATE submissions SET title = $1, body = $2, body_html = $3, updated_at = $4 WHERE id = $5`,
-		rev.Title, rev.Body, rev.BodyHTML, micros(t), id)
+	res, err := tx.ExecContext(ctx, `UPDATE submissions SET title = $1, body = $2, updated_at = $3 WHERE id = $4`,
+		rev.Title, rev.Body, micros(t), id)
 	if err != nil {
 		return nil, err
 	}

@@ -18,9 +18,9 @@ func (s *Store) LatestRevision(ctx context.Context, id string) (Revision, Status
 		number  int64
 		created int64
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT s.status, r.id, r.number, r.title, r.body, r.created_at
+	err := s.db.QueryRowContext(ctx, `SELECT s.status, r.id, r.number, r.title, r.body, r.body_html, r.created_at
 		FROM submissions s JOIN revisions r ON r.submission_id = s.id
-		WHERE s.id = $1 ORDER BY r.number DESC LIMIT 1`, id).Scan(&st, &r.ID, &number, &r.Title, &r.Body, &created)
+		WHERE s.id = $1 ORDER BY r.number DESC LIMIT 1`, id).Scan(&st, &r.ID, &number, &r.Title, &r.Body, &r.BodyHTML, &created)
 	if err != nil {
 		return Revision{}, "", fmt.Errorf("store: latest revision %s: %w", id, notFound(err))
 	}

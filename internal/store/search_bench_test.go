@@ -54,7 +54,7 @@ func seedBulk(tb testing.TB, s *Store, n int) {
 				lang = "es"
 			}
 			vals := []any{id, "r-" + id, "story", string(statuses[i%len(statuses)]), fmt.Sprintf("Piece %d %s", i, benchWords[i%len(benchWords)]),
-				body, "<p>" + body + "</p>", lang, "client", sites[i%len(sites)], "pseudonym", findings, at, at}
+				body, lang, "client", sites[i%len(sites)], "pseudonym", findings, at, at}
 			ph := make([]string, len(vals))
 			for j, v := range vals {
 				ph[j] = a.add(v)
@@ -64,7 +64,7 @@ func seedBulk(tb testing.TB, s *Store, n int) {
 				files = append(files, "("+fa.add(newID())+", "+fa.add(id)+", "+fa.add("obj/"+id)+", 'a.pdf', 'application/pdf', 1, 'ab', 0)")
 			}
 		}
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO submissions (id, receipt_hash, kind, status, title, body, body_html,
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO submissions (id, receipt_hash, kind, status, title, body,
 			language, author_role, site, consent_publish, findings, created_at, updated_at) VALUES `+strings.Join(rows, ", "), a...); err != nil {
 			tb.Fatal(err)
 		}

@@ -9,11 +9,27 @@ import (
 	"time"
 )
 
-// submissionColumns is the column list scanSubmission expects, in order.
-const submissionColumns = `id, receipt_hash, idempotency_hash, kind, status, title, body, body_html,
-	language, author_name, author_role, site, contact_email, contact_phone,
+// The columns of a submissions row, in the order scanSubmission reads them,
+// before and after the body's HTML.
+const (
+	submissionHead = `id, receipt_hash, idempotency_hash, kind, status, title, body`
+	submissionTail = `language, author_name, author_role, site, contact_email, contact_phone,
 	consent_publish, pseudonym, consent_photos, word_count, reading_minutes,
 	findings, created_at, updated_at, reviewed_at`
+)
+
+// submissionColumns is the select list scanSubmission expects, for the
+// submissions table named (or aliased) table. The body's HTML is kept once,
+// in its revision (migration 00013): the current one is the latest
+// revision's, looked up by the (submission_id, number) index.
+func submissionColumns(table string) string {
+	return submissionHead + `, ` + currentHTML(table) + `, ` + submissionTail
+}
+
+// currentHTML selects the HTML of the latest revision of table's row.
+func currentHTML(table string) string {
+	return `(SELECT r.body_html FROM revisions r WHERE r.submission_id = ` + table + `.id ORDER BY r.number DESC LIMIT 1)`
+}
 
 // CreateSubmission stores a new submission in one transaction: the row
 // (status received), revision 1 (the submitter's original), the
@@ -47,10 +63,10 @@ func (s *Store) CreateSubmission(ctx context.Context, sub *Submission, atts []At
 		// the trigger then changes nothing, where its UPDATE would write the
 		// row a second time (on PostgreSQL with its search vector and every
 		// index entry, the GIN index's included).
-		if _, err := w.ExecContext(ctx, `INSERT INTO submissions (`+submissionColumns+`, has_attachments)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+		if _, err := w.ExecContext(ctx, `INSERT INTO submissions (`+submissionHead+`, `+submissionTail+`, has_attachments)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 			ON CONFLICT DO NOTHING`,
-			n.ID, n.ReceiptHash, nullString(n.IdempotencyHash), n.Kind, string(n.Status), n.Title, n.Body, n.BodyHTML,
+			n.ID, n.ReceiptHash, nullString(n.IdempotencyHash), n.Kind, string(n.Status), n.Title, n.Body,
 			n.Language, n.AuthorName, n.AuthorRole, n.Site, n.ContactEmail, n.ContactPhone,
 			n.ConsentPublish, n.Pseudonym, n.ConsentPhotos, n.WordCount, n.ReadingMinutes,
 			nullJSON(n.Findings), micros(n.CreatedAt), micros(n.UpdatedAt), nullMicros(n.ReviewedAt), len(atts) > 0); err != nil {
@@ -143,7 +159,7 @@ func (s *Store) submissionWhere(ctx context.Context, where string, arg any) (Sub
 // submissionWhere reads one submission and its attachments through q: the
 // database, or a transaction that has just changed it.
 func submissionWhere(ctx context.Context, q queryer, where string, arg any) (Submission, error) {
-	row := q.QueryRowContext(ctx, `SELECT `+submissionColumns+` FROM submissions WHERE `+where, arg)
+	row := q.QueryRowContext(ctx, `SELECT `+submissionColumns("submissions")+` FROM submissions WHERE `+where, arg)
 	sub, err := scanSubmission(row)
 	if err != nil {
 		return Submission{}, notFound(err)

@@ -350,7 +350,7 @@ func (s *Store) ListSubmissions(ctx context.Context, f Filter) ([]Submission, in
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM submissions s`+w, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: list submissions: count: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns+` FROM submissions s`+w+
+	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns("s")+` FROM submissions s`+w+
 		` ORDER BY `+o.sql("s")+` LIMIT `+a.add(perPage)+` OFFSET `+a.add((page-1)*perPage), a...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list submissions: %w", err)
