@@ -76,6 +76,9 @@ func block(n *html.Node) string {
 		if text == "" {
 			return ""
 		}
+		// Trailing #s would be read as the heading's closing sequence.
+		trimmed := strings.TrimRight(text, "#")
+		text = trimmed + strings.Repeat(`\#`, len(text)-len(trimmed))
 		return strings.Repeat("#", int(n.Data[1]-'0')) + " " + text
 	case atom.Blockquote:
 		return prefixLines(strings.Join(blocks(n), "\n\n"), "> ", ">")
@@ -214,6 +217,11 @@ func inlines(n *html.Node) string {
 		if s := b.String(); s != "" && piece != "" && piece[0] == s[len(s)-1] && (piece[0] == '*' || piece[0] == '~') {
 			piece = escapeText(textOf(c))
 		}
+		// Two code spans side by side would read as one span holding a
+		// run of backticks: a space keeps them apart.
+		if s := b.String(); strings.HasSuffix(s, "`") && strings.HasPrefix(piece, "`") {
+			b.WriteByte(' ')
+		}
 		b.WriteString(piece)
 	}
 	return b.String()
@@ -246,8 +254,13 @@ func inline(n *html.Node) string {
 	case atom.A:
 		text := inlines(n)
 		href := attr(n, "href")
-		if href == "" || strings.TrimSpace(text) == "" {
+		if href == "" {
 			return text
+		}
+		if strings.TrimSpace(text) == "" {
+			// A link with no text shows its address, as the review's
+			// plain text does.
+			text = escapeText(href)
 		}
 		return "[" + text + "](" + destination(href) + ")"
 	}

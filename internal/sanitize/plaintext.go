@@ -91,7 +91,12 @@ func htmlToText(rendered []byte) string {
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
 			if a == atom.A && href != "" {
-				if text := out.String()[min(linkStart, out.Len()):]; text == "" || !strings.HasSuffix(href, text) {
+				// The address follows the link's text, unless the text is
+				// the address already; a link with no text is its address.
+				switch text := out.String()[min(linkStart, out.Len()):]; {
+				case text == "":
+					out.WriteString(href)
+				case !strings.HasSuffix(href, text):
 					out.WriteString(" (" + href + ")")
 				}
 				href = ""
