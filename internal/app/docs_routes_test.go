@@ -18,15 +18,16 @@ type docRoute struct{ method, path string }
 
 func (r docRoute) String() string { return r.method + " " + r.path }
 
-// serverRoutes reads every route registration of the package in dir from
-// its source. A router variable is known by its path prefixes: a
-// *gin.Engine parameter has "", a variable assigned X.Group("p") has X's
-// prefixes joined with p, and a *gin.RouterGroup parameter has the prefixes
-// its callers pass in. A registration the reader cannot resolve fails the
-// test instead of being skipped.
+// serverRoutes reads the route table of the package in dir from its source:
+// the function routes in routes.go, the one place a route is registered. A
+// router variable is known by its path prefix: routes' *gin.Engine parameter
+// has "", and a variable assigned X.Group("p") has X's prefix joined with p.
+// A registration the reader cannot resolve, a router handed to another
+// function, and a route registered anywhere else fail the test instead of
+// being skipped.
 func serverRoutes(t *testing.T, dir string) []docRoute {
 	t.Helper()
-	r := &routeReader{fset: token.NewFileSet(), params: map[string]map[int][]string{}}
+	r := &routeReader{fset: token.NewFileSet()}
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		t.Fatal(err)
@@ -38,16 +39,17 @@ func serverRoutes(t *testing.T, dir string) []docRoute {
 			}
 		}
 	}
-	// Prefixes flow from callers to callees one call level per pass; the
-	// routes and problems of the last pass, when nothing new flowed, count.
-	for pass := 0; pass < 10; pass++ {
-		r.routes, r.problems, r.changed = nil, nil, false
-		for _, f := range r.funcs {
+	found := false
+	for _, f := range r.funcs {
+		if f.decl.Recv == nil && f.decl.Name.Name == "routes" && filepath.Base(f.file) == "routes.go" {
+			found = true
 			r.read(f)
+		} else {
+			r.refuseRoutes(f)
 		}
-		if !r.changed {
-			break
-		}
+	}
+	if !found {
+		r.problems = append(r.problems, "no func routes in routes.go: the route table moved")
 	}
 	if len(r.problems) > 0 {
 		t.Fatalf("docs_test cannot read every route in internal/server:\n\t%s", strings.Join(r.problems, "\n\t"))
@@ -56,17 +58,16 @@ func serverRoutes(t *testing.T, dir string) []docRoute {
 	return slices.Compact(r.routes)
 }
 
-// routeReader holds what serverRoutes learns across its passes.
+// routeReader holds what serverRoutes learns.
 type routeReader struct {
 	fset     *token.FileSet
 	funcs    []sourceFunc
-	params   map[string]map[int][]string // function → parameter index → prefixes its callers pass
 	routes   []docRoute
 	problems []string
-	changed  bool
 }
 
 type sourceFunc struct {
+	file    string
 	decl    *ast.FuncDecl
 	imports map[string]bool // package names in scope: web.Static() is no router call
 }
@@ -94,22 +95,19 @@ func (r *routeReader) parse(file string) error {
 	}
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
-			r.funcs = append(r.funcs, sourceFunc{fd, imports})
+			r.funcs = append(r.funcs, sourceFunc{file, fd, imports})
 		}
 	}
 	return nil
 }
 
-// read walks one function body in source order, so an assignment of a
-// group is seen before the routes registered on it.
+// read walks the table in source order, so an assignment of a group is seen
+// before the routes registered on it.
 func (r *routeReader) read(f sourceFunc) {
 	env := map[string][]string{}
-	for i, p := range routerParams(f.decl) {
-		switch p.kind {
-		case "engine":
+	for _, p := range routerParams(f.decl) {
+		if p.kind == "engine" {
 			env[p.name] = []string{""}
-		case "group":
-			env[p.name] = r.params[f.decl.Name.Name][i]
 		}
 	}
 	ast.Inspect(f.decl.Body, func(n ast.Node) bool {
@@ -123,34 +121,42 @@ func (r *routeReader) read(f sourceFunc) {
 				}
 			}
 		case *ast.CallExpr:
-			r.flow(n, env)
+			r.passed(n, env)
 			r.register(n, env, f.imports)
 		}
 		return true
 	})
 }
 
-// flow records the prefixes of routers passed to a function of the package.
-func (r *routeReader) flow(call *ast.CallExpr, env map[string][]string) {
-	callee, ok := call.Fun.(*ast.Ident)
-	if !ok {
-		return
+// passed refuses a router handed to a function: its routes would be
+// registered outside the table.
+func (r *routeReader) passed(call *ast.CallExpr, env map[string][]string) {
+	for _, arg := range call.Args {
+		if id, ok := arg.(*ast.Ident); ok && env[id.Name] != nil {
+			r.problems = append(r.problems, r.fset.Position(call.Pos()).String()+
+				": the router "+id.Name+" is passed to a function; register every route in the table itself")
+		}
 	}
-	for i, arg := range call.Args {
-		id, ok := arg.(*ast.Ident)
+}
+
+// refuseRoutes reports a call such as e.GET("/x", …) outside the table.
+func (r *routeReader) refuseRoutes(f sourceFunc) {
+	ast.Inspect(f.decl.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
 		if !ok {
-			continue
+			return true
 		}
-		for _, p := range env[id.Name] {
-			if r.params[callee.Name] == nil {
-				r.params[callee.Name] = map[int][]string{}
-			}
-			if !slices.Contains(r.params[callee.Name][i], p) {
-				r.params[callee.Name][i] = append(r.params[callee.Name][i], p)
-				r.changed = true
-			}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || !slices.Contains(routerMethods, sel.Sel.Name) {
+			return true
 		}
-	}
+		if recv, ok := sel.X.(*ast.Ident); ok && f.imports[recv.Name] {
+			return true
+		}
+		r.problems = append(r.problems, r.fset.Position(call.Pos()).String()+": ."+sel.Sel.Name+
+			" in "+f.decl.Name.Name+": every route is registered in routes() in routes.go")
+		return true
+	})
 }
 
 // register records the routes of a call such as v1.POST("/status", …).
@@ -171,6 +177,9 @@ func (r *routeReader) register(call *ast.CallExpr, env map[string][]string, impo
 	method, args := sel.Sel.Name, call.Args
 	switch {
 	case method == "Group":
+		if _, ok := groupOf(call, env); !ok {
+			r.problems = append(r.problems, at+": a group whose path is not a string literal")
+		}
 		return // groupOf follows the assignment
 	case method == "Handle" && len(args) > 1:
 		m, ok := stringLit(args[0])

@@ -75,25 +75,25 @@ func (h *adminAPI) patch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	role, site := u.Role, u.Site
+	newRole, site := u.Role, u.Site
 	if req.Role != nil {
-		role = *req.Role
+		newRole = *req.Role
 	}
 	if req.Site != nil {
 		site = *req.Site
 	}
 	// Validate everything before changing anything.
-	if err := checkAccess(role, site); err != nil {
+	if err := checkAccess(newRole, site); err != nil {
 		return apiErr(err)
 	}
 	if !store.Manages(actor, site) {
 		return apiErr(errSiteScope)
 	}
-	if id == actor.ID && (role != "admin" || (req.Disabled != nil && *req.Disabled)) {
+	if id == actor.ID && (role(newRole) != roleAdmin || (req.Disabled != nil && *req.Disabled)) {
 		return errorf(http.StatusConflict, "you cannot remove your own admin access or disable your own account")
 	}
 	if req.Role != nil || req.Site != nil {
-		if u, err = h.admin.setAccess(ctx, actor, id, role, site); err != nil {
+		if u, err = h.admin.setAccess(ctx, actor, id, newRole, site); err != nil {
 			return apiErr(err)
 		}
 	}

@@ -53,8 +53,6 @@ func apiErr(err error) error {
 	return err
 }
 
-var roles = map[string]bool{"editor": true, "staff": true, "admin": true}
-
 // errSiteScope answers an admin bound to a site who asked for a scope beyond
 // it (store.Manages is the rule).
 var errSiteScope = &problem{"site", "acct_site_scope", "is beyond your own site: an admin bound to a site manages only that site's accounts"}
@@ -67,8 +65,8 @@ func scoped(err error) error {
 	return err
 }
 
-func checkAccess(role, site string) error {
-	if !roles[role] {
+func checkAccess(r, site string) error {
+	if !deskRoles.has(role(r)) { // deskRoles is every role
 		return &problem{"role", "acct_role", "must be editor, staff or admin"}
 	}
 	if utf8.RuneCountInString(site) > 100 || strings.ContainsAny(site, "\r\n\t") {
@@ -128,23 +126,23 @@ func (a *userAdmin) reinvite(ctx context.Context, actor store.User, id string) (
 
 // setAccess changes role and site. An admin cannot take away their own
 // admin role: that is how the last admin locks everyone out.
-func (a *userAdmin) setAccess(ctx context.Context, actor store.User, id, role, site string) (store.User, error) {
+func (a *userAdmin) setAccess(ctx context.Context, actor store.User, id, newRole, site string) (store.User, error) {
 	site = strings.TrimSpace(site)
-	if err := checkAccess(role, site); err != nil {
+	if err := checkAccess(newRole, site); err != nil {
 		return store.User{}, err
 	}
-	if id == actor.ID && role != "admin" {
+	if id == actor.ID && role(newRole) != roleAdmin {
 		return store.User{}, &problem{"role", "acct_self", "cannot be taken from your own account"}
 	}
 	u, err := a.store.ManagedUser(ctx, actor, id)
 	if err != nil {
 		return store.User{}, err
 	}
-	if err := a.store.UpdateUserAccess(ctx, actor, id, role, site); err != nil {
+	if err := a.store.UpdateUserAccess(ctx, actor, id, newRole, site); err != nil {
 		return store.User{}, scoped(err)
 	}
-	a.audit(ctx, actor, "user_access_changed", u, "role "+u.Role+" -> "+role+"; site "+quoteSite(u.Site)+" -> "+quoteSite(site))
-	u.Role, u.Site = role, site
+	a.audit(ctx, actor, "user_access_changed", u, "role "+u.Role+" -> "+newRole+"; site "+quoteSite(u.Site)+" -> "+quoteSite(site))
+	u.Role, u.Site = newRole, site
 	return u, nil
 }
 

@@ -27,7 +27,7 @@ type authenticator struct {
 // require lets the request through only for an account with one of roles:
 // 401 without credentials, 403 for the wrong role.
 // A bearer token (scripts) or the session cookie (the browser UI) is accepted.
-func (a *authenticator) require(roles ...string) func(*gin.Context) error {
+func (a *authenticator) require(roles roleSet) func(*gin.Context) error {
 	return func(c *gin.Context) error {
 		u, err := a.identify(c)
 		if errors.Is(err, store.ErrNotFound) {
@@ -36,7 +36,7 @@ func (a *authenticator) require(roles ...string) func(*gin.Context) error {
 		if err != nil {
 			return err
 		}
-		if !hasRole(u, roles) {
+		if !roles.allows(u) {
 			return errorf(http.StatusForbidden, "your role may not do this")
 		}
 		c.Set(userKey, u)

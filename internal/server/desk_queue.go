@@ -23,16 +23,6 @@ type deskQueue struct {
 	log    *slog.Logger
 }
 
-// queueRoutes registers the queue page and the assignment routes.
-func queueRoutes(e *gin.Engine, v1 *gin.RouterGroup, d Deps, authn *authenticator) {
-	h := &deskQueue{store: d.Store, render: d.Renderer, log: d.Log}
-	log, r := d.Log, d.Renderer
-	guard := page(log, r, authn.requirePage(deskRoles...))
-	e.GET("/desk", noStore, guard, page(log, r, h.page))
-	e.POST("/desk/s/:id/assign", noStore, capForm, guard, page(log, r, h.assignPage))
-	v1.POST("/submissions/:id/assign", api(log, authn.require(deskRoles...)), api(log, h.assignAPI))
-}
-
 // page is GET /desk: counts per status, filters, search, one page of rows.
 func (h *deskQueue) page(c *gin.Context) error {
 	ctx := c.Request.Context()
@@ -55,7 +45,7 @@ func (h *deskQueue) page(c *gin.Context) error {
 			return err
 		}
 	}
-	people, err := h.store.Assignees(ctx, deskRoles...)
+	people, err := h.store.Assignees(ctx, deskRoles.names()...)
 	if err != nil {
 		return err
 	}

@@ -128,7 +128,7 @@ func (h *deskQueue) checkAssignee(ctx context.Context, userID, site string) erro
 	if err != nil {
 		return err
 	}
-	if u.Disabled || !hasRole(u, deskRoles) {
+	if u.Disabled || !deskRoles.allows(u) {
 		return fieldErr(http.StatusBadRequest, "user_id", "is not an account that reviews submissions")
 	}
 	if !compatible(u, site) {

@@ -97,6 +97,18 @@ func capJSON(c *gin.Context) {
 	c.Next()
 }
 
+// maxDeskForm caps the editors' form posts: a 64 KiB body plus a title and
+// a message, URL-encoded (which can triple the size).
+const maxDeskForm = 256 << 10
+
+// capForm caps the editors' form bodies so one post cannot exhaust memory.
+func capForm(c *gin.Context) {
+	if c.Request.Method == http.MethodPost {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxDeskForm)
+	}
+	c.Next()
+}
+
 // refuseInvalidQuery answers 400 naming the parameter when a query string
 // holds invalid UTF-8 or a NUL, the rule bodies follow: handlers then never
 // search with text PostgreSQL refuses (a 500) or show it altered.

@@ -10,46 +10,136 @@ import (
 	"github.com/storydesk/storydesk/web"
 )
 
-// routes is the whole route table.
+// routes is the whole route table: every handler is built once, then every
+// route is one line, grouped by area. A new route is one line here and one
+// handler method in its area's file.
+//
+// A line lists what runs, in order, after the middleware New puts on every
+// request: noStore keeps the answer out of caches, capForm and capJSON
+// (on the whole /api/v1 group, with noStore) cap the body, a guard admits
+// the roles it names, and the handler comes last. asPage and asJSON turn a
+// handler's error into an error page or a JSON error.
 func routes(e *gin.Engine, d Deps) {
-	log := d.Log
-	sub := &submitHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, rate: d.SubmitRate, globalRate: d.SubmitGlobal, log: log}
-	st := &statusHandler{intake: d.Intake, render: d.Renderer, limiter: d.Limiter, log: log}
-	authn := &authenticator{store: d.Store, log: log}
-	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: d.Renderer, log: log, tf: newTwoFactor(d.Store, d.Secret), pw: d.Passwords}
-	subs := &submissionsHandler{store: d.Store, blob: d.Blob, san: d.Sanitizer, links: newLinkSigner(d.Secret, d.BaseURL)}
-	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
-	pages := &pageHandler{render: d.Renderer, limits: d.Intake.Limits()}
+	log, r := d.Log, d.Renderer
+	asPage := func(h func(*gin.Context) error) gin.HandlerFunc { return page(log, r, h) }
+	asJSON := func(h func(*gin.Context) error) gin.HandlerFunc { return api(log, h) }
 
+	// Every handler, built once.
+	authn := &authenticator{store: d.Store, log: log}
+	links := newLinkSigner(d.Secret, d.BaseURL)
+	tf := newTwoFactor(d.Store, d.Secret)
+	admin := &userAdmin{store: d.Store, tf: tf, baseURL: d.BaseURL, log: log}
+	pages := &pageHandler{render: r, limits: d.Intake.Limits()}
+	sub := &submitHandler{intake: d.Intake, render: r, limiter: d.Limiter, rate: d.SubmitRate, globalRate: d.SubmitGlobal, log: log}
+	status := &statusHandler{intake: d.Intake, render: r, limiter: d.Limiter, log: log}
+	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: r, log: log, tf: tf, pw: d.Passwords}
+	invite := &inviteHandler{store: d.Store, render: r, log: log, pw: d.Passwords}
+	account := &accountHandler{store: d.Store, tf: tf, ses: ses, render: r, log: log}
+	queue := &deskQueue{store: d.Store, render: r, log: log}
+	desk := &deskSubmission{store: d.Store, blob: d.Blob, san: d.Sanitizer, dispatch: d.Dispatch, links: links, render: r, log: log}
+	subs := &submissionsHandler{store: d.Store, blob: d.Blob, san: d.Sanitizer, links: links}
+	pub := &publishHandler{store: d.Store, dispatch: d.Dispatch, log: log}
+	exports := &exportsHandler{store: d.Store, blob: d.Blob, dispatch: d.Dispatch, render: r, links: links, log: log}
+	stories := &storiesHandler{store: d.Store, blob: d.Blob, render: r, baseURL: d.BaseURL}
+	users := &adminPage{admin: admin, render: r}
+	usersAPI := &adminAPI{admin: admin}
+	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
+
+	// Guards. A page guard sends a visitor without a session to /login and
+	// back; a JSON guard answers 401. Both answer a wrong role with 403.
+	signedIn := func(roles roleSet) gin.HandlerFunc { return asPage(authn.requirePage(roles)) }
+	allowed := func(roles roleSet) gin.HandlerFunc { return asJSON(authn.require(roles)) }
+
+	// Public pages and assets.
 	e.StaticFS("/static", http.FS(filesOnly{web.Static()}))
 	e.GET("/favicon.ico", favicon)
-	e.GET("/", noStore, page(log, d.Renderer, pages.form))
-	e.POST("/submit", noStore, page(log, d.Renderer, sub.form))
-	e.GET("/status", noStore, page(log, d.Renderer, st.lookupPage))
-	e.POST("/status", noStore, page(log, d.Renderer, st.page))
-	e.GET("/privacy", page(log, d.Renderer, pages.privacy))
-	e.GET("/login", noStore, page(log, d.Renderer, ses.loginPage))
-	e.POST("/login", noStore, page(log, d.Renderer, ses.login))
-	e.POST("/logout", noStore, page(log, d.Renderer, ses.logout))
+	e.GET("/", noStore, asPage(pages.form))
+	e.GET("/privacy", asPage(pages.privacy))
+	e.POST("/submit", noStore, asPage(sub.form))
+	// The submitter's receipt page; its forms (reply, revise, withdraw) post back to it.
+	e.GET("/status", noStore, asPage(status.lookupPage))
+	e.POST("/status", noStore, asPage(status.page))
+	e.GET("/stories", asPage(stories.list))
+	e.GET("/stories/feed.xml", asPage(stories.feed))
+	e.GET("/stories/:slug", asPage(stories.show))
+	e.GET("/stories/:slug/images/:name", asPage(stories.image))
 
+	// Signing in (account_login.go for the second step) and invitations.
+	e.GET("/login", noStore, asPage(ses.loginPage))
+	e.POST("/login", noStore, asPage(ses.login))
+	e.GET("/login/totp", noStore, asPage(ses.stepPage("totp")))
+	e.POST("/login/totp", noStore, asPage(ses.stepSubmit("totp")))
+	e.GET("/login/enroll", noStore, asPage(ses.stepPage("enroll")))
+	e.POST("/login/enroll", noStore, asPage(ses.stepSubmit("enroll")))
+	e.POST("/logout", noStore, asPage(ses.logout))
+	e.GET("/invite/:token", noStore, asPage(invite.page))
+	e.POST("/invite/:token", noStore, asPage(invite.accept))
+
+	// One's own account.
+	e.GET("/account", noStore, signedIn(deskRoles), asPage(account.page))
+	e.POST("/account/password", noStore, signedIn(deskRoles), asPage(account.password))
+	e.POST("/account/tokens/:id/revoke", noStore, signedIn(deskRoles), asPage(account.revokeToken))
+	e.GET("/account/totp", noStore, signedIn(deskRoles), asPage(account.enrollPage))
+	e.POST("/account/totp", noStore, signedIn(deskRoles), asPage(account.enroll))
+
+	// The desk: the queue and one submission.
+	e.GET("/desk", noStore, signedIn(deskRoles), asPage(queue.page))
+	e.GET("/desk/s/:id", noStore, capForm, signedIn(deskRoles), asPage(desk.viewPage))
+	e.GET("/desk/s/:id/diff", noStore, capForm, signedIn(deskRoles), asPage(desk.diffPage))
+	e.GET("/desk/s/:id/attachments/:aid/preview", noStore, capForm, signedIn(deskRoles), asPage(desk.preview))
+	e.POST("/desk/s/:id/assign", noStore, capForm, signedIn(deskRoles), asPage(queue.assignPage))
+	e.POST("/desk/s/:id/edit", noStore, capForm, signedIn(deskRoles), asPage(desk.editPage))
+	e.POST("/desk/s/:id/notes", noStore, capForm, signedIn(deskRoles), asPage(desk.notePage))
+	e.POST("/desk/s/:id/messages", noStore, capForm, signedIn(deskRoles), asPage(desk.messagePage))
+	e.POST("/desk/s/:id/decision", noStore, capForm, signedIn(deskRoles), asPage(desk.decisionPage))
+	e.POST("/desk/s/:id/contact", noStore, capForm, signedIn(deskRoles), asPage(desk.contactPage))
+	e.POST("/desk/s/:id/publish", noStore, signedIn(deskRoles), asPage(pub.publishPage))
+	e.GET("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.page))
+	e.POST("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.createPage))
+
+	// Accounts and settings.
+	e.GET("/admin/users", noStore, signedIn(adminRoles), asPage(users.list))
+	e.POST("/admin/users", noStore, signedIn(adminRoles), asPage(users.invite))
+	e.POST("/admin/users/:id/access", noStore, signedIn(adminRoles), asPage(users.action("access_changed", users.access)))
+	e.POST("/admin/users/:id/disable", noStore, signedIn(adminRoles), asPage(users.action("user_disabled", users.disable)))
+	e.POST("/admin/users/:id/enable", noStore, signedIn(adminRoles), asPage(users.action("user_enabled", users.enable)))
+	e.POST("/admin/users/:id/reset-two-factor", noStore, signedIn(adminRoles), asPage(users.action("two_factor_reset", users.resetTwoFactor)))
+	e.POST("/admin/users/:id/invite", noStore, signedIn(adminRoles), asPage(users.reinvite))
+	e.POST("/admin/settings", noStore, signedIn(adminRoles), asPage(users.action("setting_changed", users.settings)))
+
+	// The JSON API: errors as JSON, bodies capped.
 	v1 := e.Group("/api/v1", noStore, capJSON)
-	v1.POST("/submissions", api(log, sub.api))
-	v1.POST("/status", api(log, st.api))
-	v1.POST("/sessions", api(log, ses.create))
+	v1.POST("/submissions", asJSON(sub.api))
+	v1.POST("/status", asJSON(status.api))
+	v1.POST("/status/reply", asJSON(status.reply))
+	v1.POST("/status/withdraw", asJSON(status.withdraw))
+	v1.POST("/sessions", asJSON(ses.create))
 
-	staff := v1.Group("", api(log, authn.require("editor", "staff", "admin")))
-	staff.GET("/submissions", api(log, subs.list))
-	staff.GET("/submissions/:id", api(log, subs.get))
-	staff.GET("/submissions/:id/attachments/:aid", api(log, subs.download))
+	v1.GET("/submissions", allowed(deskRoles), asJSON(subs.list))
+	v1.GET("/submissions/:id", allowed(deskRoles), asJSON(subs.get))
+	v1.PUT("/submissions/:id", allowed(deskRoles), asJSON(desk.editAPI))
+	v1.GET("/submissions/:id/attachments/:aid", allowed(deskRoles), asJSON(subs.download))
+	v1.GET("/submissions/:id/diff", allowed(deskRoles), asJSON(desk.diffAPI))
+	v1.POST("/submissions/:id/assign", allowed(deskRoles), asJSON(queue.assignAPI))
+	v1.POST("/submissions/:id/notes", allowed(deskRoles), asJSON(desk.noteAPI))
+	v1.POST("/submissions/:id/messages", allowed(deskRoles), asJSON(desk.messageAPI))
+	v1.POST("/submissions/:id/decision", allowed(deskRoles), asJSON(desk.decisionAPI))
+	v1.POST("/submissions/:id/contact", allowed(deskRoles), asJSON(desk.contactAPI))
+	v1.POST("/submissions/:id/publish", allowed(deskRoles), asJSON(pub.publish))
 
-	// Each area registers its own routes in its *_routes.go file.
-	deskRoutes(e, v1, d, authn)
-	adminRoutes(e, v1, d, authn)
-	submitterRoutes(e, v1, d, authn)
-	publishRoutes(e, v1, d, authn)
+	v1.POST("/exports", allowed(staffRoles), asJSON(exports.create))
+	v1.GET("/exports/:id", allowed(staffRoles), asJSON(exports.get))
+	v1.GET("/exports/:id/download", allowed(staffRoles), asJSON(exports.download))
 
+	v1.GET("/users", allowed(adminRoles), asJSON(usersAPI.list))
+	v1.POST("/users", allowed(adminRoles), asJSON(usersAPI.create))
+	v1.PATCH("/users/:id", allowed(adminRoles), asJSON(usersAPI.patch))
+	v1.GET("/settings", allowed(adminRoles), asJSON(usersAPI.getSettings))
+	v1.PUT("/settings", allowed(adminRoles), asJSON(usersAPI.putSettings))
+
+	// Operations.
 	e.GET("/healthz", ops.healthz)
-	e.GET("/readyz", api(log, ops.readyz))
+	e.GET("/readyz", asJSON(ops.readyz))
 	if d.MetricsToken != "" {
 		e.GET("/metrics", metricsAuth(d.MetricsToken), gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 	}

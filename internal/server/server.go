@@ -1,6 +1,7 @@
 // Package server is StoryDesk's HTTP layer: the only package that imports gin.
-// Handlers are methods on small structs, one file per area; every route is
-// listed in routes.go.
+// Handlers are methods on small structs, one file per area; routes.go builds
+// each handler once and holds the whole route table, and role.go names the
+// roles its guards admit.
 package server
 
 import (

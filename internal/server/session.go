@@ -97,7 +97,7 @@ func (a *authenticator) endSession(c *gin.Context) error {
 
 // requirePage guards editors' HTML pages: a visitor without a session is sent
 // to the login page (and back afterwards); a wrong role gets a 403 page.
-func (a *authenticator) requirePage(roles ...string) func(*gin.Context) error {
+func (a *authenticator) requirePage(roles roleSet) func(*gin.Context) error {
 	return func(c *gin.Context) error {
 		u, err := a.fromSession(c)
 		if errors.Is(err, store.ErrNotFound) {
@@ -108,21 +108,12 @@ func (a *authenticator) requirePage(roles ...string) func(*gin.Context) error {
 		if err != nil {
 			return err
 		}
-		if !hasRole(u, roles) {
+		if !roles.allows(u) {
 			return errorf(http.StatusForbidden, "your role may not do this")
 		}
 		c.Set(userKey, u)
 		return nil
 	}
-}
-
-func hasRole(u store.User, roles []string) bool {
-	for _, r := range roles {
-		if u.Role == r {
-			return true
-		}
-	}
-	return false
 }
 
 // localPath is the one check for every redirect to a destination a caller
