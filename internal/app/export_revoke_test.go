@@ -139,7 +139,7 @@ func TestExportRevokedWhileRunning(t *testing.T) {
 	for _, p := range pending {
 		ids = append(ids, p.TaskID)
 	}
-	if slices.Contains(ids, t0.TaskID) || !slices.Contains(ids, store.ExportRevokeTaskID(exp)) {
+	if slices.Contains(ids, t0.TaskID) || !slices.Contains(ids, task.ExportRevokeID(exp)) {
 		t.Errorf("outbox due = %v, want the revocation and not the export", ids)
 	}
 }
