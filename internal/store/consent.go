@@ -151,12 +151,12 @@ func (s *Store) Withdraw(ctx context.Context, id string, revoke RevokeTask, ifPu
 			}
 			w.Tasks = append(w.Tasks, ifPublished...)
 		}
-		_, revoke, err := revokeExportsOf(ctx, tx, id, RevokedWithdrawn, revoke)
+		_, revokeTasks, err := revokeExportsOf(ctx, tx, id, RevokedWithdrawn, revoke)
 		if err != nil {
 			return err
 		}
 		cur.Status, cur.UpdatedAt = StatusWithdrawn, t
-		w.Submission, w.Changed, w.Tasks = cur, true, append(w.Tasks, revoke...)
+		w.Submission, w.Changed, w.Tasks = cur, true, append(w.Tasks, revokeTasks...)
 		return nil
 	})
 	if err != nil {
