@@ -11,9 +11,6 @@ import (
 	"github.com/storydesk/storydesk/internal/blob"
 )
 
-// TypeCleanup is the periodic job that aborts abandoned multipart uploads.
-const TypeCleanup = "s3-cleanup"
-
 // Cleanup aborts multipart uploads that were started long ago and never
 // completed: a request that died mid-upload leaves parts in the bucket that
 // hold a submitter's file and that no row points to.

@@ -15,9 +15,6 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-// TypeDigest is the hourly e-mail digest to editors.
-const TypeDigest = "digest"
-
 // SMTP is where the digest is sent from; an empty Addr turns the digest off.
 type SMTP struct {
 	Addr     string // host:port

@@ -62,10 +62,7 @@ func (h *Export) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	case store.ExportRevoked:
 		// Revoked while a crashed run held it: nothing to write, and the
 		// outbox row must stop the reconciler from handing it back.
-		if err := h.store.MarkDone(ctx, task.Export(e.ID).TaskID); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("export %s: %w", e.ID, err)
-		}
-		return nil
+		return markDone(ctx, h.store, task.ExportID(e.ID))
 	}
 	count, size, err := h.run(ctx, e)
 	if err != nil {
@@ -73,12 +70,12 @@ func (h *Export) ProcessTask(ctx context.Context, t *asynq.Task) error {
 			return err // shutting down: asynq hands the task back
 		}
 		h.log.Error("export failed", "export", e.ID, "err", err)
-		if ferr := h.store.FailExport(context.WithoutCancel(ctx), e.ID, "the export could not be written; start it again"); ferr != nil {
+		if ferr := h.store.FailExport(context.WithoutCancel(ctx), e.ID, "the export could not be written; start it again", task.ExportID(e.ID)); ferr != nil {
 			return fmt.Errorf("export %s: %w", e.ID, ferr)
 		}
 		return fmt.Errorf("export %s: %w: %w", e.ID, err, asynq.SkipRetry)
 	}
-	err = h.store.FinishExport(ctx, e.ID, count, ExportKey(e.ID), size)
+	err = h.store.FinishExport(ctx, e.ID, count, ExportKey(e.ID), size, task.ExportID(e.ID))
 	if errors.Is(err, store.ErrConflict) {
 		// Revoked while it ran: a piece in it was withdrawn. The revocation's
 		// job may have run before the upload, so the archive goes here too.

@@ -2,7 +2,6 @@ package workers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -40,8 +39,8 @@ func (h *ExportRevoke) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err := h.blob.Delete(ctx, store.ExportKey(p.ExportID)); err != nil {
 		return fmt.Errorf("export revoke %s: %w", p.ExportID, err)
 	}
-	if err := h.store.MarkDone(ctx, store.ExportRevokeTaskID(p.ExportID)); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("export revoke %s: %w", p.ExportID, err)
+	if err := markDone(ctx, h.store, task.ExportRevokeID(p.ExportID)); err != nil {
+		return fmt.Errorf("export revoke: %w", err)
 	}
 	h.log.Info("revoked export archive deleted", "export", p.ExportID)
 	return nil

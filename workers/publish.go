@@ -45,10 +45,10 @@ func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("publish: %w: %w", err, asynq.SkipRetry)
 	}
-	id := p.SubmissionID
+	id, taskID := p.SubmissionID, task.PublishID(p.SubmissionID)
 	sub, err := h.store.Submission(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return markDone(ctx, h.store, "publish:"+id)
+		return markDone(ctx, h.store, taskID)
 	}
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", id, err)
@@ -56,7 +56,7 @@ func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if sub.Status != store.StatusApproved || sub.ConsentPublish == "internal" {
 		// Published already (a redelivery), withdrawn, or never publishable.
 		h.log.Info("publish: nothing to do", "submission", id, "status", sub.Status)
-		return markDone(ctx, h.store, "publish:"+id)
+		return markDone(ctx, h.store, taskID)
 	}
 	piece := h.piece(sub)
 	photos := export.Photos(sub)
@@ -74,13 +74,13 @@ func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if h.webhook {
 		tasks = append(tasks, task.Webhook(id))
 	}
-	pub, changed, err := h.store.Publish(ctx, pub, tasks...)
+	pub, changed, err := h.store.Publish(ctx, pub, taskID, tasks...)
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 		// Withdrawn (or purged) while the files were being written: take them down again.
 		if derr := h.blob.Delete(ctx, h.keys(ctx, id)...); derr != nil {
 			return fmt.Errorf("publish %s: clean up: %w", id, derr)
 		}
-		return markDone(ctx, h.store, "publish:"+id)
+		return markDone(ctx, h.store, taskID)
 	}
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", id, err)
@@ -173,7 +173,7 @@ func (h *Unpublish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("unpublish: %w: %w", err, asynq.SkipRetry)
 	}
-	id := p.SubmissionID
+	id, taskID := p.SubmissionID, task.UnpublishID(p.SubmissionID)
 	keys, err := h.blob.Keys(ctx, PublishedPrefix(id))
 	if err != nil {
 		return fmt.Errorf("unpublish %s: %w", id, err)
@@ -181,10 +181,10 @@ func (h *Unpublish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err := h.blob.Delete(ctx, keys...); err != nil {
 		return fmt.Errorf("unpublish %s: %w", id, err)
 	}
-	err = h.store.Unpublish(ctx, id)
+	err = h.store.Unpublish(ctx, id, taskID)
 	if errors.Is(err, store.ErrNotFound) {
 		// Never published, or purged with its publication: the files were all that was left.
-		if err := markDone(ctx, h.store, "unpublish:"+id); err != nil {
+		if err := markDone(ctx, h.store, taskID); err != nil {
 			return err
 		}
 		err = nil

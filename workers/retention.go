@@ -11,10 +11,8 @@ import (
 
 	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 )
-
-// TypeRetention is the periodic retention job (docs/privacy.md, "How long we keep it").
-const TypeRetention = "retention"
 
 // RetentionPolicy says how long data is kept.
 type RetentionPolicy struct {
@@ -71,7 +69,7 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionReport, er
 	var errs []error
 	var deleted []string
 	for _, id := range w.Delete {
-		keys, err := r.store.PurgeSubmission(ctx, id, c)
+		keys, err := r.store.PurgeSubmission(ctx, id, c, task.ExportRevoke)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // another worker took it, or it is no longer due
 		}

@@ -4,15 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/hibiken/asynq"
+
+	"github.com/storydesk/storydesk/internal/task"
 )
 
-// purgeTasks deletes every queued task of the deleted submissions: StoryDesk
-// TaskIDs end with the submission id ("review:<id>", "findings:<n>:<id>"),
-// so a task whose id ends with one of ids belongs to it. Tasks being
-// processed are cancelled; their handlers find no row and stop.
+// purgeTasks deletes every task in Redis about the deleted submissions ids
+// (task.OfSubmission), whichever job it is and however it was enqueued.
+// Tasks being processed are cancelled; their handlers find no row and stop.
 func (r *Retention) purgeTasks(ctx context.Context, ids []string) (int, error) {
 	in := asynq.NewInspector(r.redis)
 	defer in.Close()
@@ -21,12 +22,7 @@ func (r *Retention) purgeTasks(ctx context.Context, ids []string) (int, error) {
 		return 0, fmt.Errorf("retention: list queues: %w", err)
 	}
 	belongs := func(taskID string) bool {
-		for _, id := range ids {
-			if strings.HasSuffix(taskID, id) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(ids, func(id string) bool { return task.OfSubmission(taskID, id) })
 	}
 	type lister func(string, ...asynq.ListOption) ([]*asynq.TaskInfo, error)
 	n := 0

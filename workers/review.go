@@ -61,7 +61,7 @@ func (r *Review) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("review %s: %w", id, err)
 	}
-	applied, err := r.store.CompleteReview(ctx, id, res)
+	applied, err := r.store.CompleteReview(ctx, id, res, taskID)
 	if errors.Is(err, store.ErrNotFound) {
 		return markDone(ctx, r.store, taskID)
 	}

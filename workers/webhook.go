@@ -69,17 +69,17 @@ func (h *Webhook) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("webhook: %w: %w", err, asynq.SkipRetry)
 	}
-	id := p.SubmissionID
+	id, taskID := p.SubmissionID, task.WebhookID(p.SubmissionID)
 	pub, err := h.store.PublicationOf(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return markDone(ctx, h.store, "webhook:"+id)
+		return markDone(ctx, h.store, taskID)
 	}
 	if err != nil {
 		return fmt.Errorf("webhook %s: %w", id, err)
 	}
 	if !pub.Live {
 		// Withdrawn before the notice went out: announcing it now would be wrong.
-		return markDone(ctx, h.store, "webhook:"+id)
+		return markDone(ctx, h.store, taskID)
 	}
 	by := render.Byline{Kind: pub.BylineKind, Name: pub.Byline}
 	body, err := json.Marshal(WebhookNotice{ID: id, Slug: pub.Slug, URL: h.baseURL + "/stories/" + pub.Slug,
@@ -100,7 +100,7 @@ func (h *Webhook) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("webhook %s: %w", id, err)
 	}
 	h.log.Info("webhook delivered", "submission", id, "status", status)
-	return markDone(ctx, h.store, "webhook:"+id)
+	return markDone(ctx, h.store, taskID)
 }
 
 func (h *Webhook) post(ctx context.Context, body []byte) (int, error) {

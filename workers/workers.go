@@ -1,5 +1,6 @@
 // Package workers holds StoryDesk's asynq task handlers, one file per job,
-// and the server that runs them.
+// the job table that routes each task type to its handler (NewJobs), and
+// the server that runs them.
 package workers
 
 import (
@@ -7,13 +8,101 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/hibiken/asynq"
 
+	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/config"
+	"github.com/storydesk/storydesk/internal/export"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
 )
+
+// Deps is what the jobs need; the app builds it once per process.
+type Deps struct {
+	Store    *store.Store
+	Blob     *blob.Store
+	Dispatch *task.Dispatcher
+	Redis    asynq.RedisConnOpt
+	Config   config.Config
+	Log      *slog.Logger
+	// ReviewPause, when set, is slept mid-review: fault-injection tests
+	// kill a worker while it holds a task.
+	ReviewPause time.Duration
+}
+
+// hourly is the schedule of the periodic jobs.
+const hourly = "@every 1h"
+
+// NewJobs builds every job's handler once. It is the one job table: a job
+// is its names in task/<job>.go, its handler in workers/<job>.go and one
+// line here.
+func NewJobs(d Deps) *Jobs {
+	c := d.Config
+	tmp := filepath.Join(c.DataDir, "tmp")
+	smtp := SMTP{Addr: c.SMTPAddr, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom}
+	policy := PolicyFromDays(c.RetainContactDays, c.RetainRejectedDays, c.RetainUnreviewedDays)
+	return &Jobs{list: []job{
+		// Enqueued through the outbox by the change that needs them.
+		{task.TypeReview, NewReview(d.Store, d.Log, d.ReviewPause), ""},
+		{task.TypeFindings, NewFindings(d.Store, d.Log), ""},
+		{task.TypePublish, NewPublish(d.Store, d.Blob, d.Dispatch, c.WebhookURL != "", d.Log), ""},
+		{task.TypeUnpublish, NewUnpublish(d.Store, d.Blob, d.Log), ""},
+		{task.TypeWebhook, NewWebhook(d.Store, c.WebhookURL, c.WebhookSecret, c.BaseURL, d.Log), ""},
+		{task.TypeExport, NewExport(d.Store, d.Blob, export.New(d.Store, d.Blob, tmp), tmp, d.Log), ""},
+		{task.TypeExportRevoke, NewExportRevoke(d.Store, d.Blob, d.Log), ""},
+		// Periodic: enqueued by the scheduler.
+		{task.TypeCleanup, NewCleanup(d.Blob, d.Log, time.Hour), hourly},
+		{task.TypeRetention, NewRetention(d.Store, d.Blob, d.Redis, policy, d.Log), hourly},
+		{task.TypeDigest, NewDigest(d.Store, smtp, c.BaseURL, d.Log), hourly}, // a no-op without STORYDESK_SMTP_ADDR
+		{task.TypeExportCleanup, NewExportCleanup(d.Store, d.Blob, d.Log), hourly},
+	}}
+}
+
+// Jobs is the job table of a worker process.
+type Jobs struct{ list []job }
+
+// job is one line of the job table.
+type job struct {
+	typ     string        // task.TypeX
+	handler asynq.Handler // its handler
+	every   string        // cron spec of a periodic job; "" for the others
+}
+
+// Mux routes every task type to its handler.
+func (js *Jobs) Mux() *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	for _, j := range js.list {
+		mux.Handle(j.typ, j.handler)
+	}
+	return mux
+}
+
+// scheduledUnique is how long a scheduled task blocks a duplicate: long
+// enough to cover several schedulers firing at the same tick.
+const scheduledUnique = 30 * time.Second
+
+// StartScheduler starts the scheduler of the periodic jobs. Several worker
+// processes may each run one: every job is enqueued with asynq.Unique for
+// scheduledUnique, so only one copy runs, and each job is safe to run
+// twice anyway.
+func (js *Jobs) StartScheduler(redis asynq.RedisConnOpt, log *slog.Logger) (*asynq.Scheduler, error) {
+	s := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: Logger(log)})
+	for _, j := range js.list {
+		if j.every == "" {
+			continue
+		}
+		if _, err := s.Register(j.every, asynq.NewTask(j.typ, nil), asynq.Queue(task.QueueDefault), asynq.Unique(scheduledUnique)); err != nil {
+			return nil, fmt.Errorf("workers: schedule %s: %w", j.typ, err)
+		}
+	}
+	if err := s.Start(); err != nil {
+		return nil, fmt.Errorf("workers: start scheduler: %w", err)
+	}
+	return s, nil
+}
 
 // markDone records that the work of outbox task taskID is finished, so the
 // reconciler stops re-enqueueing it. A missing row is no error: the

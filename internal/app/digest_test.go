@@ -11,7 +11,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/storydesk/storydesk/workers"
+	"github.com/storydesk/storydesk/internal/task"
 )
 
 // smtpMail is one message an smtpSink received.
@@ -124,7 +124,7 @@ func TestDigest(t *testing.T) {
 				b.waitStatus(res["id"].(string), "ready", 15*time.Second)
 			}
 			run := func() {
-				if _, err := b.app.Queue.Enqueue(asynq.NewTask(workers.TypeDigest, nil), asynq.Queue("default")); err != nil {
+				if _, err := b.app.Queue.Enqueue(asynq.NewTask(task.TypeDigest, nil), asynq.Queue("default")); err != nil {
 					t.Fatal(err)
 				}
 			}

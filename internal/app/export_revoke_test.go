@@ -120,7 +120,7 @@ func TestExportRevokedWhileRunning(t *testing.T) {
 		t.Fatalf("withdraw: %d %v", code, res)
 	}
 	tmp := t.TempDir()
-	h := workers.NewExport(b.app.Store, b.app.Blob, export.New(b.app.Store, b.app.Blob, b.app.Sanitizer, tmp), tmp, b.app.Log)
+	h := workers.NewExport(b.app.Store, b.app.Blob, export.New(b.app.Store, b.app.Blob, tmp), tmp, b.app.Log)
 	t0 := task.Export(exp)
 	if err := h.ProcessTask(ctx, asynq.NewTask(t0.TaskType, t0.Payload)); err != nil {
 		t.Fatalf("export task of a revoked export: %v", err)
@@ -139,7 +139,7 @@ func TestExportRevokedWhileRunning(t *testing.T) {
 	for _, p := range pending {
 		ids = append(ids, p.TaskID)
 	}
-	if slices.Contains(ids, t0.TaskID) || !slices.Contains(ids, store.ExportRevokeTaskID(exp)) {
+	if slices.Contains(ids, t0.TaskID) || !slices.Contains(ids, task.ExportRevokeID(exp)) {
 		t.Errorf("outbox due = %v, want the revocation and not the export", ids)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/storydesk/storydesk/internal/auth"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 )
 
 // queueUser creates an account and a browser session for it, returning
@@ -41,7 +42,7 @@ func (b *bundle) queuePiece(title, body, site, lang string, at time.Time, findin
 	if err := b.app.Store.CreateSubmission(ctx, sub, nil, nil); err != nil {
 		b.t.Fatal(err)
 	}
-	if _, err := b.app.Store.CompleteReview(ctx, sub.ID, store.ReviewResult{WordCount: 5, Findings: []byte(findings)}); err != nil {
+	if _, err := b.app.Store.CompleteReview(ctx, sub.ID, store.ReviewResult{WordCount: 5, Findings: []byte(findings)}, task.ReviewID(sub.ID)); err != nil {
 		b.t.Fatal(err)
 	}
 	return sub.ID

@@ -11,6 +11,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/internal/testenv"
 	"github.com/storydesk/storydesk/workers"
 )
@@ -118,7 +119,7 @@ func TestRetentionConcurrentWorkers(t *testing.T) {
 	if code, _ := b.postJSON("/api/v1/status/withdraw", map[string]string{"receipt": "x"}); code != 404 {
 		t.Fatal(code)
 	}
-	if _, err := b.app.Store.Withdraw(ctx, ids[1]); err != nil {
+	if _, err := b.app.Store.Withdraw(ctx, ids[1], task.ExportRevoke); err != nil {
 		t.Fatal(err)
 	}
 	b.move(ids[2], store.StatusReady, store.StatusApproved)
@@ -188,7 +189,7 @@ func TestRetentionScheduled(t *testing.T) {
 	b.move(ids[2], store.StatusReady, store.StatusApproved)
 	b.move(ids[2], store.StatusApproved, store.StatusPublished)
 	time.Sleep(5 * time.Millisecond) // the decisions must be strictly in the past
-	if _, err := b.app.Queue.Enqueue(asynq.NewTask(workers.TypeRetention, nil)); err != nil {
+	if _, err := b.app.Queue.Enqueue(asynq.NewTask(task.TypeRetention, nil)); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(15 * time.Second)

@@ -91,11 +91,15 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 // Work runs the asynq workers and the outbox reconciler until ctx ends; on
 // shutdown, tasks in progress are handed back to the queue.
 func (a *App) Work(ctx context.Context, o WorkerOptions) error {
+	jobs := workers.NewJobs(workers.Deps{
+		Store: a.Store, Blob: a.Blob, Dispatch: a.Dispatch, Redis: a.RedisOpt,
+		Config: a.Config, Log: a.Log, ReviewPause: o.ReviewPause,
+	})
 	srv := workers.NewServer(a.RedisOpt, workers.Options{Concurrency: o.Concurrency}, a.Log)
-	if err := srv.Start(a.mux(o)); err != nil {
+	if err := srv.Start(jobs.Mux()); err != nil {
 		return fmt.Errorf("app: start workers: %w", err)
 	}
-	sched, err := a.scheduler()
+	sched, err := jobs.StartScheduler(a.RedisOpt, a.Log)
 	if err != nil {
 		srv.Shutdown()
 		return err

@@ -58,7 +58,7 @@ func export(ctx context.Context, env Env, args []string) error {
 	if err := tmp.Chmod(0o600); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	w := archive.New(a.Store, a.Blob, a.Sanitizer, filepath.Join(a.Config.DataDir, "tmp"))
+	w := archive.New(a.Store, a.Blob, filepath.Join(a.Config.DataDir, "tmp"))
 	bar := newProgress(env.Stderr)
 	n, err := w.Write(ctx, tmp, f, bar.update)
 	bar.finish()

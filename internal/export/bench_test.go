@@ -12,7 +12,6 @@ import (
 
 	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/export"
-	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/testenv"
 )
@@ -28,7 +27,7 @@ func BenchmarkExport(b *testing.B) {
 	for _, n := range []int{1_000, 10_000} {
 		b.Run(fmt.Sprintf("pieces=%d", n), func(b *testing.B) {
 			st, bl := seed(b, n)
-			w := export.New(st, bl, sanitize.New(), b.TempDir())
+			w := export.New(st, bl, b.TempDir())
 			f := store.ExportFilter{Status: []store.Status{store.StatusReceived}}
 			var peak uint64
 			b.ResetTimer()

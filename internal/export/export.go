@@ -43,13 +43,12 @@ func Expired(finished, now time.Time) bool {
 type Writer struct {
 	store  *store.Store
 	blob   *blob.Store
-	san    *sanitize.Sanitizer
 	tmpDir string // where the manifests are spooled; "" = the system's
 }
 
 // New returns a Writer.
-func New(st *store.Store, bl *blob.Store, san *sanitize.Sanitizer, tmpDir string) *Writer {
-	return &Writer{store: st, blob: bl, san: san, tmpDir: tmpDir}
+func New(st *store.Store, bl *blob.Store, tmpDir string) *Writer {
+	return &Writer{store: st, blob: bl, tmpDir: tmpDir}
 }
 
 // Progress is told how many pieces are written, of how many.

@@ -99,7 +99,7 @@ func (s *Service) Withdraw(ctx context.Context, code string) (store.Submission, 
 	if err != nil {
 		return store.Submission{}, err
 	}
-	w, err := s.store.Withdraw(ctx, v.Submission.ID, task.Unpublish(v.Submission.ID))
+	w, err := s.store.Withdraw(ctx, v.Submission.ID, task.ExportRevoke, task.Unpublish(v.Submission.ID))
 	if errors.Is(err, store.ErrConflict) {
 		return store.Submission{}, ErrRejected
 	}

@@ -84,7 +84,7 @@ func TestAssign(t *testing.T) {
 			}
 		}
 		// Deleting the submission takes its assignment with it.
-		if _, err := s.DeleteSubmission(ctx, other); err != nil {
+		if _, err := s.DeleteSubmission(ctx, other, revokeTask); err != nil {
 			t.Fatal(err)
 		}
 		if n := countRows(t, s, "assignments"); n != 0 {

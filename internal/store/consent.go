@@ -99,8 +99,9 @@ func consentGiven(sub *Submission) ConsentEntry {
 //
 // ifPublished are outbox tasks (the unpublish job) written in the same
 // transaction when the piece was published. The exports that hold the
-// piece are revoked in the same transaction too (see revokeExportsOf).
-func (s *Store) Withdraw(ctx context.Context, id string, ifPublished ...OutboxTask) (Withdrawal, error) {
+// piece are revoked in the same transaction too, each with its revoke task
+// (see revokeExportsOf).
+func (s *Store) Withdraw(ctx context.Context, id string, revoke RevokeTask, ifPublished ...OutboxTask) (Withdrawal, error) {
 	var w Withdrawal
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		lock := ""
@@ -150,12 +151,12 @@ func (s *Store) Withdraw(ctx context.Context, id string, ifPublished ...OutboxTa
 			}
 			w.Tasks = append(w.Tasks, ifPublished...)
 		}
-		_, revoke, err := revokeExportsOf(ctx, tx, id, RevokedWithdrawn)
+		_, revokeTasks, err := revokeExportsOf(ctx, tx, id, RevokedWithdrawn, revoke)
 		if err != nil {
 			return err
 		}
 		cur.Status, cur.UpdatedAt = StatusWithdrawn, t
-		w.Submission, w.Changed, w.Tasks = cur, true, append(w.Tasks, revoke...)
+		w.Submission, w.Changed, w.Tasks = cur, true, append(w.Tasks, revokeTasks...)
 		return nil
 	})
 	if err != nil {

@@ -26,11 +26,11 @@ func TestConsentLedger(t *testing.T) {
 			t.Errorf("given entry: %+v", g)
 		}
 
-		w, err := s.Withdraw(ctx, sub.ID)
+		w, err := s.Withdraw(ctx, sub.ID, revokeTask)
 		if err != nil || !w.Changed || w.Submission.Status != StatusWithdrawn {
 			t.Fatalf("Withdraw: %v %v %v", err, w.Changed, w.Submission.Status)
 		}
-		if w, err := s.Withdraw(ctx, sub.ID); err != nil || w.Changed {
+		if w, err := s.Withdraw(ctx, sub.ID, revokeTask); err != nil || w.Changed {
 			t.Errorf("second Withdraw: changed=%v err=%v, want no change", w.Changed, err)
 		}
 		got, _ = s.ConsentLedger(ctx, sub.ID)
@@ -46,16 +46,16 @@ func TestConsentLedger(t *testing.T) {
 		if _, err := s.Transition(ctx, rej.ID, []Status{StatusReceived}, StatusRejected, Event{Actor: "system", Action: "status"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Withdraw(ctx, rej.ID); !errors.Is(err, ErrConflict) {
+		if _, err := s.Withdraw(ctx, rej.ID, revokeTask); !errors.Is(err, ErrConflict) {
 			t.Errorf("Withdraw of rejected: %v, want ErrConflict", err)
 		}
 		if got, _ := s.ConsentLedger(ctx, rej.ID); len(got) != 1 {
 			t.Errorf("refused withdrawal wrote to the ledger: %+v", got)
 		}
-		if _, err := s.Withdraw(ctx, newID()); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Withdraw(ctx, newID(), revokeTask); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Withdraw of unknown id: %v, want ErrNotFound", err)
 		}
-		if _, err := s.DeleteSubmission(ctx, sub.ID); err != nil {
+		if _, err := s.DeleteSubmission(ctx, sub.ID, revokeTask); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.ConsentLedger(ctx, sub.ID); len(got) != 0 {

@@ -12,7 +12,7 @@ func readySubmission(t *testing.T, s *Store, title string) *Submission {
 	t.Helper()
 	sub := newSubmission(title)
 	create(t, s, sub)
-	if _, err := s.CompleteReview(context.Background(), sub.ID, ReviewResult{WordCount: 3}); err != nil {
+	if _, err := s.CompleteReview(context.Background(), sub.ID, ReviewResult{WordCount: 3}, reviewID(sub.ID)); err != nil {
 		t.Fatal(err)
 	}
 	return sub

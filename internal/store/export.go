@@ -101,10 +101,10 @@ func (s *Store) ExportProgress(ctx context.Context, id string, done int) error {
 	return nil
 }
 
-// FinishExport records a finished export and marks its outbox row done.
+// FinishExport records a finished export and marks its outbox row taskID done.
 // ErrConflict when the export was revoked while it ran (a piece in it was
 // withdrawn): the caller deletes the archive it just stored.
-func (s *Store) FinishExport(ctx context.Context, id string, count int, key string, size int64) error {
+func (s *Store) FinishExport(ctx context.Context, id string, count int, key string, size int64, taskID string) error {
 	revoked := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		t := micros(now())
@@ -118,7 +118,7 @@ func (s *Store) FinishExport(ctx context.Context, id string, count int, key stri
 			return err
 		}
 		revoked = n == 0
-		return markDoneIfAny(ctx, tx, "export:"+id)
+		return markDoneIfAny(ctx, tx, taskID)
 	})
 	if err == nil && revoked {
 		err = ErrConflict
@@ -129,15 +129,15 @@ func (s *Store) FinishExport(ctx context.Context, id string, count int, key stri
 	return nil
 }
 
-// FailExport records a failed export and marks its outbox row done.
-func (s *Store) FailExport(ctx context.Context, id, reason string) error {
+// FailExport records a failed export and marks its outbox row taskID done.
+func (s *Store) FailExport(ctx context.Context, id, reason, taskID string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		t := micros(now())
 		if _, err := tx.ExecContext(ctx, `UPDATE exports SET status = $1, error = $2, updated_at = $3, finished_at = $4
 			WHERE id = $5 AND status NOT IN ('done', 'expired', 'revoked')`, ExportFailed, reason, t, t, id); err != nil {
 			return err
 		}
-		return markDoneIfAny(ctx, tx, "export:"+id)
+		return markDoneIfAny(ctx, tx, taskID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: fail export %s: %w", id, err)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -13,10 +12,10 @@ import (
 // deleted and its download answers 410 with RevokedReason.
 const ExportRevoked = "revoked"
 
-// TaskExportRevoke is the type of the task that deletes a revoked export's
-// archive (task.TypeExportRevoke). The store spells it because it writes
-// the task into the outbox in the transaction that revokes the export.
-const TaskExportRevoke = "export-revoke"
+// RevokeTask builds the outbox task that deletes a revoked export's archive
+// (task.ExportRevoke). The store calls it for each export it revokes, in the
+// revoking transaction; it never spells a task itself.
+type RevokeTask func(exportID string) OutboxTask
 
 // Why an export was revoked, as staff read it. No personal data: the
 // reasons name what happened, never to whom.
@@ -24,10 +23,6 @@ const (
 	RevokedWithdrawn = "a piece in it was withdrawn by its submitter"
 	RevokedDeleted   = "a piece in it was deleted on the retention schedule"
 )
-
-// ExportRevokeTaskID is the TaskID of the task that deletes export id's
-// archive once it is revoked: one per export, however many of its pieces go.
-func ExportRevokeTaskID(exportID string) string { return "export-revoke:" + exportID }
 
 // ExportKey is the S3 key of an export's archive.
 func ExportKey(exportID string) string { return "exports/" + exportID + ".zip" }
@@ -41,12 +36,12 @@ type ExportDownload struct {
 
 // revokeExportsOf revokes every export that holds submission id and is
 // queued, running, done or expired, in tx, and writes each one's
-// archive-deletion task to the outbox. The download answers 410 from the
+// archive-deletion task, revoke(export id), to the outbox. The download answers 410 from the
 // moment tx commits; the task (re-enqueued by the reconciler if need be)
 // deletes the archive. An expired export has no archive left, but its
 // downloaded copies are still out there: revoked, it lists them for staff.
 // It returns the archives' keys and the tasks.
-func revokeExportsOf(ctx context.Context, tx *sql.Tx, id, reason string) ([]string, []OutboxTask, error) {
+func revokeExportsOf(ctx context.Context, tx *sql.Tx, id, reason string, revoke RevokeTask) ([]string, []OutboxTask, error) {
 	t := micros(now())
 	rows, err := tx.QueryContext(ctx, `UPDATE exports SET status = $1, revoked_reason = $2, revoked_at = $3, updated_at = $3
 		WHERE status IN ('queued', 'running', 'done', 'expired')
@@ -71,13 +66,7 @@ func revokeExportsOf(ctx context.Context, tx *sql.Tx, id, reason string) ([]stri
 	var keys []string
 	var tasks []OutboxTask
 	for _, e := range ids {
-		payload, err := json.Marshal(struct {
-			ExportID string `json:"export_id"`
-		}{e})
-		if err != nil {
-			return nil, nil, fmt.Errorf("revoke exports: %w", err)
-		}
-		task := OutboxTask{TaskType: TaskExportRevoke, TaskID: ExportRevokeTaskID(e), Payload: payload}
+		task := revoke(e)
 		if err := insertOutbox(ctx, tx, &task, true); err != nil {
 			return nil, nil, fmt.Errorf("revoke exports: %w", err)
 		}

@@ -49,11 +49,11 @@ func TestExportRevocation(t *testing.T) {
 		a, b := approve(t, s, "A"), approve(t, s, "B")
 		all := ExportFilter{Status: []Status{StatusApproved}}
 		both := startExport(t, s, all, ExportCursor{}, 10)
-		if err := s.FinishExport(ctx, both.ID, 2, ExportKey(both.ID), 10); err != nil {
+		if err := s.FinishExport(ctx, both.ID, 2, ExportKey(both.ID), 10, "export:"+both.ID); err != nil {
 			t.Fatal(err)
 		}
 		onlyB := startExport(t, s, all, ExportCursor{CreatedAt: a.CreatedAt, ID: a.ID}, 10)
-		if err := s.FinishExport(ctx, onlyB.ID, 1, ExportKey(onlyB.ID), 10); err != nil {
+		if err := s.FinishExport(ctx, onlyB.ID, 1, ExportKey(onlyB.ID), 10, "export:"+onlyB.ID); err != nil {
 			t.Fatal(err)
 		}
 		none := startExport(t, s, ExportFilter{Kind: "oped"}, ExportCursor{}, 10)
@@ -61,11 +61,11 @@ func TestExportRevocation(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		w, err := s.Withdraw(ctx, a.ID)
+		w, err := s.Withdraw(ctx, a.ID, revokeTask)
 		if err != nil || !w.Changed {
 			t.Fatalf("Withdraw: %+v %v", w, err)
 		}
-		if len(w.Tasks) != 1 || w.Tasks[0].TaskID != ExportRevokeTaskID(both.ID) || w.Tasks[0].TaskType != TaskExportRevoke ||
+		if len(w.Tasks) != 1 || w.Tasks[0].TaskID != revokeTask(both.ID).TaskID || w.Tasks[0].TaskType != revokeTask(both.ID).TaskType ||
 			!strings.Contains(string(w.Tasks[0].Payload), both.ID) {
 			t.Errorf("withdrawal tasks = %+v, want the revocation of %s", w.Tasks, both.ID)
 		}
@@ -80,7 +80,7 @@ func TestExportRevocation(t *testing.T) {
 		if d, err := s.ExportDownloads(ctx, both.ID); err != nil || len(d) != 1 || d[0].Account != "staff@example.org" || d[0].At.IsZero() {
 			t.Errorf("downloads = %+v %v", d, err)
 		}
-		if w, err := s.Withdraw(ctx, a.ID); err != nil || w.Changed || len(w.Tasks) != 0 {
+		if w, err := s.Withdraw(ctx, a.ID, revokeTask); err != nil || w.Changed || len(w.Tasks) != 0 {
 			t.Errorf("second withdrawal: %+v %v", w, err)
 		}
 
@@ -89,7 +89,7 @@ func TestExportRevocation(t *testing.T) {
 		if ok, err := s.ExpireExport(ctx, onlyB.ID); err != nil || !ok {
 			t.Fatalf("ExpireExport: %v %v", ok, err)
 		}
-		keys, err := s.DeleteSubmission(ctx, b.ID)
+		keys, err := s.DeleteSubmission(ctx, b.ID, revokeTask)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +101,7 @@ func TestExportRevocation(t *testing.T) {
 				t.Errorf("keys %v lack the archive of %s", keys, id)
 			}
 		}
-		if err := s.FinishExport(ctx, running.ID, 1, ExportKey(running.ID), 10); !errors.Is(err, ErrConflict) {
+		if err := s.FinishExport(ctx, running.ID, 1, ExportKey(running.ID), 10, "export:"+running.ID); !errors.Is(err, ErrConflict) {
 			t.Errorf("FinishExport of a revoked export: %v, want ErrConflict", err)
 		}
 		if e := exportStatus(t, s, running.ID); e.Status != ExportRevoked {
@@ -116,7 +116,7 @@ func TestExportRevocation(t *testing.T) {
 			ids = append(ids, p.TaskID)
 		}
 		for _, e := range []string{both.ID, onlyB.ID, running.ID} {
-			if !slices.Contains(ids, ExportRevokeTaskID(e)) {
+			if !slices.Contains(ids, revokeTask(e).TaskID) {
 				t.Errorf("outbox %v lacks the revocation of %s", ids, e)
 			}
 		}
@@ -156,7 +156,7 @@ func TestForgetDeletedEmptiesLog(t *testing.T) {
 			}
 			tx.Rollback()
 		}
-		if _, err := s.DeleteSubmission(ctx, sub.ID); err != nil {
+		if _, err := s.DeleteSubmission(ctx, sub.ID, revokeTask); err != nil {
 			t.Fatal(err)
 		}
 		if s.Dialect() != DialectSQLite {

@@ -37,13 +37,13 @@ const publicationColumns = `p.submission_id, p.slug, p.title, p.byline_kind, p.b
 
 // Publish records the publication of p and moves its submission from
 // approved to published in one transaction, with a "published" event and
-// the outbox row "publish:<id>" marked done; tasks (e.g. the webhook) are
-// added to the outbox. A slug already taken by another piece gets a numeric
+// the outbox row taskID (the publish task) marked done; tasks (e.g. the
+// webhook) are added to the outbox. A slug already taken by another piece gets a numeric
 // suffix; the stored publication is returned. It is the publish job's
 // compare-and-set: when the submission is already published it changes
 // nothing and returns the existing publication with false; any other status
 // returns an error wrapping ErrConflict.
-func (s *Store) Publish(ctx context.Context, p Publication, tasks ...OutboxTask) (Publication, bool, error) {
+func (s *Store) Publish(ctx context.Context, p Publication, taskID string, tasks ...OutboxTask) (Publication, bool, error) {
 	var changed bool
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var cur string
@@ -56,7 +56,7 @@ func (s *Store) Publish(ctx context.Context, p Publication, tasks ...OutboxTask)
 				return err
 			}
 			p = existing
-			return markDoneIfAny(ctx, tx, "publish:"+p.SubmissionID)
+			return markDoneIfAny(ctx, tx, taskID)
 		}
 		if Status(cur) != StatusApproved {
 			return fmt.Errorf("status is %s, not approved: %w", cur, ErrConflict)
@@ -92,7 +92,7 @@ func (s *Store) Publish(ctx context.Context, p Publication, tasks ...OutboxTask)
 			}
 		}
 		changed, p.Live = true, true
-		return markDoneIfAny(ctx, tx, "publish:"+p.SubmissionID)
+		return markDoneIfAny(ctx, tx, taskID)
 	})
 	if err != nil {
 		return Publication{}, false, fmt.Errorf("store: publish %s: %w", p.SubmissionID, err)
@@ -138,9 +138,10 @@ func (s *Store) forUpdate() string {
 
 // Unpublish takes a piece off the public pages for good: the publication
 // keeps its slug (which then answers 410) but loses its title, byline, body
-// and images, and the outbox row "unpublish:<id>" is marked done (the caller
-// deletes the files under published/<id>/). Unpublishing twice is harmless; ErrNotFound if it was never published.
-func (s *Store) Unpublish(ctx context.Context, id string) error {
+// and images, and the outbox row taskID (the unpublish task) is marked done
+// (the caller deletes the files under published/<id>/). Unpublishing twice
+// is harmless; ErrNotFound if it was never published.
+func (s *Store) Unpublish(ctx context.Context, id, taskID string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE publications
 			SET title = '', byline = '', body_html = '', images = '[]', unpublished_at = COALESCE(unpublished_at, $1)
@@ -151,7 +152,7 @@ func (s *Store) Unpublish(ctx context.Context, id string) error {
 		if err := mustAffect(res); err != nil {
 			return err
 		}
-		return markDoneIfAny(ctx, tx, "unpublish:"+id)
+		return markDoneIfAny(ctx, tx, taskID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: unpublish %s: %w", id, err)

@@ -20,30 +20,30 @@ func TestPublishSlugsAndCompareAndSet(t *testing.T) {
 	eachDialect(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a, b := approve(t, s, "Same title"), approve(t, s, "Same title")
-		pa, changed, err := s.Publish(ctx, Publication{SubmissionID: a.ID, Slug: "same-title", Title: a.Title, BylineKind: "anonymous", Kind: "story"})
+		pa, changed, err := s.Publish(ctx, Publication{SubmissionID: a.ID, Slug: "same-title", Title: a.Title, BylineKind: "anonymous", Kind: "story"}, "publish:"+a.ID)
 		if err != nil || !changed || pa.Slug != "same-title" || !pa.Live {
 			t.Fatalf("first publish: %+v %v %v", pa, changed, err)
 		}
-		pb, _, err := s.Publish(ctx, Publication{SubmissionID: b.ID, Slug: "same-title", Title: b.Title, BylineKind: "anonymous", Kind: "story"})
+		pb, _, err := s.Publish(ctx, Publication{SubmissionID: b.ID, Slug: "same-title", Title: b.Title, BylineKind: "anonymous", Kind: "story"}, "publish:"+b.ID)
 		if err != nil || pb.Slug != "same-title-2" {
 			t.Fatalf("second piece, same title: %+v %v", pb, err)
 		}
-		again, changed, err := s.Publish(ctx, Publication{SubmissionID: a.ID, Slug: "other", Title: "x", BylineKind: "anonymous", Kind: "story"})
+		again, changed, err := s.Publish(ctx, Publication{SubmissionID: a.ID, Slug: "other", Title: "x", BylineKind: "anonymous", Kind: "story"}, "publish:"+a.ID)
 		if err != nil || changed || again.Slug != "same-title" {
 			t.Errorf("publish twice: %+v %v %v", again, changed, err)
 		}
 		c := newSubmission("Not approved")
 		create(t, s, c)
-		if _, _, err := s.Publish(ctx, Publication{SubmissionID: c.ID, Slug: "not-approved", BylineKind: "anonymous", Kind: "story"}); !errors.Is(err, ErrConflict) {
+		if _, _, err := s.Publish(ctx, Publication{SubmissionID: c.ID, Slug: "not-approved", BylineKind: "anonymous", Kind: "story"}, "publish:"+c.ID); !errors.Is(err, ErrConflict) {
 			t.Errorf("publish unapproved: %v, want ErrConflict", err)
 		}
 		if n := countRows(t, s, "publications"); n != 2 {
 			t.Errorf("%d publications, want 2", n)
 		}
-		if err := s.Unpublish(ctx, a.ID); err != nil {
+		if err := s.Unpublish(ctx, a.ID, "unpublish:"+a.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Unpublish(ctx, a.ID); err != nil {
+		if err := s.Unpublish(ctx, a.ID, "unpublish:"+a.ID); err != nil {
 			t.Errorf("unpublish twice: %v", err)
 		}
 		if p, err := s.PublicationBySlug(ctx, "same-title"); err != nil || p.Live || p.Title != "" {
@@ -53,7 +53,7 @@ func TestPublishSlugsAndCompareAndSet(t *testing.T) {
 		if err != nil || len(live) != 1 || live[0].SubmissionID != b.ID {
 			t.Errorf("live = %+v %v", live, err)
 		}
-		if err := s.Unpublish(ctx, c.ID); !errors.Is(err, ErrNotFound) {
+		if err := s.Unpublish(ctx, c.ID, "unpublish:"+c.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("unpublish never published: %v", err)
 		}
 	})

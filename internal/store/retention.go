@@ -62,11 +62,11 @@ func (s *Store) RetentionDue(ctx context.Context, c RetentionCutoffs) (Retention
 // PurgeSubmission deletes submission id, with everything that cascades from
 // it, if a deletion rule still applies at the cutoffs, and returns its
 // attachments' object keys and the archive keys of the exports that held it,
-// which it revokes (see revokeExportsOf). ErrNotFound if it is gone or no
+// which it revokes with their revoke tasks (see revokeExportsOf). ErrNotFound if it is gone or no
 // longer due. The deleted words stay in the search index's storage and the
 // rows in SQLite's write-ahead log until ForgetDeleted, which the caller
 // runs once after its batch of purges.
-func (s *Store) PurgeSubmission(ctx context.Context, id string, c RetentionCutoffs) ([]string, error) {
+func (s *Store) PurgeSubmission(ctx context.Context, id string, c RetentionCutoffs, revoke RevokeTask) ([]string, error) {
 	var keys []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		atts, err := attachments(ctx, tx, id)
@@ -84,7 +84,7 @@ func (s *Store) PurgeSubmission(ctx context.Context, id string, c RetentionCutof
 		for _, a := range atts {
 			keys = append(keys, a.ObjectKey)
 		}
-		archives, _, err := revokeExportsOf(ctx, tx, id, RevokedDeleted)
+		archives, _, err := revokeExportsOf(ctx, tx, id, RevokedDeleted, revoke)
 		keys = append(keys, archives...)
 		return err
 	})

@@ -46,7 +46,7 @@ func TestRetentionRules(t *testing.T) {
 			t.Errorf("DropIdentity = %v, want only the anonymous published piece", w.DropIdentity)
 		}
 		// Not due: the compare-and-set refuses.
-		if _, err := s.PurgeSubmission(ctx, rejected.ID, early); !errors.Is(err, ErrNotFound) {
+		if _, err := s.PurgeSubmission(ctx, rejected.ID, early, revokeTask); !errors.Is(err, ErrNotFound) {
 			t.Errorf("PurgeSubmission before its time: %v, want ErrNotFound", err)
 		}
 
@@ -74,7 +74,7 @@ func TestRetentionRules(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for _, id := range w.Delete {
-					if _, err := s.PurgeSubmission(ctx, id, late); err == nil {
+					if _, err := s.PurgeSubmission(ctx, id, late, revokeTask); err == nil {
 						mu.Lock()
 						wins["delete "+id]++
 						mu.Unlock()

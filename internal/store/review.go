@@ -24,12 +24,12 @@ func (s *Store) ReviewInput(ctx context.Context, id string) (Status, string, err
 
 // CompleteReview records the automated review of submission id and moves it
 // from received to ready, in one transaction with a "reviewed" event and the
-// outbox row "review:"+id marked done. It is the review job's
+// outbox row taskID (the review task) marked done. It is the review job's
 // compare-and-set: it returns true only for the call that made the change,
 // and false (marking the outbox row done all the same) when the submission
 // had already left received: reviewed by a concurrent run, or withdrawn.
 // ErrNotFound if the submission does not exist.
-func (s *Store) CompleteReview(ctx context.Context, id string, r ReviewResult) (bool, error) {
+func (s *Store) CompleteReview(ctx context.Context, id string, r ReviewResult, taskID string) (bool, error) {
 	var changed bool
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		t := now()
@@ -58,7 +58,7 @@ func (s *Store) CompleteReview(ctx context.Context, id string, r ReviewResult) (
 		}
 		// A missing outbox row is fine: the task may have been enqueued by
 		// hand or by an older version.
-		if err := markDone(ctx, tx, "review:"+id); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := markDone(ctx, tx, taskID); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
 		return nil

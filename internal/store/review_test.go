@@ -39,7 +39,7 @@ func TestCompleteReviewOnce(t *testing.T) {
 		if st, html, err := s.ReviewInput(ctx, sub.ID); err != nil || st != StatusReceived || html != sub.BodyHTML || html == "" {
 			t.Fatalf("ReviewInput = %q, %q, %v; want received and the body's HTML", st, html, err)
 		}
-		changed, err := s.CompleteReview(ctx, sub.ID, r)
+		changed, err := s.CompleteReview(ctx, sub.ID, r, reviewID(sub.ID))
 		if err != nil || !changed {
 			t.Fatalf("first CompleteReview = %v, %v; want true, nil", changed, err)
 		}
@@ -49,7 +49,7 @@ func TestCompleteReviewOnce(t *testing.T) {
 		if _, _, err := s.ReviewInput(ctx, newID()); !errors.Is(err, ErrNotFound) {
 			t.Errorf("ReviewInput unknown: err = %v, want ErrNotFound", err)
 		}
-		changed, err = s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 1})
+		changed, err = s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 1}, reviewID(sub.ID))
 		if err != nil || changed {
 			t.Fatalf("second CompleteReview = %v, %v; want false, nil", changed, err)
 		}
@@ -81,7 +81,7 @@ func TestCompleteReviewOnce(t *testing.T) {
 		if len(pending) != 0 {
 			t.Errorf("review task still pending: %+v", pending)
 		}
-		if _, err := s.CompleteReview(ctx, newID(), r); !errors.Is(err, ErrNotFound) {
+		if _, err := s.CompleteReview(ctx, newID(), r, reviewID("x")); !errors.Is(err, ErrNotFound) {
 			t.Errorf("CompleteReview unknown: err = %v, want ErrNotFound", err)
 		}
 	})
@@ -95,7 +95,7 @@ func TestCompleteReviewWithdrawnMeanwhile(t *testing.T) {
 		if _, err := s.Transition(ctx, sub.ID, []Status{StatusReceived}, StatusWithdrawn, Event{Actor: "submitter", Action: "withdrawn"}); err != nil {
 			t.Fatal(err)
 		}
-		changed, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 5})
+		changed, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 5}, reviewID(sub.ID))
 		if err != nil || changed {
 			t.Fatalf("CompleteReview = %v, %v; want false, nil", changed, err)
 		}
@@ -122,7 +122,7 @@ func TestCompleteReviewConcurrent(t *testing.T) {
 		)
 		for range 8 {
 			wg.Go(func() {
-				changed, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 10})
+				changed, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 10}, reviewID(sub.ID))
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
@@ -151,7 +151,7 @@ func TestTransition(t *testing.T) {
 		ctx := context.Background()
 		sub := newSubmission("Decide")
 		create(t, s, sub)
-		if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 3}); err != nil {
+		if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 3}, reviewID(sub.ID)); err != nil {
 			t.Fatal(err)
 		}
 		before, err := s.Submission(ctx, sub.ID)

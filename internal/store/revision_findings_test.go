@@ -60,7 +60,7 @@ func TestRecordFindings(t *testing.T) {
 		if p, _ := s.PendingOutbox(ctx, farAhead(), 10); len(p) != 2 {
 			t.Errorf("pending outbox rows: %d, want the review's and the findings'", len(p))
 		}
-		if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{Findings: []byte(`[]`)}); err != nil {
+		if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{Findings: []byte(`[]`)}, reviewID(sub.ID)); err != nil {
 			t.Fatal(err)
 		}
 		for i, want := range []bool{true, false} {

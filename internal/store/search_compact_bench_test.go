@@ -57,7 +57,7 @@ func BenchmarkPurgeBatch(b *testing.B) {
 				}
 				b.StartTimer()
 				for _, id := range ids {
-					if _, err := s.PurgeSubmission(ctx, id, due); err != nil {
+					if _, err := s.PurgeSubmission(ctx, id, due, revokeTask); err != nil {
 						b.Fatal(err)
 					}
 				}

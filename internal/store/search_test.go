@@ -35,7 +35,7 @@ func seedQueue(t testing.TB, s *Store, seeds []queueSeed) map[string]string {
 			t.Fatal(err)
 		}
 		if q.findings != "" {
-			if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 3, Findings: []byte(q.findings)}); err != nil {
+			if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 3, Findings: []byte(q.findings)}, reviewID(sub.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -193,7 +193,7 @@ func TestSearchIndexFollowsChanges(t *testing.T) {
 		// The retention job's path: a batch of purges, then one compaction.
 		later := time.Now().Add(time.Hour)
 		late := RetentionCutoffs{ClosedBefore: later, UnreviewedBefore: later, ContactBefore: later}
-		if _, err := s.PurgeSubmission(ctx, ids["Día de la corte"], late); err != nil {
+		if _, err := s.PurgeSubmission(ctx, ids["Día de la corte"], late, revokeTask); err != nil {
 			t.Fatal(err)
 		}
 		if got := find("veces"); len(got) != 0 {
@@ -209,7 +209,7 @@ func TestSearchIndexFollowsChanges(t *testing.T) {
 			t.Error("a purged piece's words are left in the index pages after CompactSearch")
 		}
 		// The single delete compacts by itself.
-		if _, err := s.DeleteSubmission(ctx, ids["Court day"]); err != nil {
+		if _, err := s.DeleteSubmission(ctx, ids["Court day"], revokeTask); err != nil {
 			t.Fatal(err)
 		}
 		if got := find("hearing"); len(got) != 0 {

@@ -97,7 +97,16 @@ func reviewTask(sub *Submission) []OutboxTask {
 	if sub.ID == "" {
 		sub.ID = newID()
 	}
-	return []OutboxTask{{TaskType: "submission:review", TaskID: "review:" + sub.ID, Payload: []byte(`{"id":"` + sub.ID + `"}`)}}
+	return []OutboxTask{{TaskType: "submission:review", TaskID: reviewID(sub.ID), Payload: []byte(`{"id":"` + sub.ID + `"}`)}}
+}
+
+// reviewID is the TaskID of reviewTask. The tests here spell their tasks:
+// package task, which owns the real ones, imports this package.
+func reviewID(id string) string { return "review:" + id }
+
+// revokeTask stands in for task.ExportRevoke.
+func revokeTask(exportID string) OutboxTask {
+	return OutboxTask{TaskType: "export-revoke", TaskID: "export-revoke:" + exportID, Payload: []byte(`{"export_id":"` + exportID + `"}`)}
 }
 
 // countRows returns the number of rows in table.

@@ -217,7 +217,7 @@ func nullJSON(v json.RawMessage) any {
 // returns. Should only that fail, the rows are gone: the keys come back
 // with the error. The exports that held the piece are revoked, their
 // archive keys returned with the attachments'.
-func (s *Store) DeleteSubmission(ctx context.Context, id string) ([]string, error) {
+func (s *Store) DeleteSubmission(ctx context.Context, id string, revoke RevokeTask) ([]string, error) {
 	var keys []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		atts, err := attachments(ctx, tx, id)
@@ -234,7 +234,7 @@ func (s *Store) DeleteSubmission(ctx context.Context, id string) ([]string, erro
 		if err := affectedOr(res, ErrNotFound); err != nil {
 			return err
 		}
-		archives, _, err := revokeExportsOf(ctx, tx, id, RevokedDeleted)
+		archives, _, err := revokeExportsOf(ctx, tx, id, RevokedDeleted, revoke)
 		keys = append(keys, archives...)
 		return err
 	})

@@ -79,7 +79,7 @@ func TestQueueFlagsFollowWrites(t *testing.T) {
 		}
 		check("unassigned", false, false, false)
 
-		if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 3, Findings: []byte(`[{"kind":"phone","start":0,"end":3,"label":"Phone number"}]`)}); err != nil {
+		if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 3, Findings: []byte(`[{"kind":"phone","start":0,"end":3,"label":"Phone number"}]`)}, reviewID(sub.ID)); err != nil {
 			t.Fatal(err)
 		}
 		check("reviewed with a finding", false, false, true)

@@ -31,7 +31,7 @@ func seedList(t testing.TB, s *Store) []string {
 		}
 		create(t, s, sub)
 		if i%4 == 0 {
-			if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 1}); err != nil {
+			if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 1}, reviewID(sub.ID)); err != nil {
 				t.Fatal(err)
 			}
 		}

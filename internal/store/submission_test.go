@@ -77,7 +77,7 @@ func TestSubmissionNotFound(t *testing.T) {
 		if _, err := s.SubmissionByIdempotency(ctx, ""); !errors.Is(err, ErrNotFound) {
 			t.Errorf("SubmissionByIdempotency(\"\"): err = %v, want ErrNotFound", err)
 		}
-		if _, err := s.DeleteSubmission(ctx, newID()); !errors.Is(err, ErrNotFound) {
+		if _, err := s.DeleteSubmission(ctx, newID(), revokeTask); !errors.Is(err, ErrNotFound) {
 			t.Errorf("DeleteSubmission: err = %v, want ErrNotFound", err)
 		}
 	})
@@ -140,7 +140,7 @@ func TestDeleteSubmissionCascades(t *testing.T) {
 		if _, err := s.AddRevision(ctx, gone.ID, Revision{Title: "Gone v2", Body: "b", BodyHTML: "<p>b</p>", AuthorName: "ed"}, Event{Actor: "ed@example.org", Action: "edited"}); err != nil {
 			t.Fatal(err)
 		}
-		keys, err := s.DeleteSubmission(ctx, gone.ID)
+		keys, err := s.DeleteSubmission(ctx, gone.ID, revokeTask)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,8 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-// TypeFindings re-checks a submission's findings after a revision.
+// TypeFindings re-checks a submission's findings after a revision
+// (workers.Findings).
 const TypeFindings = "findings"
 
 // FindingsPayload is the payload of a findings task: the submission and
@@ -21,21 +22,16 @@ type FindingsPayload struct {
 // Findings re-scans revision of submissionID for identifying details, so
 // the editors' highlights follow the text after a submitter's revision or
 // an editor's edit. It is written to the outbox in the revision's
-// transaction (store.FollowUp). The TaskID names the revision, so each
-// revision is checked once, and ends with the submission id like every
-// StoryDesk TaskID: the retention job finds a purged submission's tasks by it.
+// transaction (store.FollowUp).
 func Findings(submissionID string, revision int) store.OutboxTask {
-	b, err := json.Marshal(FindingsPayload{SubmissionID: submissionID, Revision: revision})
-	if err != nil {
-		panic(fmt.Sprintf("task: marshal payload: %v", err)) // a string and an int always marshal
-	}
-	return store.OutboxTask{TaskType: TypeFindings, TaskID: FindingsID(submissionID, revision),
-		Payload: b, SubmissionID: submissionID}
+	return outbox(TypeFindings, FindingsID(submissionID, revision),
+		FindingsPayload{SubmissionID: submissionID, Revision: revision}, submissionID)
 }
 
-// FindingsID is the TaskID of the findings task of revision of submissionID.
+// FindingsID is the TaskID of the findings task of revision of
+// submissionID: each revision is checked once.
 func FindingsID(submissionID string, revision int) string {
-	return "findings:" + strconv.Itoa(revision) + ":" + submissionID
+	return taskID(TypeFindings, strconv.Itoa(revision), submissionID)
 }
 
 // FindingsFollowUp is the follow-up of every new revision of submissionID.

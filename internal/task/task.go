@@ -1,5 +1,7 @@
 // Package task names StoryDesk's background jobs, builds their payloads and
-// puts them on the asynq queue.
+// puts them on the asynq queue. Each job has one file here: its type name,
+// its payload, its TaskID and its constructor; its handler is
+// workers/<job>.go.
 //
 // The database is the source of truth: every task is first written to the
 // outbox in the same transaction as the change that needs it, then enqueued
@@ -11,13 +13,9 @@ package task
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/storydesk/storydesk/internal/store"
-)
-
-// Task type names.
-const (
-	TypeReview = "review"
 )
 
 // Queue names, highest priority first.
@@ -25,20 +23,11 @@ const (
 	QueueDefault = "default"
 )
 
-// Payload is what every StoryDesk task carries: ids only, never personal data,
-// because Redis is not where submitter data may live.
+// Payload is what a task about one submission carries: ids only, never
+// personal data, because Redis is not where submitter data may live.
 type Payload struct {
 	SubmissionID string `json:"submission_id"`
 }
-
-// Review is the automated review of a new submission.
-func Review(submissionID string) store.OutboxTask {
-	return outbox(TypeReview, ReviewID(submissionID), Payload{SubmissionID: submissionID})
-}
-
-// ReviewID is the TaskID of submissionID's review. (Store.CompleteReview
-// spells it too: the store cannot import this package.)
-func ReviewID(submissionID string) string { return "review:" + submissionID }
 
 // ParsePayload decodes a task payload.
 func ParsePayload(b []byte) (Payload, error) {
@@ -52,10 +41,25 @@ func ParsePayload(b []byte) (Payload, error) {
 	return p, nil
 }
 
-func outbox(typ, id string, p Payload) store.OutboxTask {
-	b, err := json.Marshal(p)
+// taskID spells every StoryDesk TaskID: the job's type, then what the task
+// is about, joined by colons. A task about a submission names the
+// submission last, which is how OfSubmission finds it.
+func taskID(typ string, about ...string) string {
+	return strings.Join(append([]string{typ}, about...), ":")
+}
+
+// OfSubmission reports whether taskID is the TaskID of a task about
+// submission id (see taskID): the retention job deletes such tasks with
+// the submission.
+func OfSubmission(taskID, id string) bool { return strings.HasSuffix(taskID, ":"+id) }
+
+// outbox builds the outbox row of a task. submissionID ties the row to a
+// submission, so deleting the submission deletes the row; "" for a task
+// that must outlive it.
+func outbox(typ, id string, payload any, submissionID string) store.OutboxTask {
+	b, err := json.Marshal(payload)
 	if err != nil {
-		panic(fmt.Sprintf("task: marshal payload: %v", err)) // a struct of strings always marshals
+		panic(fmt.Sprintf("task: marshal payload: %v", err)) // payloads are structs of strings and ints
 	}
-	return store.OutboxTask{TaskType: typ, TaskID: id, Payload: b}
+	return store.OutboxTask{TaskType: typ, TaskID: id, Payload: b, SubmissionID: submissionID}
 }
