@@ -127,7 +127,7 @@ func (h *storiesHandler) image(c *gin.Context) error {
 			continue
 		}
 		ctx := c.Request.Context()
-		obj, err := h.blob.Open(ctx, "published/"+pub.SubmissionID+"/images/"+img.Name)
+		obj, err := h.blob.Open(ctx, blob.PublishedImageKey(pub.SubmissionID, img.Name))
 		if errors.Is(err, blob.ErrNotFound) {
 			return fmt.Errorf("image: %w", store.ErrNotFound)
 		}

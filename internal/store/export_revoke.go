@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/storydesk/storydesk/internal/blob"
 )
 
 // ExportRevoked is the state of an export whose archive held a piece that
@@ -28,9 +30,6 @@ const (
 // ExportRevokeTaskID is the TaskID of the task that deletes export id's
 // archive once it is revoked: one per export, however many of its pieces go.
 func ExportRevokeTaskID(exportID string) string { return "export-revoke:" + exportID }
-
-// ExportKey is the S3 key of an export's archive.
-func ExportKey(exportID string) string { return "exports/" + exportID + ".zip" }
 
 // ExportDownload is one download of an export's archive.
 type ExportDownload struct {
@@ -81,7 +80,7 @@ func revokeExportsOf(ctx context.Context, tx *sql.Tx, id, reason string) ([]stri
 		if err := insertOutbox(ctx, tx, &task, true); err != nil {
 			return nil, nil, fmt.Errorf("revoke exports: %w", err)
 		}
-		keys, tasks = append(keys, ExportKey(e)), append(tasks, task)
+		keys, tasks = append(keys, blob.ExportKey(e)), append(tasks, task)
 	}
 	return keys, tasks, nil
 }
