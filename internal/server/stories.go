@@ -1,13 +1,9 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
-	"io"
-	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -126,24 +122,8 @@ func (h *storiesHandler) image(c *gin.Context) error {
 		if img.Name != c.Param("name") {
 			continue
 		}
-		ctx := c.Request.Context()
-		obj, err := h.blob.Open(ctx, blob.PublishedImageKey(pub.SubmissionID, img.Name))
-		if errors.Is(err, blob.ErrNotFound) {
-			return fmt.Errorf("image: %w", store.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		defer obj.Close()
-		hd := c.Writer.Header()
-		hd.Set("Content-Type", img.ContentType)
-		hd.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
-		hd.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": img.Name}))
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Cache-Control", "public, max-age=60")
-		c.Status(http.StatusOK)
-		_, err = io.Copy(c.Writer, obj)
-		return err
+		return serveObject(c, h.blob, object{key: blob.PublishedImageKey(pub.SubmissionID, img.Name), what: "image",
+			contentType: img.ContentType, disposition: disposition("inline", img.Name), cache: "public, max-age=60"})
 	}
 	return fmt.Errorf("image: %w", store.ErrNotFound)
 }
