@@ -369,13 +369,3 @@ func (s *Store) ListSubmissions(ctx context.Context, f Filter) ([]Submission, in
 	}
 	return items, total, nil
 }
-
-// Counts returns the number of submissions in each status; statuses with
-// none are absent.
-func (s *Store) Counts(ctx context.Context) (map[Status]int, error) {
-	out, err := s.statusCounts(ctx, Filter{})
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	return out, nil
-}
