@@ -56,7 +56,7 @@ func periodicJobs() []periodic {
 func (a *App) scheduler() (*asynq.Scheduler, error) {
 	s := asynq.NewScheduler(a.RedisOpt, &asynq.SchedulerOpts{Logger: workers.Logger(a.Log)})
 	for _, p := range periodicJobs() {
-		if _, err := s.Register(p.spec, asynq.NewTask(p.typ, nil), asynq.Queue(task.QueueDefault), asynq.Unique(uniqueFor(p.spec))); err != nil {
+		if _, err := s.Register(p.spec, asynq.NewTask(p.typ, nil), asynq.Queue(task.QueueDefault), asynq.Unique(scheduledUnique)); err != nil {
 			return nil, fmt.Errorf("app: schedule %s: %w", p.typ, err)
 		}
 	}
@@ -66,6 +66,7 @@ func (a *App) scheduler() (*asynq.Scheduler, error) {
 	return s, nil
 }
 
-// uniqueFor is how long a scheduled task blocks a duplicate: long enough to
-// cover several schedulers firing at the same tick.
-func uniqueFor(string) time.Duration { return 30 * time.Second }
+// scheduledUnique is how long a scheduled task blocks a duplicate, whatever
+// its schedule: long enough to cover several schedulers firing at the same
+// tick.
+const scheduledUnique = 30 * time.Second
