@@ -104,7 +104,7 @@ func dispatch(ctx context.Context, env Env) error {
 		}
 		return tokenCreate(ctx, env, args[1:])
 	case "export":
-		return export(ctx, env, args)
+		return runExport(ctx, env, args)
 	case "bench":
 		return bench(ctx, env, args)
 	}

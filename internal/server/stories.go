@@ -10,7 +10,7 @@ import (
 	"github.com/gorilla/feeds"
 
 	"github.com/storydesk/storydesk/internal/blob"
-	artifact "github.com/storydesk/storydesk/internal/render"
+	"github.com/storydesk/storydesk/internal/render"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/web"
 )
@@ -73,11 +73,11 @@ func (h *storiesHandler) list(c *gin.Context) error {
 	}
 	p.Data = v
 	c.Header("Cache-Control", "no-cache")
-	return render(c, h.render, http.StatusOK, "stories", p)
+	return renderPage(c, h.render, http.StatusOK, "stories", p)
 }
 
-func bylineOf(p store.Publication) artifact.Byline {
-	return artifact.Byline{Kind: p.BylineKind, Name: p.Byline}
+func bylineOf(p store.Publication) render.Byline {
+	return render.Byline{Kind: p.BylineKind, Name: p.Byline}
 }
 
 // live returns the live publication for the slug: 404 for an unknown slug,
@@ -102,14 +102,14 @@ func (h *storiesHandler) show(c *gin.Context) error {
 	by := bylineOf(pub)
 	v := StoryView{Title: pub.Title, Byline: by.Text(p.Lang), Language: pub.Language, Kind: pub.Kind,
 		Body: template.HTML(pub.BodyHTML), PublishedAt: pub.PublishedAt}
-	credits := artifact.Piece{Language: p.Lang, Byline: by}
+	credits := render.Piece{Language: p.Lang, Byline: by}
 	for i, img := range pub.Images {
 		v.Images = append(v.Images, StoryImage{URL: "/stories/" + pub.Slug + "/images/" + img.Name, Credit: credits.Credit(i)})
 	}
 	p.Data = v
 	// Short caching only: a withdrawal must take the page down quickly.
 	c.Header("Cache-Control", "public, max-age=60")
-	return render(c, h.render, http.StatusOK, "story", p)
+	return renderPage(c, h.render, http.StatusOK, "story", p)
 }
 
 // image serves a published photo from S3 through the app.
