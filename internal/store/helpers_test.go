@@ -102,3 +102,38 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// ListSubmissions returns one page of the submissions matching f (sorted by
+// f.Sort, newest first by default) without attachments, and the number of
+// all matching submissions. It loads whole rows; the queue uses Queue.
+func (s *Store) ListSubmissions(ctx context.Context, f Filter) ([]Submission, int, error) {
+	o, ok := sortOrders[f.Sort]
+	if !ok {
+		return nil, 0, fmt.Errorf("store: list submissions: unknown sort %q", f.Sort)
+	}
+	page, perPage := pageBounds(f)
+	var a args
+	w := where(s.conds(f, &a, true, searchPlanned))
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM submissions s`+w, a...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: list submissions: count: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns+` FROM submissions s`+w+
+		` ORDER BY `+o.sql("s")+` LIMIT `+a.add(perPage)+` OFFSET `+a.add((page-1)*perPage), a...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list submissions: %w", err)
+	}
+	defer rows.Close()
+	items := []Submission{}
+	for rows.Next() {
+		sub, err := scanSubmission(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: list submissions: %w", err)
+		}
+		items = append(items, sub)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: list submissions: %w", err)
+	}
+	return items, total, nil
+}
