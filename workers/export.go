@@ -37,9 +37,6 @@ func NewExport(st *store.Store, bl *blob.Store, w *export.Writer, tmpDir string,
 	return &Export{store: st, blob: bl, writer: w, tmpDir: tmpDir, log: log}
 }
 
-// ExportKey is the S3 key of an export's archive.
-func ExportKey(id string) string { return store.ExportKey(id) }
-
 // progressEvery bounds how often progress is written to the database.
 const progressEvery = 250 * time.Millisecond
 
@@ -75,12 +72,12 @@ func (h *Export) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		}
 		return fmt.Errorf("export %s: %w: %w", e.ID, err, asynq.SkipRetry)
 	}
-	err = h.store.FinishExport(ctx, e.ID, count, ExportKey(e.ID), size, task.ExportID(e.ID))
+	err = h.store.FinishExport(ctx, e.ID, count, blob.ExportKey(e.ID), size, task.ExportID(e.ID))
 	if errors.Is(err, store.ErrConflict) {
 		// Revoked while it ran: a piece in it was withdrawn. The revocation's
 		// job may have run before the upload, so the archive goes here too.
 		h.log.Info("export revoked while it ran", "export", e.ID)
-		if err := h.blob.Delete(ctx, ExportKey(e.ID)); err != nil {
+		if err := h.blob.Delete(ctx, blob.ExportKey(e.ID)); err != nil {
 			return fmt.Errorf("export %s: %w", e.ID, err)
 		}
 		return nil
@@ -133,7 +130,7 @@ func (h *Export) run(ctx context.Context, e store.Export) (int, int64, error) {
 	if _, err := f.Seek(0, 0); err != nil {
 		return 0, 0, err
 	}
-	if err := h.blob.Put(ctx, ExportKey(e.ID), f, size, "application/zip"); err != nil {
+	if err := h.blob.Put(ctx, blob.ExportKey(e.ID), f, size, "application/zip"); err != nil {
 		return 0, 0, err
 	}
 	return count, size, nil

@@ -36,7 +36,7 @@ func (h *ExportRevoke) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	// The key is the export's own even when the row says none yet: an
 	// export revoked while it ran may upload its archive after this job
 	// (the export job then deletes it itself).
-	if err := h.blob.Delete(ctx, store.ExportKey(p.ExportID)); err != nil {
+	if err := h.blob.Delete(ctx, blob.ExportKey(p.ExportID)); err != nil {
 		return fmt.Errorf("export revoke %s: %w", p.ExportID, err)
 	}
 	if err := markDone(ctx, h.store, task.ExportRevokeID(p.ExportID)); err != nil {

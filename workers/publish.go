@@ -34,9 +34,6 @@ func NewPublish(st *store.Store, bl *blob.Store, d *task.Dispatcher, webhook boo
 	return &Publish{store: st, blob: bl, dispatch: d, webhook: webhook, log: log}
 }
 
-// PublishedPrefix is where the artifacts of submission id live in S3.
-func PublishedPrefix(id string) string { return "published/" + id + "/" }
-
 // ProcessTask publishes one piece. It is idempotent: the files have fixed
 // keys and the status moves by compare-and-set, so a second run finds the
 // piece published and records nothing.
@@ -108,7 +105,6 @@ func (h *Publish) piece(sub store.Submission) render.Piece {
 
 // putArtifacts writes the four renderings and copies the photos.
 func (h *Publish) putArtifacts(ctx context.Context, p render.Piece, photos []export.Photo) error {
-	prefix := PublishedPrefix(p.ID)
 	for _, f := range []struct {
 		name, contentType string
 		fn                func(io.Writer, render.Piece) error
@@ -122,7 +118,7 @@ func (h *Publish) putArtifacts(ctx context.Context, p render.Piece, photos []exp
 		if err := f.fn(&buf, p); err != nil {
 			return err
 		}
-		if err := h.blob.Put(ctx, prefix+f.name, &buf, int64(buf.Len()), f.contentType); err != nil {
+		if err := h.blob.Put(ctx, blob.PublishedKey(p.ID, f.name), &buf, int64(buf.Len()), f.contentType); err != nil {
 			return err
 		}
 	}
@@ -134,7 +130,7 @@ func (h *Publish) putArtifacts(ctx context.Context, p render.Piece, photos []exp
 		if err != nil {
 			return err
 		}
-		err = h.blob.Put(ctx, prefix+"images/"+ph.Name, obj, obj.Size, ph.ContentType)
+		err = h.blob.Put(ctx, blob.PublishedImageKey(p.ID, ph.Name), obj, obj.Size, ph.ContentType)
 		obj.Close()
 		if err != nil {
 			return err
@@ -146,7 +142,7 @@ func (h *Publish) putArtifacts(ctx context.Context, p render.Piece, photos []exp
 // keys lists what is stored under published/<id>/ (nil if listing fails:
 // the unpublish job will list again).
 func (h *Publish) keys(ctx context.Context, id string) []string {
-	keys, err := h.blob.Keys(ctx, PublishedPrefix(id))
+	keys, err := h.blob.Keys(ctx, blob.PublishedPrefix(id))
 	if err != nil {
 		h.log.Warn("publish: list artifacts", "submission", id, "err", err)
 	}
@@ -174,7 +170,7 @@ func (h *Unpublish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("unpublish: %w: %w", err, asynq.SkipRetry)
 	}
 	id, taskID := p.SubmissionID, task.UnpublishID(p.SubmissionID)
-	keys, err := h.blob.Keys(ctx, PublishedPrefix(id))
+	keys, err := h.blob.Keys(ctx, blob.PublishedPrefix(id))
 	if err != nil {
 		return fmt.Errorf("unpublish %s: %w", id, err)
 	}

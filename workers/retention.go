@@ -137,7 +137,7 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionReport, er
 func (r *Retention) purgeObjects(ctx context.Context, id string, keys []string) (int, error) {
 	var errs []error
 	total := 0
-	for _, prefix := range []string{"attachments/" + id + "/", "published/" + id + "/"} {
+	for _, prefix := range blob.SubmissionPrefixes(id) {
 		n, err := r.blob.PurgePrefix(ctx, prefix)
 		total += n
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/export"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
@@ -49,7 +50,7 @@ func TestExportCleanup(t *testing.T) {
 				e, err := b.app.Store.ExportByID(ctx, old)
 				return err == nil && e.Status == store.ExportExpired
 			})
-			if ok, err := b.app.Blob.Exists(ctx, workers.ExportKey(old)); ok || err != nil {
+			if ok, err := b.app.Blob.Exists(ctx, blob.ExportKey(old)); ok || err != nil {
 				t.Errorf("expired archive still in S3: %v %v", ok, err)
 			}
 			b.wantGone(oldLink, staff)
@@ -58,7 +59,7 @@ func TestExportCleanup(t *testing.T) {
 			if e, err := b.app.Store.ExportByID(ctx, young); err != nil || e.Status != store.ExportDone {
 				t.Errorf("young export = %+v, %v", e, err)
 			}
-			if ok, err := b.app.Blob.Exists(ctx, workers.ExportKey(young)); !ok || err != nil {
+			if ok, err := b.app.Blob.Exists(ctx, blob.ExportKey(young)); !ok || err != nil {
 				t.Errorf("young archive gone from S3: %v %v", ok, err)
 			}
 			_, st := b.call(http.MethodGet, "/api/v1/exports/"+young, staff, "")
@@ -88,7 +89,7 @@ func TestExportCleanup(t *testing.T) {
 			if e, _ := b.app.Store.ExportByID(ctx, third); e.Status != store.ExportExpired {
 				t.Errorf("third export after concurrent cleanup: %s", e.Status)
 			}
-			if keys, _ := b.app.Blob.Keys(ctx, "exports/"); len(keys) != 1 || keys[0] != workers.ExportKey(young) {
+			if keys, _ := b.app.Blob.Keys(ctx, "exports/"); len(keys) != 1 || keys[0] != blob.ExportKey(young) {
 				t.Errorf("export objects = %v, want only the young one", keys)
 			}
 

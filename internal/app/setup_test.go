@@ -308,3 +308,10 @@ func (b *bundle) queued() int {
 }
 
 func farFuture() time.Time { return time.Now().Add(24 * time.Hour) }
+
+// submissionCount is the number of stored submissions, as the desk's queue
+// counts them.
+func submissionCount(ctx context.Context, st *store.Store) (int, error) {
+	qp, err := st.Queue(ctx, store.Filter{})
+	return qp.Total, err
+}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/mattn/go-isatty"
 
@@ -105,7 +104,7 @@ func dispatch(ctx context.Context, env Env) error {
 		}
 		return tokenCreate(ctx, env, args[1:])
 	case "export":
-		return export(ctx, env, args)
+		return runExport(ctx, env, args)
 	case "bench":
 		return bench(ctx, env, args)
 	}
@@ -187,12 +186,7 @@ func runServer(ctx context.Context, env Env, cmd string, args []string) error {
 		return err
 	}
 	defer a.Close()
-	opts := app.WorkerOptions{Concurrency: concurrency}
-	if p := env.Getenv("STORYDESK_TEST_REVIEW_PAUSE"); p != "" {
-		if opts.ReviewPause, err = time.ParseDuration(p); err != nil {
-			return fmt.Errorf("STORYDESK_TEST_REVIEW_PAUSE: %w", err)
-		}
-	}
+	opts := app.WorkerOptions{Concurrency: concurrency, ReviewPause: a.Config.TestReviewPause}
 	ready := func(addr string) {
 		fmt.Fprintf(env.Stderr, "StoryDesk is listening on %s (public URL %s)\n", addr, a.Config.BaseURL)
 		if a.Config.EmbeddedRedis() || a.Config.EmbeddedS3() {

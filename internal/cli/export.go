@@ -13,13 +13,13 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 
-	archive "github.com/storydesk/storydesk/internal/export"
+	"github.com/storydesk/storydesk/internal/export"
 )
 
-// export writes the staff export archive to --out: the same archive as the
+// runExport writes the staff export archive to --out: the same archive as the
 // staff UI's, with a progress bar on a terminal and plain progress lines
 // otherwise.
-func export(ctx context.Context, env Env, args []string) error {
+func runExport(ctx context.Context, env Env, args []string) error {
 	var out, status, since, until, site, kind string
 	if err := flags("export", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "", "the ZIP file to write")
@@ -34,8 +34,8 @@ func export(ctx context.Context, env Env, args []string) error {
 	if out == "" {
 		return usageErr("export: --out FILE.zip is required")
 	}
-	f, err := archive.ParseFilter(status, since, until, site, kind)
-	var fe *archive.FilterError
+	f, err := export.ParseFilter(status, since, until, site, kind)
+	var fe *export.FilterError
 	if errors.As(err, &fe) {
 		return usageErr("export: --%s %s", fe.Field, fe.Problem)
 	}
@@ -58,7 +58,7 @@ func export(ctx context.Context, env Env, args []string) error {
 	if err := tmp.Chmod(0o600); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	w := archive.New(a.Store, a.Blob, filepath.Join(a.Config.DataDir, "tmp"))
+	w := export.New(a.Store, a.Blob, filepath.Join(a.Config.DataDir, "tmp"))
 	bar := newProgress(env.Stderr)
 	n, err := w.Write(ctx, tmp, f, bar.update)
 	bar.finish()

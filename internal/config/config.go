@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the whole configuration of one StoryDesk process.
@@ -72,6 +73,11 @@ type Config struct {
 	// MetricsToken is the bearer token GET /metrics asks for; without it
 	// there is no /metrics (request counts show when people act).
 	MetricsToken string
+
+	// TestReviewPause makes the review job sleep partway through a task
+	// (STORYDESK_TEST_REVIEW_PAUSE), for the fault-injection tests only:
+	// never set in production.
+	TestReviewPause time.Duration
 }
 
 // EmbeddedRedis reports whether the in-process Redis-protocol server is used.
@@ -107,6 +113,8 @@ func Load(getenv func(string) string) (Config, error) {
 		RetainRejectedDays:   r.integer("STORYDESK_RETAIN_REJECTED_DAYS", 30, 0, 3650),
 		RetainUnreviewedDays: r.integer("STORYDESK_RETAIN_UNREVIEWED_DAYS", 180, 0, 3650),
 		ImageMemoryMB:        r.integer("STORYDESK_IMAGE_MEMORY_MB", 256, 16, 1<<20),
+
+		TestReviewPause: r.duration("STORYDESK_TEST_REVIEW_PAUSE"),
 	}
 	if s := r.str("STORYDESK_SECRET", ""); s != "" {
 		if len(s) < 32 {
@@ -228,6 +236,19 @@ func (r *reader) boolean(name string, def bool) bool {
 		return def
 	}
 	return b
+}
+
+// duration reads a Go duration ("5s"); 0 when the variable is not set.
+func (r *reader) duration(name string) time.Duration {
+	v := r.str(name, "")
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		r.fail(name, fmt.Sprintf("%q must be a Go duration such as 5s", v))
+	}
+	return d
 }
 
 func (r *reader) oneOf(name, def string, allowed ...string) string {

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -43,11 +44,13 @@ func TestLoadValues(t *testing.T) {
 		"STORYDESK_SECRET":          strings.Repeat("x", 32),
 		"STORYDESK_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16",
 		"STORYDESK_SUBMIT_RATE":     "0",
+
+		"STORYDESK_TEST_REVIEW_PAUSE": "5s",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.EmbeddedRedis() || c.EmbeddedS3() || !c.S3TLS || c.SubmitRate != 0 || len(c.Secret) != 32 {
+	if c.EmbeddedRedis() || c.EmbeddedS3() || !c.S3TLS || c.SubmitRate != 0 || len(c.Secret) != 32 || c.TestReviewPause != 5*time.Second {
 		t.Errorf("values not taken: %+v", c)
 	}
 	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.1/32"), netip.MustParsePrefix("192.168.0.0/16")}
@@ -72,6 +75,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"STORYDESK_SECRET": "short"}, "STORYDESK_SECRET"},
 		{map[string]string{"STORYDESK_METRICS_TOKEN": "short"}, "STORYDESK_METRICS_TOKEN"},
 		{map[string]string{"STORYDESK_LOG_FORMAT": "xml"}, "STORYDESK_LOG_FORMAT"},
+		{map[string]string{"STORYDESK_TEST_REVIEW_PAUSE": "5"}, "STORYDESK_TEST_REVIEW_PAUSE"},
 		{map[string]string{"STORYDESK_TRUSTED_PROXIES": "proxy.example"}, "STORYDESK_TRUSTED_PROXIES"},
 		{map[string]string{"STORYDESK_BASE_URL": "ftp://x"}, "STORYDESK_BASE_URL"},
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/media"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
@@ -123,7 +124,7 @@ func (s *Service) uploadOne(ctx context.Context, subID string, f preparedFile) (
 	}
 	defer r.Close()
 	id := uuid.Must(uuid.NewV7()).String()
-	key := "attachments/" + subID + "/" + id + f.typ.Ext()
+	key := blob.AttachmentKey(subID, id, f.typ.Ext())
 	// minio gets an io.ReaderAt (the file, or the bytes in memory): a large
 	// file is uploaded in parts straight from disk, where any other reader
 	// would make minio buffer a 16 MiB part in memory per upload.

@@ -69,7 +69,7 @@ func (h *accountHandler) renderAccount(c *gin.Context, status int, errs map[stri
 	if d := c.Query("done"); accountNotices[d] {
 		p.Notice = d
 	}
-	return render(c, h.render, status, "account", p)
+	return renderPage(c, h.render, status, "account", p)
 }
 
 // password changes the password: the current one is required (and its
@@ -145,7 +145,7 @@ func (h *accountHandler) renderEnroll(c *gin.Context, status int, errCode string
 	if errCode != "" {
 		p.Errors = map[string]string{"code": errCode}
 	}
-	return render(c, h.render, status, "account_totp", p)
+	return renderPage(c, h.render, status, "account_totp", p)
 }
 
 // enroll confirms the enrollment with a code from the app. Guesses are

@@ -35,7 +35,7 @@ func (h *inviteHandler) form(c *gin.Context, status int, u store.User, errs map[
 	p.Values = map[string]string{"email": u.Email}
 	p.Errors = errs
 	p.Data = c.Request.URL.Path
-	return render(c, h.render, status, "account_invite", p)
+	return renderPage(c, h.render, status, "account_invite", p)
 }
 
 func (h *inviteHandler) accept(c *gin.Context) error {

@@ -87,14 +87,14 @@ func (h *sessionHandler) renderStep(c *gin.Context, stage string, u store.User, 
 		p.Errors = map[string]string{"code": errCode}
 	}
 	if stage == store.PendingTOTP || u.ID == "" {
-		return render(c, h.render, status, "login_totp", p)
+		return renderPage(c, h.render, status, "login_totp", p)
 	}
 	secret, err := h.tf.enrollment(c.Request.Context(), u.ID)
 	if err != nil {
 		return err
 	}
 	p.Data = newEnrollView(secret, u.Email, "/login/enroll")
-	return render(c, h.render, status, "account_totp", p)
+	return renderPage(c, h.render, status, "account_totp", p)
 }
 
 // stepSubmit checks the code of the second step. Every attempt counts

@@ -61,7 +61,7 @@ func (h *adminPage) show(c *gin.Context, status int, inv *shownInvite, err error
 		p.Errors = map[string]string{pr.field: pr.code}
 		p.Values = map[string]string{"email": c.PostForm("email"), "name": c.PostForm("name"), "role": c.PostForm("role"), "site": c.PostForm("site")}
 	}
-	return render(c, h.render, status, "admin_users", p)
+	return renderPage(c, h.render, status, "admin_users", p)
 }
 
 // invite creates an account and shows its link once.

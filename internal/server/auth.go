@@ -190,7 +190,7 @@ func (h *sessionHandler) loginPage(c *gin.Context) error {
 	if c.Query("done") == "password_set" {
 		p.Notice = "password_set"
 	}
-	return render(c, h.render, http.StatusOK, "login", p)
+	return renderPage(c, h.render, http.StatusOK, "login", p)
 }
 
 // login is POST /login: a new session on success, the form again otherwise.
@@ -213,7 +213,7 @@ func (h *sessionHandler) login(c *gin.Context) error {
 		p := newPage(c, h.render, c.PostForm("ui_lang"))
 		p.Values = map[string]string{"email": email, "next": next}
 		p.Errors = map[string]string{"": code}
-		return render(c, h.render, he.status, "login", p)
+		return renderPage(c, h.render, he.status, "login", p)
 	}
 	// The password was right; a second step throttles its codes itself.
 	h.succeeded(c, guess)

@@ -52,7 +52,7 @@ func (h *deskQueue) page(c *gin.Context) error {
 	p := staffPage(c, h.render)
 	p.Notice = noticeParam(c.Query("notice"))
 	p.Data = newQueueView(c, u, f, qp, since, fresh, people)
-	return render(c, h.render, http.StatusOK, "desk_queue", p)
+	return renderPage(c, h.render, http.StatusOK, "desk_queue", p)
 }
 
 // noticeParam lets only the queue's own notices through from the URL.

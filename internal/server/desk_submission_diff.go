@@ -178,5 +178,5 @@ func (h *deskSubmission) diffPage(c *gin.Context) error {
 	}
 	p := staffPage(c, h.render)
 	p.Data = v
-	return render(c, h.render, http.StatusOK, "desk_diff", p)
+	return renderPage(c, h.render, http.StatusOK, "desk_diff", p)
 }

@@ -1,18 +1,11 @@
 package server
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/media"
 	"github.com/storydesk/storydesk/internal/store"
 )
@@ -56,30 +49,6 @@ func (h *deskSubmission) preview(c *gin.Context) error {
 	if att == nil || !previewable(att.ContentType) {
 		return fmt.Errorf("preview: %w", store.ErrNotFound)
 	}
-	obj, err := h.blob.Open(c.Request.Context(), att.ObjectKey)
-	if errors.Is(err, blob.ErrNotFound) {
-		return fmt.Errorf("attachment %s: %w", att.ID, store.ErrNotFound)
-	}
-	if err != nil {
-		return err
-	}
-	defer obj.Close()
-	br := bufio.NewReaderSize(obj, 512)
-	head, err := br.Peek(512)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return fmt.Errorf("preview %s: %w", att.ID, err)
-	}
-	if http.DetectContentType(head) != att.ContentType {
-		return fmt.Errorf("preview %s: stored bytes are not %s: %w", att.ID, att.ContentType, store.ErrNotFound)
-	}
-	hd := c.Writer.Header()
-	hd.Set("Content-Type", att.ContentType)
-	hd.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
-	hd.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": attachmentName(*att)}))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	c.Status(http.StatusOK)
-	_, err = io.Copy(c.Writer, br)
-	return err
+	return serveObject(c, h.blob, object{key: att.ObjectKey, what: "preview of attachment " + att.ID, contentType: att.ContentType,
+		disposition: disposition("inline", attachmentName(*att)), cache: "no-store", sandbox: true, sniff: true})
 }

@@ -120,7 +120,7 @@ func (h *deskSubmission) show(c *gin.Context, s store.Submission, st viewState) 
 	if st.status == 0 {
 		st.status = http.StatusOK
 	}
-	return render(c, h.render, st.status, "desk_submission", p)
+	return renderPage(c, h.render, st.status, "desk_submission", p)
 }
 
 func (h *deskSubmission) viewPage(c *gin.Context) error {

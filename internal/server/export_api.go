@@ -3,10 +3,8 @@ package server
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -168,28 +166,11 @@ func (h *exportsHandler) download(c *gin.Context) error {
 	if e.Status != store.ExportDone {
 		return errorf(http.StatusConflict, "the export is not finished")
 	}
-	obj, err := h.blob.Open(c.Request.Context(), e.ObjectKey)
-	if errors.Is(err, blob.ErrNotFound) {
-		return fmt.Errorf("export archive: %w", store.ErrNotFound)
-	}
-	if err != nil {
-		return err
-	}
-	defer obj.Close()
-	// Before the first byte: a copy that went out is on record even if the
-	// transfer breaks, so staff can ask for it back should the export be
-	// revoked.
 	u := currentUser(c)
-	if err := h.store.RecordExportDownload(c.Request.Context(), e.ID, u.ID, u.Email); err != nil {
-		return err
-	}
-	hd := c.Writer.Header()
-	hd.Set("Content-Type", "application/zip")
-	hd.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
-	hd.Set("Content-Disposition", `attachment; filename="storydesk-export-`+e.CreatedAt.Format("2006-01-02")+`.zip"`)
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Cache-Control", "no-store")
-	c.Status(http.StatusOK)
-	_, err = io.Copy(c.Writer, obj)
-	return err
+	return serveObject(c, h.blob, object{key: e.ObjectKey, what: "export archive", contentType: "application/zip",
+		disposition: `attachment; filename="storydesk-export-` + e.CreatedAt.Format("2006-01-02") + `.zip"`, cache: "no-store",
+		// Before the first byte: a copy that went out is on record even if
+		// the transfer breaks, so staff can ask for it back should the
+		// export be revoked.
+		before: func() error { return h.store.RecordExportDownload(c.Request.Context(), e.ID, u.ID, u.Email) }})
 }

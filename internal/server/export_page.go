@@ -98,7 +98,7 @@ func (h *exportsHandler) renderPage(c *gin.Context, status int, values, errs map
 	}
 	p := staffPage(c, h.render)
 	p.Data, p.Values, p.Errors = v, values, errs
-	return render(c, h.render, status, "desk_exports", p)
+	return renderPage(c, h.render, status, "desk_exports", p)
 }
 
 // describe sums up a filter in the page's neutral notation.

@@ -36,9 +36,9 @@ func newPage(c *gin.Context, r *web.Renderer, uiLang string) *web.Page {
 	return &web.Page{Lang: r.Lang(c.GetHeader("Accept-Language"), override), Path: c.Request.URL.Path}
 }
 
-// render writes a page; it renders into a buffer first so a template error
+// renderPage writes a page; it renders into a buffer first so a template error
 // never leaves half a page behind a 200.
-func render(c *gin.Context, r *web.Renderer, status int, name string, p *web.Page) error {
+func renderPage(c *gin.Context, r *web.Renderer, status int, name string, p *web.Page) error {
 	var buf bytes.Buffer
 	if err := r.Render(&buf, name, p); err != nil {
 		return err
@@ -50,7 +50,7 @@ func render(c *gin.Context, r *web.Renderer, status int, name string, p *web.Pag
 func renderError(c *gin.Context, r *web.Renderer, log *slog.Logger, status int) {
 	p := newPage(c, r, "")
 	p.Code = status
-	if err := render(c, r, status, "error", p); err != nil {
+	if err := renderPage(c, r, status, "error", p); err != nil {
 		log.Error("render error page", "err", err)
 		c.String(status, http.StatusText(status))
 	}
@@ -66,11 +66,11 @@ type pageHandler struct {
 func (h *pageHandler) form(c *gin.Context) error {
 	p := newPage(c, h.render, "")
 	p.Limits = webLimits(h.limits)
-	return render(c, h.render, http.StatusOK, "form", p)
+	return renderPage(c, h.render, http.StatusOK, "form", p)
 }
 
 func (h *pageHandler) privacy(c *gin.Context) error {
-	return render(c, h.render, http.StatusOK, "privacy", newPage(c, h.render, ""))
+	return renderPage(c, h.render, http.StatusOK, "privacy", newPage(c, h.render, ""))
 }
 
 func webLimits(l intake.Limits) web.Limits {

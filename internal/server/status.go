@@ -74,7 +74,7 @@ func (h *statusHandler) writeStatus(c *gin.Context, code string) error {
 }
 
 func (h *statusHandler) lookupPage(c *gin.Context) error {
-	return render(c, h.render, http.StatusOK, "status_lookup", newPage(c, h.render, ""))
+	return renderPage(c, h.render, http.StatusOK, "status_lookup", newPage(c, h.render, ""))
 }
 
 // page is POST /status: the status of the submission whose code was sent,
@@ -84,7 +84,7 @@ func (h *statusHandler) page(c *gin.Context) error {
 	if err := allow(c, h.limiter, h.log, "status", statusRate, time.Hour); err != nil {
 		setRetryAfter(c, err)
 		p.Errors = map[string]string{"": "rate_limited"}
-		return render(c, h.render, http.StatusTooManyRequests, "status_lookup", p)
+		return renderPage(c, h.render, http.StatusTooManyRequests, "status_lookup", p)
 	}
 	code := c.PostForm("receipt")
 	status, err := h.act(c, p, code)
@@ -118,7 +118,7 @@ func (h *statusHandler) page(c *gin.Context) error {
 		}
 		p.Values["body"] = s.Body
 	}
-	return render(c, h.render, status, "status", p)
+	return renderPage(c, h.render, status, "status", p)
 }
 
 // unknownPage is the look-up form again with "no such code": the same page
@@ -126,5 +126,5 @@ func (h *statusHandler) page(c *gin.Context) error {
 func (h *statusHandler) unknownPage(c *gin.Context, p *web.Page) error {
 	p.Errors = map[string]string{"receipt": "receipt_invalid"}
 	p.Values, p.Notice = nil, ""
-	return render(c, h.render, http.StatusNotFound, "status_lookup", p)
+	return renderPage(c, h.render, http.StatusNotFound, "status_lookup", p)
 }

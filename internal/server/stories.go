@@ -1,20 +1,16 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
-	"io"
-	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gorilla/feeds"
 
 	"github.com/storydesk/storydesk/internal/blob"
-	artifact "github.com/storydesk/storydesk/internal/render"
+	"github.com/storydesk/storydesk/internal/render"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/web"
 )
@@ -77,11 +73,11 @@ func (h *storiesHandler) list(c *gin.Context) error {
 	}
 	p.Data = v
 	c.Header("Cache-Control", "no-cache")
-	return render(c, h.render, http.StatusOK, "stories", p)
+	return renderPage(c, h.render, http.StatusOK, "stories", p)
 }
 
-func bylineOf(p store.Publication) artifact.Byline {
-	return artifact.Byline{Kind: p.BylineKind, Name: p.Byline}
+func bylineOf(p store.Publication) render.Byline {
+	return render.Byline{Kind: p.BylineKind, Name: p.Byline}
 }
 
 // live returns the live publication for the slug: 404 for an unknown slug,
@@ -106,14 +102,14 @@ func (h *storiesHandler) show(c *gin.Context) error {
 	by := bylineOf(pub)
 	v := StoryView{Title: pub.Title, Byline: by.Text(p.Lang), Language: pub.Language, Kind: pub.Kind,
 		Body: template.HTML(pub.BodyHTML), PublishedAt: pub.PublishedAt}
-	credits := artifact.Piece{Language: p.Lang, Byline: by}
+	credits := render.Piece{Language: p.Lang, Byline: by}
 	for i, img := range pub.Images {
 		v.Images = append(v.Images, StoryImage{URL: "/stories/" + pub.Slug + "/images/" + img.Name, Credit: credits.Credit(i)})
 	}
 	p.Data = v
 	// Short caching only: a withdrawal must take the page down quickly.
 	c.Header("Cache-Control", "public, max-age=60")
-	return render(c, h.render, http.StatusOK, "story", p)
+	return renderPage(c, h.render, http.StatusOK, "story", p)
 }
 
 // image serves a published photo from S3 through the app.
@@ -126,24 +122,8 @@ func (h *storiesHandler) image(c *gin.Context) error {
 		if img.Name != c.Param("name") {
 			continue
 		}
-		ctx := c.Request.Context()
-		obj, err := h.blob.Open(ctx, "published/"+pub.SubmissionID+"/images/"+img.Name)
-		if errors.Is(err, blob.ErrNotFound) {
-			return fmt.Errorf("image: %w", store.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		defer obj.Close()
-		hd := c.Writer.Header()
-		hd.Set("Content-Type", img.ContentType)
-		hd.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
-		hd.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": img.Name}))
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Cache-Control", "public, max-age=60")
-		c.Status(http.StatusOK)
-		_, err = io.Copy(c.Writer, obj)
-		return err
+		return serveObject(c, h.blob, object{key: blob.PublishedImageKey(pub.SubmissionID, img.Name), what: "image",
+			contentType: img.ContentType, disposition: disposition("inline", img.Name), cache: "public, max-age=60"})
 	}
 	return fmt.Errorf("image: %w", store.ErrNotFound)
 }

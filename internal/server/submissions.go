@@ -2,10 +2,7 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -165,24 +162,8 @@ func (h *submissionsHandler) download(c *gin.Context) error {
 		if a.ID != c.Param("aid") {
 			continue
 		}
-		obj, err := h.blob.Open(ctx, a.ObjectKey)
-		if errors.Is(err, blob.ErrNotFound) {
-			return fmt.Errorf("attachment %s: %w", a.ID, store.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		defer obj.Close()
-		hd := c.Writer.Header()
-		hd.Set("Content-Type", a.ContentType)
-		hd.Set("Content-Length", strconv.FormatInt(obj.Size, 10))
-		hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": attachmentName(a)}))
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Cache-Control", "no-store")
-		hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-		c.Status(http.StatusOK)
-		_, err = io.Copy(c.Writer, obj)
-		return err
+		return serveObject(c, h.blob, object{key: a.ObjectKey, what: "attachment " + a.ID, contentType: a.ContentType,
+			disposition: disposition("attachment", attachmentName(a)), cache: "no-store", sandbox: true})
 	}
 	return fmt.Errorf("attachment: %w", store.ErrNotFound)
 }

@@ -97,7 +97,7 @@ func (h *submitHandler) form(c *gin.Context) error {
 	p.Limits = webLimits(h.intake.Limits())
 	if err == nil {
 		p.Receipt = res.Receipt.String()
-		return render(c, h.render, http.StatusCreated, "receipt", p)
+		return renderPage(c, h.render, http.StatusCreated, "receipt", p)
 	}
 	if in != nil {
 		p.Values = in.Values()
@@ -108,7 +108,7 @@ func (h *submitHandler) form(c *gin.Context) error {
 		return err
 	}
 	p.Errors = codes
-	return render(c, h.render, status, "form", p)
+	return renderPage(c, h.render, status, "form", p)
 }
 
 // formErrors maps an intake or request error to a status and field codes for the form.

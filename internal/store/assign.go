@@ -54,14 +54,14 @@ type AssignRequest struct {
 // the caller's policy.
 func (s *Store) Assign(ctx context.Context, submissionID string, r AssignRequest) (prev string, changed bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM submissions WHERE id = $1`+s.forUpdate(), submissionID).Scan(&status); err != nil {
-			return notFound(err)
+		status, err := s.lockStatus(ctx, tx, submissionID)
+		if err != nil {
+			return err
 		}
-		if Status(status).Final() {
+		if status.Final() {
 			return fmt.Errorf("submission is %s: %w", status, ErrConflict)
 		}
-		err := tx.QueryRowContext(ctx, `SELECT user_id FROM assignments WHERE submission_id = $1`, submissionID).Scan(&prev)
+		err = tx.QueryRowContext(ctx, `SELECT user_id FROM assignments WHERE submission_id = $1`, submissionID).Scan(&prev)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}

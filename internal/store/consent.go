@@ -104,11 +104,7 @@ func consentGiven(sub *Submission) ConsentEntry {
 func (s *Store) Withdraw(ctx context.Context, id string, revoke RevokeTask, ifPublished ...OutboxTask) (Withdrawal, error) {
 	var w Withdrawal
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		lock := ""
-		if s.dialect == DialectPostgres {
-			lock = " FOR UPDATE"
-		}
-		cur, err := scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionColumns("submissions")+` FROM submissions WHERE id = $1`+lock, id))
+		cur, err := scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionColumns("submissions")+` FROM submissions WHERE id = $1`+s.forUpdate(), id))
 		if err != nil {
 			return notFound(err)
 		}

@@ -30,25 +30,20 @@ type Decision struct {
 func (s *Store) Decide(ctx context.Context, id string, d Decision) (Submission, error) {
 	var sub Submission
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		// FOR UPDATE makes the second of two concurrent decisions wait and
-		// then see the first one's status (PostgreSQL); SQLite's write lock
-		// does the same.
-		lock := ""
-		if s.dialect == DialectPostgres {
-			lock = " FOR UPDATE"
+		// The lock makes the second of two concurrent decisions wait and
+		// then see the first one's status.
+		cur, err := s.lockStatus(ctx, tx, id)
+		if err != nil {
+			return err
 		}
-		var cur string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM submissions WHERE id = $1`+lock, id).Scan(&cur); err != nil {
-			return notFound(err)
-		}
-		if !slices.Contains(d.From, Status(cur)) {
+		if !slices.Contains(d.From, cur) {
 			return fmt.Errorf("status is %s: %w", cur, ErrConflict)
 		}
 		t := now()
 		// The status is compared again in the UPDATE, so the move stays a
 		// compare-and-set even where the SELECT took no lock.
 		res, err := tx.ExecContext(ctx, `UPDATE submissions SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4`,
-			string(d.To), micros(t), id, cur)
+			string(d.To), micros(t), id, string(cur))
 		if err != nil {
 			return err
 		}
@@ -56,7 +51,7 @@ func (s *Store) Decide(ctx context.Context, id string, d Decision) (Submission, 
 			return err
 		}
 		ev := Event{SubmissionID: id, ActorID: d.ActorID, Actor: d.Actor, Action: "status",
-			FromStatus: Status(cur), ToStatus: d.To, Detail: d.Action, CreatedAt: t}
+			FromStatus: cur, ToStatus: d.To, Detail: d.Action, CreatedAt: t}
 		if err := insertEvent(ctx, tx, &ev); err != nil {
 			return err
 		}
@@ -68,7 +63,7 @@ func (s *Store) Decide(ctx context.Context, id string, d Decision) (Submission, 
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (id, at, actor_id, actor, action, target, detail)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, newID(), micros(t), d.ActorID, d.Actor, "decision", id,
-			d.Action+": "+cur+" -> "+string(d.To)); err != nil {
+			d.Action+": "+string(cur)+" -> "+string(d.To)); err != nil {
 			return err
 		}
 		sub, err = submissionWhere(ctx, tx, "id = $1", id)

@@ -37,26 +37,6 @@ func (s *Store) Events(ctx context.Context, id string) ([]Event, error) {
 	return out, nil
 }
 
-// AddEvent appends ev to the submission's history (internal notes, actions
-// that change no status). ID and CreatedAt are filled; the stored event is
-// returned. ErrNotFound if the submission does not exist.
-func (s *Store) AddEvent(ctx context.Context, id string, ev Event) (Event, error) {
-	ev.SubmissionID = id
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		// Checked first so the caller gets ErrNotFound, not a driver's
-		// foreign-key error.
-		var one int
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM submissions WHERE id = $1`, id).Scan(&one); err != nil {
-			return notFound(err)
-		}
-		return insertEvent(ctx, tx, &ev)
-	})
-	if err != nil {
-		return Event{}, fmt.Errorf("store: add event %s: %w", id, err)
-	}
-	return ev, nil
-}
-
 // insertEvent writes e; ID and CreatedAt are filled when empty.
 func insertEvent(ctx context.Context, q execer, e *Event) error {
 	if e.ID == "" {

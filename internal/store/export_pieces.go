@@ -80,20 +80,16 @@ func (s *Store) CountExport(ctx context.Context, f ExportFilter) (int, error) {
 	return n, nil
 }
 
-// ExportBatch returns up to limit pieces that f selects after cursor, oldest
-// first, with attachments. Batches keep memory flat however many pieces
-// there are, and hold no cursor open while the caller writes to S3.
-func (s *Store) ExportBatch(ctx context.Context, f ExportFilter, after ExportCursor, limit int) ([]ExportPiece, error) {
-	return s.ExportBatchFor(ctx, "", f, after, limit)
-}
-
-// ExportBatchFor is ExportBatch for the staff export exportID: the pieces
-// are recorded as the export's before they are returned, in the same
-// transaction as the read, so a withdrawal either commits first (and the
-// piece is not selected) or finds the export and revokes it. On PostgreSQL
-// the rows are share-locked to make that so: a withdrawal's update waits
-// for the record to commit, and the read waits for a withdrawal in flight
-// and then sees the piece withdrawn.
+// ExportBatchFor returns up to limit pieces that f selects after cursor,
+// oldest first, with attachments. Batches keep memory flat however many
+// pieces there are, and hold no cursor open while the caller writes to S3.
+// For a staff export (exportID not empty) the pieces are recorded as the
+// export's before they are returned, in the same transaction as the read,
+// so a withdrawal either commits first (and the piece is not selected) or
+// finds the export and revokes it. On PostgreSQL the rows are share-locked
+// to make that so: a withdrawal's update waits for the record to commit,
+// and the read waits for a withdrawal in flight and then sees the piece
+// withdrawn.
 func (s *Store) ExportBatchFor(ctx context.Context, exportID string, f ExportFilter, after ExportCursor, limit int) ([]ExportPiece, error) {
 	where, args := f.where()
 	if after.ID != "" {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/storydesk/storydesk/internal/blob"
 )
 
 // ExportRevoked is the state of an export whose archive held a piece that
@@ -23,9 +25,6 @@ const (
 	RevokedWithdrawn = "a piece in it was withdrawn by its submitter"
 	RevokedDeleted   = "a piece in it was deleted on the retention schedule"
 )
-
-// ExportKey is the S3 key of an export's archive.
-func ExportKey(exportID string) string { return "exports/" + exportID + ".zip" }
 
 // ExportDownload is one download of an export's archive.
 type ExportDownload struct {
@@ -70,7 +69,7 @@ func revokeExportsOf(ctx context.Context, tx *sql.Tx, id, reason string, revoke 
 		if err := insertOutbox(ctx, tx, &task, true); err != nil {
 			return nil, nil, fmt.Errorf("revoke exports: %w", err)
 		}
-		keys, tasks = append(keys, ExportKey(e)), append(tasks, task)
+		keys, tasks = append(keys, blob.ExportKey(e)), append(tasks, task)
 	}
 	return keys, tasks, nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/storydesk/storydesk/internal/blob"
 )
 
 // startExport stores a running export that holds the pieces batch returns
@@ -49,11 +51,11 @@ func TestExportRevocation(t *testing.T) {
 		a, b := approve(t, s, "A"), approve(t, s, "B")
 		all := ExportFilter{Status: []Status{StatusApproved}}
 		both := startExport(t, s, all, ExportCursor{}, 10)
-		if err := s.FinishExport(ctx, both.ID, 2, ExportKey(both.ID), 10, "export:"+both.ID); err != nil {
+		if err := s.FinishExport(ctx, both.ID, 2, blob.ExportKey(both.ID), 10, "export:"+both.ID); err != nil {
 			t.Fatal(err)
 		}
 		onlyB := startExport(t, s, all, ExportCursor{CreatedAt: a.CreatedAt, ID: a.ID}, 10)
-		if err := s.FinishExport(ctx, onlyB.ID, 1, ExportKey(onlyB.ID), 10, "export:"+onlyB.ID); err != nil {
+		if err := s.FinishExport(ctx, onlyB.ID, 1, blob.ExportKey(onlyB.ID), 10, "export:"+onlyB.ID); err != nil {
 			t.Fatal(err)
 		}
 		none := startExport(t, s, ExportFilter{Kind: "oped"}, ExportCursor{}, 10)
@@ -97,11 +99,11 @@ func TestExportRevocation(t *testing.T) {
 			if e := exportStatus(t, s, id); e.Status != ExportRevoked || e.RevokedReason != RevokedDeleted {
 				t.Errorf("export %s after deletion: %+v", id, e)
 			}
-			if !slices.Contains(keys, ExportKey(id)) {
+			if !slices.Contains(keys, blob.ExportKey(id)) {
 				t.Errorf("keys %v lack the archive of %s", keys, id)
 			}
 		}
-		if err := s.FinishExport(ctx, running.ID, 1, ExportKey(running.ID), 10, "export:"+running.ID); !errors.Is(err, ErrConflict) {
+		if err := s.FinishExport(ctx, running.ID, 1, blob.ExportKey(running.ID), 10, "export:"+running.ID); !errors.Is(err, ErrConflict) {
 			t.Errorf("FinishExport of a revoked export: %v, want ErrConflict", err)
 		}
 		if e := exportStatus(t, s, running.ID); e.Status != ExportRevoked {

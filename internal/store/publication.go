@@ -46,11 +46,11 @@ const publicationColumns = `p.submission_id, p.slug, p.title, p.byline_kind, p.b
 func (s *Store) Publish(ctx context.Context, p Publication, taskID string, tasks ...OutboxTask) (Publication, bool, error) {
 	var changed bool
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var cur string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM submissions WHERE id = $1`+s.forUpdate(), p.SubmissionID).Scan(&cur); err != nil {
-			return notFound(err)
+		cur, err := s.lockStatus(ctx, tx, p.SubmissionID)
+		if err != nil {
+			return err
 		}
-		if Status(cur) == StatusPublished {
+		if cur == StatusPublished {
 			existing, err := publicationWhere(ctx, tx, "p.submission_id = $1", p.SubmissionID)
 			if err != nil {
 				return err
@@ -58,7 +58,7 @@ func (s *Store) Publish(ctx context.Context, p Publication, taskID string, tasks
 			p = existing
 			return markDoneIfAny(ctx, tx, taskID)
 		}
-		if Status(cur) != StatusApproved {
+		if cur != StatusApproved {
 			return fmt.Errorf("status is %s, not approved: %w", cur, ErrConflict)
 		}
 		slug, err := freeSlug(ctx, tx, p.Slug, p.SubmissionID)
@@ -125,15 +125,6 @@ func markDoneIfAny(ctx context.Context, q queryer, taskID string) error {
 		return err
 	}
 	return nil
-}
-
-// forUpdate locks the selected row until commit on PostgreSQL; SQLite's
-// immediate transaction already holds the database write lock.
-func (s *Store) forUpdate() string {
-	if s.dialect == DialectPostgres {
-		return " FOR UPDATE"
-	}
-	return ""
 }
 
 // Unpublish takes a piece off the public pages for good: the publication

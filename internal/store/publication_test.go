@@ -98,7 +98,7 @@ func TestExportBatchesSkipInternalAndWithdrawn(t *testing.T) {
 		var got []string
 		var after ExportCursor
 		for {
-			batch, err := s.ExportBatch(ctx, f, after, 2)
+			batch, err := s.ExportBatchFor(ctx, "", f, after, 2)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -37,17 +37,12 @@ func (s *Store) AddReply(ctx context.Context, id string, r Reply) (Submission, [
 	)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		// The status decides what the reply may do, so it is read under the
-		// row lock (PostgreSQL) or the write lock SQLite's immediate
-		// transaction already holds: a decision cannot slip in between.
-		lock := ""
-		if s.dialect == DialectPostgres {
-			lock = " FOR UPDATE"
+		// row lock: a decision cannot slip in between.
+		cur, err := s.lockStatus(ctx, tx, id)
+		if err != nil {
+			return err
 		}
-		var cur string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM submissions WHERE id = $1`+lock, id).Scan(&cur); err != nil {
-			return notFound(err)
-		}
-		if r.Revision != nil && !slices.Contains(r.Revisable, Status(cur)) {
+		if r.Revision != nil && !slices.Contains(r.Revisable, cur) {
 			return fmt.Errorf("status is %s: %w", cur, ErrConflict)
 		}
 		t := now()
@@ -61,13 +56,12 @@ func (s *Store) AddReply(ctx context.Context, id string, r Reply) (Submission, [
 			if tasks, err = addRevision(ctx, tx, id, &rev, &ev, t, r.Next); err != nil {
 				return err
 			}
-			if Status(cur) == StatusChangesRequested {
+			if cur == StatusChangesRequested {
 				if err := replyToReady(ctx, tx, id, t); err != nil {
 					return err
 				}
 			}
 		}
-		var err error
 		sub, err = submissionWhere(ctx, tx, "id = $1", id)
 		return err
 	})

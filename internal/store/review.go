@@ -78,17 +78,11 @@ func (s *Store) CompleteReview(ctx context.Context, id string, r ReviewResult, t
 func (s *Store) Transition(ctx context.Context, id string, from []Status, to Status, ev Event) (Submission, error) {
 	var sub Submission
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		// FOR UPDATE holds the row until commit on PostgreSQL; SQLite's
-		// immediate transaction already holds the database write lock.
-		lock := ""
-		if s.dialect == DialectPostgres {
-			lock = " FOR UPDATE"
+		cur, err := s.lockStatus(ctx, tx, id)
+		if err != nil {
+			return err
 		}
-		var cur string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM submissions WHERE id = $1`+lock, id).Scan(&cur); err != nil {
-			return notFound(err)
-		}
-		if !slices.Contains(from, Status(cur)) {
+		if !slices.Contains(from, cur) {
 			return fmt.Errorf("status is %s, not %v: %w", cur, from, ErrConflict)
 		}
 		t := now()
@@ -96,11 +90,10 @@ func (s *Store) Transition(ctx context.Context, id string, from []Status, to Sta
 			string(to), micros(t), id); err != nil {
 			return err
 		}
-		ev.SubmissionID, ev.FromStatus, ev.ToStatus, ev.CreatedAt = id, Status(cur), to, t
+		ev.SubmissionID, ev.FromStatus, ev.ToStatus, ev.CreatedAt = id, cur, to, t
 		if err := insertEvent(ctx, tx, &ev); err != nil {
 			return err
 		}
-		var err error
 		sub, err = submissionWhere(ctx, tx, "id = $1", id)
 		return err
 	})

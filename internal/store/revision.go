@@ -36,23 +36,17 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]Revision, error) {
 	return out, nil
 }
 
-// AddRevision records a new version of a submission's title and body (an
-// editor's edit or the submitter's revision) and makes it the current one,
-// in one transaction with ev (appended as given, SubmissionID filled).
-// Number, ID and CreatedAt of rev are filled; the stored revision is returned.
-// The original (number 1) is never changed. It queues no work; Revise does.
-func (s *Store) AddRevision(ctx context.Context, id string, rev Revision, ev Event) (Revision, error) {
-	rev, _, err := s.Revise(ctx, id, rev, ev, nil)
-	return rev, err
-}
-
 // FollowUp returns the outbox tasks a new revision needs (re-checking its
 // findings), given its number, which is known only inside the transaction.
 type FollowUp func(number int) []OutboxTask
 
-// Revise is AddRevision with the revision's follow-up work: the tasks that
-// next returns are written to the outbox in the same transaction, so a new
-// text is never stored without the work it needs. The caller enqueues the
+// Revise records a new version of a submission's title and body (an
+// editor's edit or the submitter's revision) and makes it the current one,
+// in one transaction with ev (appended as given, SubmissionID filled).
+// Number, ID and CreatedAt of rev are filled; the stored revision is
+// returned. The original (number 1) is never changed. The tasks that next
+// returns (the revision's follow-up work) are written to the outbox in the
+// same transaction, so a new text is never stored without the work it needs. The caller enqueues the
 // returned tasks after commit; the reconciler does if it cannot. next may
 // be nil.
 func (s *Store) Revise(ctx context.Context, id string, rev Revision, ev Event, next FollowUp) (Revision, []OutboxTask, error) {

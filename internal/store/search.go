@@ -57,7 +57,7 @@ type searchUse int
 
 const (
 	// searchPlanned leaves it to the planner: the search index gives the
-	// matches, or rows are tested against them (ListSubmissions, and queue
+	// matches, or rows are tested against them (status counts, and queue
 	// pages without a search or of few matching rows).
 	searchPlanned searchUse = iota
 	// searchProbe reads rows in page order and tests each against the

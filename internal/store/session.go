@@ -65,22 +65,3 @@ func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 	}
 	return nil
 }
-
-// DeleteUserSessions ends every session of a user (password change, disable).
-func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
-		return fmt.Errorf("store: delete sessions of %s: %w", userID, err)
-	}
-	return nil
-}
-
-// DeleteExpiredSessions removes sessions past their absolute or idle time-out.
-func (s *Store) DeleteExpiredSessions(ctx context.Context, idle time.Duration) (int64, error) {
-	t := now()
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, micros(t), micros(t.Add(-idle)))
-	if err != nil {
-		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return n, nil
-}

@@ -19,7 +19,7 @@ import (
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
-// The dialects Store speaks, as returned by Dialect.
+// The dialects Store speaks.
 const (
 	DialectSQLite   = "sqlite"
 	DialectPostgres = "postgres"
@@ -150,9 +150,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
-
-// Dialect reports "sqlite" or "postgres".
-func (s *Store) Dialect() string { return s.dialect }
 
 // inTx runs fn in one transaction and commits if fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Page sizes for ListSubmissions and Queue.
+// Page sizes of the queue.
 const (
 	DefaultPerPage = 25
 	MaxPerPage     = 100
@@ -331,51 +331,6 @@ func (s *Store) statusCounts(ctx context.Context, f Filter) (map[Status]int, err
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("counts: %w", err)
-	}
-	return out, nil
-}
-
-// ListSubmissions returns one page of the submissions matching f (sorted by
-// f.Sort, newest first by default) without attachments, and the number of
-// all matching submissions. It loads whole rows; the queue uses Queue.
-func (s *Store) ListSubmissions(ctx context.Context, f Filter) ([]Submission, int, error) {
-	o, ok := sortOrders[f.Sort]
-	if !ok {
-		return nil, 0, fmt.Errorf("store: list submissions: unknown sort %q", f.Sort)
-	}
-	page, perPage := pageBounds(f)
-	var a args
-	w := where(s.conds(f, &a, true, searchPlanned))
-	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM submissions s`+w, a...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: list submissions: count: %w", err)
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+submissionColumns("s")+` FROM submissions s`+w+
-		` ORDER BY `+o.sql("s")+` LIMIT `+a.add(perPage)+` OFFSET `+a.add((page-1)*perPage), a...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list submissions: %w", err)
-	}
-	defer rows.Close()
-	items := []Submission{}
-	for rows.Next() {
-		sub, err := scanSubmission(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: list submissions: %w", err)
-		}
-		items = append(items, sub)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: list submissions: %w", err)
-	}
-	return items, total, nil
-}
-
-// Counts returns the number of submissions in each status; statuses with
-// none are absent.
-func (s *Store) Counts(ctx context.Context) (map[Status]int, error) {
-	out, err := s.statusCounts(ctx, Filter{})
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
 	}
 	return out, nil
 }

@@ -128,18 +128,6 @@ func (s *Store) TouchToken(ctx context.Context, t Token, at time.Time) error {
 	return nil
 }
 
-// RevokeToken revokes token id; revoking it again keeps the first time.
-func (s *Store) RevokeToken(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2`, micros(now()), id)
-	if err == nil {
-		err = mustAffect(res)
-	}
-	if err != nil {
-		return fmt.Errorf("store: revoke token %s: %w", id, err)
-	}
-	return nil
-}
-
 // RevokeUserToken revokes token id only if it belongs to userID: someone
 // else's token is ErrNotFound, as is an unknown one.
 func (s *Store) RevokeUserToken(ctx context.Context, userID, id string) error {

@@ -1,0 +1,38 @@
+package blob
+
+// The bucket's layout: every key StoryDesk writes is built here, so the
+// writers, the readers and the retention purge agree on where a piece's
+// objects live.
+//
+//	attachments/<submission>/<attachment><ext>  files as the submitter sent them (cleaned)
+//	published/<submission>/piece.{html,md,txt,docx}  renderings of a published piece
+//	published/<submission>/images/<name>  its photos, as served under /stories/<slug>/images/
+//	exports/<export>.zip  export archives
+
+// AttachmentKey is where attachment attID of submission subID is stored;
+// ext is the extension of its stored type (".jpg"), never the client's.
+func AttachmentKey(subID, attID, ext string) string {
+	return AttachmentPrefix(subID) + attID + ext
+}
+
+// AttachmentPrefix holds every attachment of submission subID.
+func AttachmentPrefix(subID string) string { return "attachments/" + subID + "/" }
+
+// PublishedPrefix holds every published file of submission subID.
+func PublishedPrefix(subID string) string { return "published/" + subID + "/" }
+
+// PublishedKey is the published file name (a rendering such as
+// "piece.html") of submission subID.
+func PublishedKey(subID, name string) string { return PublishedPrefix(subID) + name }
+
+// PublishedImageKey is the published photo name of submission subID.
+func PublishedImageKey(subID, name string) string { return PublishedPrefix(subID) + "images/" + name }
+
+// ExportKey is the archive of export exportID.
+func ExportKey(exportID string) string { return "exports/" + exportID + ".zip" }
+
+// SubmissionPrefixes are the prefixes that hold submission subID's objects,
+// all of which the retention purge removes.
+func SubmissionPrefixes(subID string) []string {
+	return []string{AttachmentPrefix(subID), PublishedPrefix(subID)}
+}
