@@ -55,7 +55,9 @@ func (p *paced) Read(b []byte) (int, error) {
 // gets through; a trickle and a stalled body are cut off after about one
 // window, and another client is served meanwhile.
 func TestMinBodyRate(t *testing.T) {
-	const window = 300 * time.Millisecond
+	// Every margin is wide, so a loaded machine cannot tip a case over: the
+	// steady upload sends 10 times the minimum, the trickle a tenth of it.
+	const window = 2 * time.Second
 	srv := guarded(t, window, 1024)
 	send := func(body io.Reader, size int) (int, string, time.Duration) {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL, body)
@@ -69,12 +71,13 @@ func TestMinBodyRate(t *testing.T) {
 		text, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(text), time.Since(start)
 	}
-	// Steady: 512 bytes every 100 ms is above 1 KiB per 300 ms.
+	// Steady: 512 bytes every 100 ms is 10 KiB per window, ten times 1 KiB.
 	if code, text, _ := send(&paced{left: 8 << 10, chunk: 512, every: 100 * time.Millisecond}, 8<<10); code != http.StatusOK {
 		t.Errorf("steady upload: %d %s", code, text)
 	}
 	done := make(chan string, 2)
 	go func() {
+		// Trickle: a byte every 20 ms is 100 bytes per window.
 		code, text, d := send(&paced{left: 1 << 20, chunk: 1, every: 20 * time.Millisecond}, 1<<20)
 		if code != http.StatusRequestTimeout && code != 0 || d > 5*window {
 			done <- "trickle: " + text
