@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -199,17 +198,17 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestHTTPStatus(t *testing.T) {
+func TestKind(t *testing.T) {
 	for _, tt := range []struct {
 		codes map[string]string
-		want  int
+		want  Kind
 	}{
-		{map[string]string{"title": CodeRequired}, http.StatusBadRequest},
-		{map[string]string{"attachments": CodeFileTooLarge}, http.StatusRequestEntityTooLarge},
-		{map[string]string{"attachments": CodeFileType, "title": CodeRequired}, http.StatusUnsupportedMediaType},
+		{map[string]string{"title": CodeRequired}, KindInvalid},
+		{map[string]string{"attachments": CodeFileTooLarge}, KindTooLarge},
+		{map[string]string{"attachments": CodeFileType, "title": CodeRequired}, KindFileType},
 	} {
 		e := &ValidationError{Fields: tt.codes}
-		if got := e.HTTPStatus(); got != tt.want {
+		if got := e.Kind(); got != tt.want {
 			t.Errorf("%v: %d, want %d", tt.codes, got, tt.want)
 		}
 		for f := range tt.codes {

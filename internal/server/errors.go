@@ -52,7 +52,7 @@ func classify(err error) *httpError {
 		return &httpError{status: http.StatusRequestEntityTooLarge, msg: "request is too large",
 			fields: map[string]string{"form": "request is too large"}}
 	case errors.As(err, &ve):
-		return &httpError{status: ve.HTTPStatus(), msg: ve.Error(), fields: ve.Messages()}
+		return &httpError{status: validationStatus(ve), msg: ve.Error(), fields: ve.Messages()}
 	case errors.Is(err, intake.ErrUnavailable):
 		return &httpError{status: http.StatusServiceUnavailable, msg: "a service StoryDesk needs is temporarily unavailable; nothing was changed, please try again", retryAfter: 30 * time.Second}
 	case errors.Is(err, auth.ErrBusy):
@@ -117,4 +117,16 @@ func setRetryAfter(c *gin.Context, err error) {
 	if he := classify(err); he.retryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(he.retryAfter.Seconds()+0.999)))
 	}
+}
+
+// validationStatus answers a refused submission: 415 for a refused file
+// type, 413 for anything too large, else 400.
+func validationStatus(ve *intake.ValidationError) int {
+	switch ve.Kind() {
+	case intake.KindFileType:
+		return http.StatusUnsupportedMediaType
+	case intake.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
 }
