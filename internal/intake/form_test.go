@@ -73,7 +73,7 @@ func TestReadFormLimits(t *testing.T) {
 				{"file too large", nil, map[string][]byte{"a": make([]byte, 101)}, "attachments", CodeFileTooLarge},
 				{"too many files", nil, map[string][]byte{"a": {1}, "b": {1}, "c": {1}}, "attachments", CodeTooManyFiles},
 				{"long field", [][2]string{{"title", strings.Repeat("x", maxFieldBytes+1)}}, nil, "title", CodeTooLong},
-				{"long body", [][2]string{{"body", strings.Repeat("x", maxBodyBytes+1)}}, nil, "body", CodeTooLong},
+				{"long body", [][2]string{{"body", strings.Repeat("x", MaxBodyBytes+1)}}, nil, "body", CodeTooLong},
 				{"too many parts", manyParts(maxParts + 1), nil, "form", CodeRequestTooLarge},
 			}
 			for _, tt := range tests {
