@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
 
+	"github.com/storydesk/storydesk/internal/desk"
 	"github.com/storydesk/storydesk/internal/intake"
 	"github.com/storydesk/storydesk/internal/store"
 )
@@ -44,6 +45,7 @@ func tooMany(retry time.Duration) error {
 func classify(err error) *httpError {
 	var he *httpError
 	var ve *intake.ValidationError
+	var fe *desk.FieldError
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &he):
@@ -51,6 +53,8 @@ func classify(err error) *httpError {
 	case errors.As(err, &mbe):
 		return &httpError{status: http.StatusRequestEntityTooLarge, msg: "request is too large",
 			fields: map[string]string{"form": "request is too large"}}
+	case errors.As(err, &fe):
+		return &httpError{status: http.StatusBadRequest, msg: fe.Error(), fields: map[string]string{fe.Field: fe.Problem()}}
 	case errors.As(err, &ve):
 		return &httpError{status: validationStatus(ve), msg: ve.Error(), fields: ve.Messages()}
 	case errors.Is(err, intake.ErrUnavailable):
