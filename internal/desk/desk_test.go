@@ -68,6 +68,9 @@ func TestParseDecision(t *testing.T) {
 			if !errors.As(err, &fe) || fe.Field != tt.field || fe.Code != tt.code {
 				t.Fatalf("err = %v, want %s %s", err, tt.field, tt.code)
 			}
+			if tt.code == "invalid_choice" && fe.Problem() != "must be approve, reject or request_changes" {
+				t.Errorf("invalid_choice says %q", fe.Problem())
+			}
 			if fe.Problem() == "" {
 				t.Errorf("code %s has no text", fe.Code)
 			}

@@ -7,6 +7,7 @@ package desk
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/storydesk/storydesk/internal/store"
 )
@@ -19,7 +20,6 @@ var problems = map[string]string{
 	"too_complex":      "is too complex to display: it has too many table cells, repeats long links too often or would make too much HTML for its length",
 	"invalid_text":     "contains characters that are not accepted (invalid UTF-8 or NUL)",
 	"message_required": "is required when requesting changes: tell the submitter what to change",
-	"invalid_choice":   "must be approve, reject or request_changes",
 }
 
 // FieldError is an editor's field the desk refuses, with the code of the
@@ -32,7 +32,25 @@ type FieldError struct {
 func Invalid(field, code string) *FieldError { return &FieldError{Field: field, Code: code} }
 
 // Problem is the English sentence for a problem code, for the JSON API.
-func (e *FieldError) Problem() string { return problems[e.Code] }
+func (e *FieldError) Problem() string {
+	if e.Code == "invalid_choice" {
+		return "must be " + choices()
+	}
+	return problems[e.Code]
+}
+
+// choices lists the decisions' names as a sentence ("a, b or c"), so that
+// a rule added to Rules is named in the refusal too.
+func choices() string {
+	names := make([]string, len(Rules))
+	for i, r := range Rules {
+		names[i] = r.Name
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
 
 // Error names the field and its problem, as the API says it.
 func (e *FieldError) Error() string { return e.Field + " " + e.Problem() }
