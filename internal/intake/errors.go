@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 
@@ -115,19 +114,33 @@ func (e *ValidationError) Error() string {
 	return "invalid submission: " + strings.Join(parts, "; ")
 }
 
-// HTTPStatus picks the most specific status: 415 for a refused file type,
-// 413 for anything too large, else 400.
-func (e *ValidationError) HTTPStatus() int {
-	status := http.StatusBadRequest
+// Kind says what is most wrong with a submission, for the server to pick a
+// status from.
+type Kind int
+
+// Kinds of validation error, from the least to the most specific.
+const (
+	// KindInvalid: a field's value is not accepted.
+	KindInvalid Kind = iota
+	// KindTooLarge: a file, an image or the request is too large.
+	KindTooLarge
+	// KindFileType: an attachment's type is refused.
+	KindFileType
+)
+
+// Kind picks the most specific kind: a refused file type, then anything too
+// large, else an invalid value.
+func (e *ValidationError) Kind() Kind {
+	kind := KindInvalid
 	for _, c := range e.Fields {
 		switch c {
 		case CodeFileType:
-			return http.StatusUnsupportedMediaType
+			return KindFileType
 		case CodeFileTooLarge, CodeRequestTooLarge, CodeTooManyPixels:
-			status = http.StatusRequestEntityTooLarge
+			kind = KindTooLarge
 		}
 	}
-	return status
+	return kind
 }
 
 func fieldError(field, code string) *ValidationError {

@@ -14,10 +14,10 @@ type Limits struct {
 	MaxPixels    int
 }
 
-// Size limits of the text fields, in bytes as read from the wire; the
-// rune-based limits of the contract are checked in validate.
+// Size limits of the other text fields, in bytes as read from the wire
+// (the body's is MaxBodyBytes); the rune-based limits of the contract are
+// checked in validate.
 const (
-	maxBodyBytes  = 64 << 10
 	maxFieldBytes = 4 << 10
 	maxParts      = 64 // a form has about 15 fields; 1,500-part bodies are refused early
 )
@@ -158,7 +158,7 @@ func readParts(mr *multipart.Reader, lim Limits, sp *Spool, in *Input) (*Input, 
 		}
 		limit := int64(maxFieldBytes)
 		if name == "body" {
-			limit = maxBodyBytes
+			limit = MaxBodyBytes
 		}
 		b, err := io.ReadAll(io.LimitReader(p, limit+1))
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -74,7 +73,7 @@ func TestReadFormLimits(t *testing.T) {
 				{"file too large", nil, map[string][]byte{"a": make([]byte, 101)}, "attachments", CodeFileTooLarge},
 				{"too many files", nil, map[string][]byte{"a": {1}, "b": {1}, "c": {1}}, "attachments", CodeTooManyFiles},
 				{"long field", [][2]string{{"title", strings.Repeat("x", maxFieldBytes+1)}}, nil, "title", CodeTooLong},
-				{"long body", [][2]string{{"body", strings.Repeat("x", maxBodyBytes+1)}}, nil, "body", CodeTooLong},
+				{"long body", [][2]string{{"body", strings.Repeat("x", MaxBodyBytes+1)}}, nil, "body", CodeTooLong},
 				{"too many parts", manyParts(maxParts + 1), nil, "form", CodeRequestTooLarge},
 			}
 			for _, tt := range tests {
@@ -199,17 +198,17 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestHTTPStatus(t *testing.T) {
+func TestKind(t *testing.T) {
 	for _, tt := range []struct {
 		codes map[string]string
-		want  int
+		want  Kind
 	}{
-		{map[string]string{"title": CodeRequired}, http.StatusBadRequest},
-		{map[string]string{"attachments": CodeFileTooLarge}, http.StatusRequestEntityTooLarge},
-		{map[string]string{"attachments": CodeFileType, "title": CodeRequired}, http.StatusUnsupportedMediaType},
+		{map[string]string{"title": CodeRequired}, KindInvalid},
+		{map[string]string{"attachments": CodeFileTooLarge}, KindTooLarge},
+		{map[string]string{"attachments": CodeFileType, "title": CodeRequired}, KindFileType},
 	} {
 		e := &ValidationError{Fields: tt.codes}
-		if got := e.HTTPStatus(); got != tt.want {
+		if got := e.Kind(); got != tt.want {
 			t.Errorf("%v: %d, want %d", tt.codes, got, tt.want)
 		}
 		for f := range tt.codes {

@@ -13,9 +13,6 @@ import (
 	"github.com/storydesk/storydesk/internal/task"
 )
 
-// maxMessageRunes caps a submitter's reply to the editors.
-const maxMessageRunes = 10_000
-
 // Reply is what a submitter sends back from the status page: a message, and
 // optionally a new version of the piece (Title and Body).
 type Reply struct {
@@ -67,11 +64,11 @@ func (s *Service) Answer(ctx context.Context, code string, r Reply) (store.Submi
 	}
 	reply := store.Reply{Message: r.Message}
 	if r.Revision() {
-		html, err := s.san.Body(r.Body)
+		rev, err := BuildRevision(s.san, s.san.Line(r.Title), r.Body, store.User{Name: "submitter"})
 		if err != nil {
-			return store.Submission{}, bodyError(fmt.Errorf("intake: sanitize revision: %w", err))
+			return store.Submission{}, err
 		}
-		reply.Revision = &store.Revision{Title: s.san.Line(r.Title), Body: r.Body, BodyHTML: html, AuthorName: "submitter"}
+		reply.Revision = &rev
 		reply.Edited = store.Event{Actor: "submitter", Action: "edited", Detail: "revision from the submitter"}
 		// Checked again under the row lock: an editor may decide meanwhile,
 		// and then their decision stands.
@@ -131,21 +128,15 @@ func validateReply(r *Reply) *ValidationError {
 	switch {
 	case r.Message == "":
 		e.add("message", CodeRequired)
-	case utf8.RuneCountInString(r.Message) > maxMessageRunes:
+	case utf8.RuneCountInString(r.Message) > MaxMessageRunes:
 		e.add("message", CodeTooLong)
 	}
 	if r.Revision() {
-		switch {
-		case r.Title == "":
-			e.add("title", CodeRequired)
-		case utf8.RuneCountInString(r.Title) > maxTitleRunes:
-			e.add("title", CodeTooLong)
+		if code := TitleProblem(r.Title); code != "" {
+			e.add("title", code)
 		}
-		switch {
-		case strings.TrimSpace(r.Body) == "":
-			e.add("body", CodeRequired)
-		case len(r.Body) > maxBodyBytes:
-			e.add("body", CodeTooLong)
+		if code := BodyProblem(r.Body); code != "" {
+			e.add("body", code)
 		}
 	}
 	if e.empty() {

@@ -17,9 +17,9 @@ var (
 	consents  = []string{"name", "pseudonym", "anonymous", "internal"}
 )
 
-// Rune limits of the contract's text fields.
+// Rune limits of the contract's other text fields (the title's is
+// MaxTitleRunes).
 const (
-	maxTitleRunes = 200
 	maxNameRunes  = 200
 	maxSiteRunes  = 100
 	maxEmailRunes = 254
@@ -61,7 +61,7 @@ func validate(in *Input) *ValidationError {
 		choice("kind", in.Kind, kinds)
 	}
 	if required("title", in.Title) {
-		maxRunes("title", in.Title, maxTitleRunes)
+		maxRunes("title", in.Title, MaxTitleRunes)
 	}
 	required("body", in.Body) // the 64 KiB cap is enforced while reading
 	choice("language", in.Language, languages)

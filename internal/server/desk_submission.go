@@ -8,22 +8,20 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storydesk/storydesk/internal/blob"
-	"github.com/storydesk/storydesk/internal/sanitize"
+	"github.com/storydesk/storydesk/internal/desk"
 	"github.com/storydesk/storydesk/internal/store"
-	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/web"
 )
 
 // deskSubmission is one submission on the editors' desk: the reading view,
 // edits and their diffs, notes, messages to the submitter and decisions.
 type deskSubmission struct {
-	store    *store.Store
-	blob     *blob.Store
-	san      *sanitize.Sanitizer
-	dispatch *task.Dispatcher // the findings re-check after an edit
-	links    *linkSigner
-	render   *web.Renderer
-	log      *slog.Logger
+	store  *store.Store
+	blob   *blob.Store
+	desk   *desk.Service // the rules: decisions and edits
+	links  *linkSigner
+	render *web.Renderer
+	log    *slog.Logger
 }
 
 // load fetches the submission named in the URL, hidden (404) from accounts

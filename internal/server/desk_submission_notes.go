@@ -5,6 +5,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storydesk/storydesk/internal/desk"
+	"github.com/storydesk/storydesk/internal/intake"
 	"github.com/storydesk/storydesk/internal/store"
 )
 
@@ -36,7 +38,7 @@ func (h *deskSubmission) addNote(c *gin.Context, text string) (store.Note, error
 	if err != nil {
 		return store.Note{}, err
 	}
-	text, err = checkText("text", text, maxMessageRunes)
+	text, err = desk.CheckText("text", text, intake.MaxMessageRunes)
 	if err != nil {
 		return store.Note{}, err
 	}
@@ -64,7 +66,7 @@ func (h *deskSubmission) addMessage(c *gin.Context, text string) (store.Message,
 	if err != nil {
 		return store.Message{}, err
 	}
-	text, err = checkText("message", text, maxMessageRunes)
+	text, err = desk.CheckText("message", text, intake.MaxMessageRunes)
 	if err != nil {
 		return store.Message{}, err
 	}

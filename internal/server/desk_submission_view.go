@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storydesk/storydesk/internal/desk"
 	"github.com/storydesk/storydesk/internal/finding"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
@@ -91,7 +92,7 @@ func newTimelineEntry(at time.Time, actor, action string, from, to store.Status,
 	if slices.Contains(historyActions, action) {
 		e.ActionKey = "desk.history." + action
 	}
-	if action == "status" && slices.ContainsFunc(decisions, func(d decisionRule) bool { return d.name == detail }) {
+	if action == "status" && desk.IsDecision(detail) {
 		e.Detail = ""
 	}
 	return e
@@ -184,16 +185,14 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		}
 		v.Attachments = append(v.Attachments, av)
 	}
-	for _, d := range decisions {
-		if slices.Contains(d.from, s.Status) {
-			switch d.name {
-			case "approve":
-				v.CanApprove = true
-			case "reject":
-				v.CanReject = true
-			case "request_changes":
-				v.CanRequest = true
-			}
+	for _, d := range desk.Available(s.Status) {
+		switch d.Name {
+		case "approve":
+			v.CanApprove = true
+		case "reject":
+			v.CanReject = true
+		case "request_changes":
+			v.CanRequest = true
 		}
 	}
 	return v, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
 
+	"github.com/storydesk/storydesk/internal/desk"
 	"github.com/storydesk/storydesk/internal/intake"
 	"github.com/storydesk/storydesk/internal/store"
 )
@@ -44,6 +45,7 @@ func tooMany(retry time.Duration) error {
 func classify(err error) *httpError {
 	var he *httpError
 	var ve *intake.ValidationError
+	var fe *desk.FieldError
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &he):
@@ -51,8 +53,10 @@ func classify(err error) *httpError {
 	case errors.As(err, &mbe):
 		return &httpError{status: http.StatusRequestEntityTooLarge, msg: "request is too large",
 			fields: map[string]string{"form": "request is too large"}}
+	case errors.As(err, &fe):
+		return &httpError{status: http.StatusBadRequest, msg: fe.Error(), fields: map[string]string{fe.Field: fe.Problem()}}
 	case errors.As(err, &ve):
-		return &httpError{status: ve.HTTPStatus(), msg: ve.Error(), fields: ve.Messages()}
+		return &httpError{status: validationStatus(ve), msg: ve.Error(), fields: ve.Messages()}
 	case errors.Is(err, intake.ErrUnavailable):
 		return &httpError{status: http.StatusServiceUnavailable, msg: "a service StoryDesk needs is temporarily unavailable; nothing was changed, please try again", retryAfter: 30 * time.Second}
 	case errors.Is(err, auth.ErrBusy):
@@ -117,4 +121,16 @@ func setRetryAfter(c *gin.Context, err error) {
 	if he := classify(err); he.retryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(he.retryAfter.Seconds()+0.999)))
 	}
+}
+
+// validationStatus answers a refused submission: 415 for a refused file
+// type, 413 for anything too large, else 400.
+func validationStatus(ve *intake.ValidationError) int {
+	switch ve.Kind() {
+	case intake.KindFileType:
+		return http.StatusUnsupportedMediaType
+	case intake.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
 }

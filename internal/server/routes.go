@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/storydesk/storydesk/internal/desk"
 	"github.com/storydesk/storydesk/web"
 )
 
@@ -36,9 +37,10 @@ func routes(e *gin.Engine, d Deps) {
 	invite := &inviteHandler{store: d.Store, render: r, log: log, pw: d.Passwords}
 	account := &accountHandler{store: d.Store, tf: tf, ses: ses, render: r, log: log}
 	queue := &deskQueue{store: d.Store, render: r, log: log}
-	desk := &deskSubmission{store: d.Store, blob: d.Blob, san: d.Sanitizer, dispatch: d.Dispatch, links: links, render: r, log: log}
+	rules := desk.New(d.Store, d.Sanitizer, d.Dispatch, log)
+	onDesk := &deskSubmission{store: d.Store, blob: d.Blob, desk: rules, links: links, render: r, log: log}
 	subs := &submissionsHandler{store: d.Store, blob: d.Blob, san: d.Sanitizer, links: links}
-	pub := &publishHandler{store: d.Store, dispatch: d.Dispatch, log: log}
+	pub := &publishHandler{store: d.Store, desk: rules}
 	exports := &exportsHandler{store: d.Store, blob: d.Blob, dispatch: d.Dispatch, render: r, links: links, log: log}
 	stories := &storiesHandler{store: d.Store, blob: d.Blob, render: r, baseURL: d.BaseURL}
 	users := &adminPage{admin: admin, render: r}
@@ -84,15 +86,15 @@ func routes(e *gin.Engine, d Deps) {
 
 	// The desk: the queue and one submission.
 	e.GET("/desk", noStore, signedIn(deskRoles), asPage(queue.page))
-	e.GET("/desk/s/:id", noStore, capForm, signedIn(deskRoles), asPage(desk.viewPage))
-	e.GET("/desk/s/:id/diff", noStore, capForm, signedIn(deskRoles), asPage(desk.diffPage))
-	e.GET("/desk/s/:id/attachments/:aid/preview", noStore, capForm, signedIn(deskRoles), asPage(desk.preview))
+	e.GET("/desk/s/:id", noStore, capForm, signedIn(deskRoles), asPage(onDesk.viewPage))
+	e.GET("/desk/s/:id/diff", noStore, capForm, signedIn(deskRoles), asPage(onDesk.diffPage))
+	e.GET("/desk/s/:id/attachments/:aid/preview", noStore, capForm, signedIn(deskRoles), asPage(onDesk.preview))
 	e.POST("/desk/s/:id/assign", noStore, capForm, signedIn(deskRoles), asPage(queue.assignPage))
-	e.POST("/desk/s/:id/edit", noStore, capForm, signedIn(deskRoles), asPage(desk.editPage))
-	e.POST("/desk/s/:id/notes", noStore, capForm, signedIn(deskRoles), asPage(desk.notePage))
-	e.POST("/desk/s/:id/messages", noStore, capForm, signedIn(deskRoles), asPage(desk.messagePage))
-	e.POST("/desk/s/:id/decision", noStore, capForm, signedIn(deskRoles), asPage(desk.decisionPage))
-	e.POST("/desk/s/:id/contact", noStore, capForm, signedIn(deskRoles), asPage(desk.contactPage))
+	e.POST("/desk/s/:id/edit", noStore, capForm, signedIn(deskRoles), asPage(onDesk.editPage))
+	e.POST("/desk/s/:id/notes", noStore, capForm, signedIn(deskRoles), asPage(onDesk.notePage))
+	e.POST("/desk/s/:id/messages", noStore, capForm, signedIn(deskRoles), asPage(onDesk.messagePage))
+	e.POST("/desk/s/:id/decision", noStore, capForm, signedIn(deskRoles), asPage(onDesk.decisionPage))
+	e.POST("/desk/s/:id/contact", noStore, capForm, signedIn(deskRoles), asPage(onDesk.contactPage))
 	e.POST("/desk/s/:id/publish", noStore, signedIn(deskRoles), asPage(pub.publishPage))
 	e.GET("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.page))
 	e.POST("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.createPage))
@@ -117,14 +119,14 @@ func routes(e *gin.Engine, d Deps) {
 
 	v1.GET("/submissions", allowed(deskRoles), asJSON(subs.list))
 	v1.GET("/submissions/:id", allowed(deskRoles), asJSON(subs.get))
-	v1.PUT("/submissions/:id", allowed(deskRoles), asJSON(desk.editAPI))
+	v1.PUT("/submissions/:id", allowed(deskRoles), asJSON(onDesk.editAPI))
 	v1.GET("/submissions/:id/attachments/:aid", allowed(deskRoles), asJSON(subs.download))
-	v1.GET("/submissions/:id/diff", allowed(deskRoles), asJSON(desk.diffAPI))
+	v1.GET("/submissions/:id/diff", allowed(deskRoles), asJSON(onDesk.diffAPI))
 	v1.POST("/submissions/:id/assign", allowed(deskRoles), asJSON(queue.assignAPI))
-	v1.POST("/submissions/:id/notes", allowed(deskRoles), asJSON(desk.noteAPI))
-	v1.POST("/submissions/:id/messages", allowed(deskRoles), asJSON(desk.messageAPI))
-	v1.POST("/submissions/:id/decision", allowed(deskRoles), asJSON(desk.decisionAPI))
-	v1.POST("/submissions/:id/contact", allowed(deskRoles), asJSON(desk.contactAPI))
+	v1.POST("/submissions/:id/notes", allowed(deskRoles), asJSON(onDesk.noteAPI))
+	v1.POST("/submissions/:id/messages", allowed(deskRoles), asJSON(onDesk.messageAPI))
+	v1.POST("/submissions/:id/decision", allowed(deskRoles), asJSON(onDesk.decisionAPI))
+	v1.POST("/submissions/:id/contact", allowed(deskRoles), asJSON(onDesk.contactAPI))
 	v1.POST("/submissions/:id/publish", allowed(deskRoles), asJSON(pub.publish))
 
 	v1.POST("/exports", allowed(staffRoles), asJSON(exports.create))

@@ -126,7 +126,7 @@ func formErrors(err error) (int, map[string]string) {
 			}
 			codes[f] = code
 		}
-		return ve.HTTPStatus(), codes
+		return validationStatus(ve), codes
 	}
 	he := classify(err)
 	switch he.status {

@@ -132,7 +132,7 @@ func (h *statusHandler) act(c *gin.Context, p *web.Page, code string) (int, erro
 			}
 			p.Errors[f] = code
 		}
-		return ve.HTTPStatus(), nil
+		return validationStatus(ve), nil
 	case errors.Is(err, store.ErrConflict):
 		p.Notice = ""
 		p.Errors = map[string]string{"": "status_conflict"}
