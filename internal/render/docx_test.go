@@ -2,9 +2,11 @@ package render
 
 import (
 	"bytes"
+	"encoding/xml"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,8 +53,8 @@ func TestDOCXFormatsPhotosAndProperties(t *testing.T) {
 	parts := testenv.Unzip(t, out.Bytes())
 	doc := parts["word/document.xml"]
 	for _, want := range []string{
-		`<w:pStyle w:val="Title"/>`, `<w:pStyle w:val="Heading2"/>`, `<w:b/></w:rPr><w:t xml:space="preserve"> 2015</w:t>`,
-		`<w:i/></w:rPr><w:t xml:space="preserve"> built</w:t>`, `<w:strike/>`, `<w:hyperlink r:id=`, `<w:numPr>`,
+		`<w:pStyle w:val="Title"/>`, `<w:pStyle w:val="Heading2"/>`, `<w:b/></w:rPr><w:t xml:space="preserve">2015</w:t>`,
+		`<w:i/></w:rPr><w:t xml:space="preserve">built</w:t>`, `<w:strike/>`, `<w:hyperlink r:id=`, `<w:numPr>`,
 		`<w:pStyle w:val="Quote"/>`, `<w:pStyle w:val="Caption"/>`, "Photo 1: courtesy of Rosa Díaz",
 	} {
 		if !strings.Contains(doc, want) {
@@ -135,5 +137,46 @@ func TestDOCXOpensInLibreOffice(t *testing.T) {
 	}
 	if pictures != 1 {
 		t.Errorf("LibreOffice found %d pictures, want 1", pictures)
+	}
+}
+
+// TestDOCXBodyIsWellFormed: text between and after blocks, nested lists and
+// inline markup outside any paragraph all land inside a paragraph.
+func TestDOCXBodyIsWellFormed(t *testing.T) {
+	for _, body := range []string{
+		`loose <b>bold</b> text<p>para</p> after <i>it</i>`,
+		`<ul><li>one<ul><li>nested <a href="https://x.example">x</a></li></ul></li><li><p>two</p><p>more</p></li></ul>tail`,
+		`<blockquote>quoted <em>words</em><p>and a para</p></blockquote><pre>line 1
+line 2</pre><a href="https://empty.example"></a>`,
+	} {
+		var out bytes.Buffer
+		if err := DOCX(&out, Piece{Title: "T", BodyHTML: body, Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
+		doc := testenv.Unzip(t, out.Bytes())["word/document.xml"]
+		dec := xml.NewDecoder(strings.NewReader(doc))
+		inP := 0
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%q: document.xml is not XML: %v\n%s", body, err, doc)
+			}
+			switch el := tok.(type) {
+			case xml.StartElement:
+				if el.Name.Local == "p" {
+					inP++
+				}
+				if el.Name.Local == "r" && inP == 0 {
+					t.Errorf("%q: a run outside a paragraph:\n%s", body, doc)
+				}
+			case xml.EndElement:
+				if el.Name.Local == "p" {
+					inP--
+				}
+			}
+		}
 	}
 }

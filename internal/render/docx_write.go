@@ -191,8 +191,8 @@ func (d *docxBody) paragraphNum(style string, numID, level int) {
 func (d *docxBody) flush() {
 	if d.inPara {
 		d.body.WriteString("</w:p>")
-		d.inPara = false
 	}
+	d.inPara, d.hasText = false, false
 }
 
 // ensure opens a paragraph for text found outside any block.
@@ -220,7 +220,8 @@ func (d *docxBody) text(s string) {
 		trail := strings.TrimRight(s, " \n\t\r") != s
 		s = strings.Join(strings.Fields(s), " ")
 		if (lead || d.space) && d.hasText {
-			s = " " + s
+			// The space between words stays out of the link or bold that follows.
+			d.body.WriteString(`<w:r><w:t xml:space="preserve"> </w:t></w:r>`)
 		}
 		d.space = trail
 	}
