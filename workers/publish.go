@@ -56,7 +56,10 @@ func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return markDone(ctx, h.store, taskID)
 	}
 	piece := h.piece(sub)
-	photos := export.Photos(sub)
+	photos, err := h.photos(ctx, &piece, export.Photos(sub))
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", id, err)
+	}
 	if err := h.putArtifacts(ctx, piece, photos); err != nil {
 		return fmt.Errorf("publish %s: %w", id, err)
 	}
@@ -97,10 +100,35 @@ func (h *Publish) piece(sub store.Submission) render.Piece {
 		BodyText: sanitize.Text(sub.BodyHTML), Language: sub.Language,
 		Byline: render.BylineOf(sub.ConsentPublish, sub.AuthorName, sub.Pseudonym),
 	}
-	for _, ph := range export.Photos(sub) {
-		p.Images = append(p.Images, ph.Name)
-	}
 	return p
+}
+
+// publishedPhotoPath is where a published photo lies, beside piece.html
+// (blob.PublishedImageKey, relative to the piece).
+func publishedPhotoPath(ph export.Photo) string { return "images/" + ph.Name }
+
+// photos reads the photos that still exist (one removed on the retention
+// schedule is published without) into p, for the files to link and the DOCX
+// to embed.
+func (h *Publish) photos(ctx context.Context, p *render.Piece, photos []export.Photo) ([]export.Photo, error) {
+	var kept []export.Photo
+	for _, ph := range photos {
+		obj, err := h.blob.Open(ctx, ph.Key)
+		if errors.Is(err, blob.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(obj)
+		obj.Close()
+		if err != nil {
+			return nil, err
+		}
+		kept = append(kept, ph)
+		p.Images = append(p.Images, render.Image{Path: publishedPhotoPath(ph), Data: data})
+	}
+	return kept, nil
 }
 
 // putArtifacts writes the four renderings and copies the photos.
@@ -122,17 +150,9 @@ func (h *Publish) putArtifacts(ctx context.Context, p render.Piece, photos []exp
 			return err
 		}
 	}
-	for _, ph := range photos {
-		obj, err := h.blob.Open(ctx, ph.Key)
-		if errors.Is(err, blob.ErrNotFound) {
-			continue // removed on the retention schedule: publish without it
-		}
-		if err != nil {
-			return err
-		}
-		err = h.blob.Put(ctx, blob.PublishedImageKey(p.ID, ph.Name), obj, obj.Size, ph.ContentType)
-		obj.Close()
-		if err != nil {
+	for i, ph := range photos {
+		data := p.Images[i].Data
+		if err := h.blob.Put(ctx, blob.PublishedImageKey(p.ID, ph.Name), bytes.NewReader(data), int64(len(data)), ph.ContentType); err != nil {
 			return err
 		}
 	}

@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -10,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // hiddenHTMLBody hides identifying details in an HTML block, which the
@@ -43,7 +43,7 @@ func TestExportMatchesReadingView(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("download: %d", code)
 	}
-	files := unzipAll(t, data)
+	files := testenv.Unzip(t, data)
 
 	out := map[string]string{}
 	for _, name := range []string{"piece.md", "piece.html", "piece.docx"} {
@@ -72,7 +72,7 @@ func TestExportMatchesReadingView(t *testing.T) {
 	hidden := []string{"A-123-456-789", "123-45-6789", "onerror", "<img", "javascript:", "<div"}
 	for name, text := range out {
 		if strings.HasSuffix(name, ".docx") {
-			text = unzipAll(t, []byte(text))["word/document.xml"]
+			text = testenv.Unzip(t, []byte(text))["word/document.xml"]
 		}
 		if text == "" {
 			t.Fatalf("%s is missing or empty", name)
@@ -104,24 +104,4 @@ func TestExportMatchesReadingView(t *testing.T) {
 	if !flagged["A-987-654-321"] || !flagged["A-555-666-777"] {
 		t.Errorf("flagged %v: want both A-numbers that leave the building, the one in the link's URL too", flagged)
 	}
-}
-
-// unzipAll reads every file of a ZIP archive.
-func unzipAll(t *testing.T, data []byte) map[string]string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("not a ZIP: %v", err)
-	}
-	out := map[string]string{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		out[f.Name] = string(b)
-	}
-	return out
 }

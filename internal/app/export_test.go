@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -25,7 +26,8 @@ func exportFixture(b *bundle) map[string]string {
 	b.t.Helper()
 	ids := map[string]string{}
 	ids["name"] = b.approved(fieldsWith("title", "Named", "consent_publish", "name", "author_name", "Rosa Named"))
-	ids["pseudonym"] = b.approved(fieldsWith("title", "Masked", "consent_publish", "pseudonym", "author_name", "Real Pseudo Person", "pseudonym", "El Gallo"),
+	ids["pseudonym"] = b.approved(fieldsWith("title", "Masked", "consent_publish", "pseudonym", "author_name", "Real Pseudo Person", "pseudonym", "El Gallo",
+		"body", "We came in **2015** and built a life here.\n\nOur children go to school in Austin."),
 		file{"real_pseudo_person.jpg", "image/jpeg", testenv.JPEGWithGPS(b.t)})
 	ids["anonymous"], _ = b.published(fieldsWith("title", `=HYPERLINK("http://evil.example","click")`, "consent_publish", "anonymous",
 		"author_name", "Real Anon Person", "site", "El Paso"))
@@ -153,6 +155,8 @@ func checkArchive(t *testing.T, data []byte, ids map[string]string) {
 	if _, ok := files[ids["pseudonym"]+"/attachments/photo-1.jpg"]; !ok {
 		t.Error("the pseudonymous piece's consented photo is missing")
 	}
+	checkPhotoLinks(t, files, ids["pseudonym"])
+	checkDOCX(t, files[ids["pseudonym"]+"/piece.docx"])
 	for name := range files {
 		for _, kind := range []string{"internal", "withdrawn"} {
 			if strings.HasPrefix(name, ids[kind]) {
@@ -257,4 +261,53 @@ func (b *bundle) login(email string) string {
 	}
 	b.t.Fatalf("login %s: %d, no session cookie", email, resp.StatusCode)
 	return ""
+}
+
+// checkPhotoLinks: every photo piece.md and piece.html show is a file in the
+// archive, beside them.
+func checkPhotoLinks(t *testing.T, files map[string][]byte, id string) {
+	t.Helper()
+	for name, re := range map[string]*regexp.Regexp{
+		"piece.md": regexp.MustCompile(`!\[[^\]]*\]\(([^)]+)\)`), "piece.html": regexp.MustCompile(`<img[^>]* src="([^"]+)"`),
+	} {
+		refs := re.FindAllStringSubmatch(string(files[id+"/"+name]), -1)
+		if len(refs) != 1 {
+			t.Errorf("%s shows %d photos, want 1:\n%s", name, len(refs), files[id+"/"+name])
+		}
+		for _, r := range refs {
+			if _, ok := files[id+"/"+r[1]]; !ok {
+				t.Errorf("%s shows %s, which the archive does not hold", name, r[1])
+			}
+		}
+	}
+}
+
+// checkDOCX: the photo is embedded, bold stays bold, and the properties name
+// StoryDesk, not godocx's template.
+func checkDOCX(t *testing.T, data []byte) {
+	t.Helper()
+	parts := testenv.Unzip(t, data)
+	doc := parts["word/document.xml"]
+	embed := regexp.MustCompile(`r:embed="([^"]+)"`).FindStringSubmatch(doc)
+	if embed == nil {
+		t.Errorf("piece.docx embeds no photo:\n%s", doc)
+	} else if rel := regexp.MustCompile(`Id="` + embed[1] + `"[^>]*Target="(media/[^"]+)"`).FindStringSubmatch(parts["word/_rels/document.xml.rels"]); rel == nil || parts["word/"+rel[1]] == "" {
+		t.Errorf("piece.docx's photo %s is not a part under word/media", embed[1])
+	}
+	if !regexp.MustCompile(`<w:b/>(</w:rPr>)?<w:t[^>]*>\s*2015</w:t>`).MatchString(doc) {
+		t.Errorf("piece.docx lost the bold:\n%s", doc)
+	}
+	if !strings.Contains(parts["docProps/core.xml"], "<dc:creator>StoryDesk</dc:creator>") {
+		t.Errorf("piece.docx core.xml:\n%s", parts["docProps/core.xml"])
+	}
+	for name, body := range parts {
+		for _, bad := range []string{"godocx", "gomutex", "2013-"} {
+			if !strings.HasPrefix(name, "word/media/") && strings.Contains(body, bad) {
+				t.Errorf("piece.docx %s holds %q", name, bad)
+			}
+		}
+	}
+	if _, ok := parts["docProps/thumbnail.jpeg"]; ok {
+		t.Error("piece.docx carries a blank thumbnail")
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -217,13 +218,23 @@ func docxBytesText(t *testing.T, data []byte) string {
 
 func TestPublishDOCXOpensInLibreOffice(t *testing.T) {
 	b := setup(t, options{db: "sqlite", workers: true})
-	id, _ := b.published(fieldsWith("title", "Sanctuary & the law", "consent_publish", "name", "author_name", "Rosa Díaz"))
+	id, _ := b.published(fieldsWith("title", "Sanctuary & the law", "consent_publish", "name", "author_name", "Rosa Díaz", "consent_photos", "true",
+		"body", "## Our street\n\nWe came in **2015** and built a life here.\n\n- first bullet\n- second bullet\n\nOur children go to school in Austin."),
+		file{"street.jpg", "image/jpeg", testenv.JPEGWithGPS(t)})
 	txt := docxText(t, "published/"+id+"/piece.docx", b)
-	for _, want := range []string{"Sanctuary & the law", "By Rosa Díaz", "We came in 2015 and built a life here.", "Our children go to school in Austin."} {
+	for _, want := range []string{"Sanctuary & the law", "By Rosa Díaz", "Our street", "We came in 2015 and built a life here.", "first bullet", "second bullet",
+		"Our children go to school in Austin.", "Photo 1: courtesy of Rosa Díaz"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("DOCX text lacks %q:\n%s", want, txt)
 		}
 	}
+	obj, err := b.app.Blob.Open(context.Background(), "published/"+id+"/piece.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(obj)
+	obj.Close()
+	checkDOCX(t, data)
 }
 
 func TestPublishIsIdempotent(t *testing.T) {

@@ -149,8 +149,19 @@ func (x *Writer) piece(ctx context.Context, zw *zipWriter, p store.ExportPiece) 
 		ID: p.ID, Kind: p.Kind, Title: p.Title, BodyHTML: p.BodyHTML,
 		BodyText: sanitize.Text(p.BodyHTML), Language: p.Language, Byline: by, PublishedAt: p.PublishedAt,
 	}
+	// The photos are read first: the DOCX embeds them, and piece.md and
+	// piece.html link only to those the archive holds.
+	var kept []Photo
 	for _, ph := range photos {
-		rp.Images = append(rp.Images, ph.Name)
+		data, err := x.readBlob(ctx, ph.Key)
+		if errors.Is(err, blob.ErrNotFound) {
+			continue // deleted on the retention schedule meanwhile: leave it out
+		}
+		if err != nil {
+			return Row{}, err
+		}
+		kept = append(kept, ph)
+		rp.Images = append(rp.Images, render.Image{Path: PhotoPath(ph), Data: data})
 	}
 	dir := p.ID + "/"
 	files := []struct {
@@ -167,9 +178,14 @@ func (x *Writer) piece(ctx context.Context, zw *zipWriter, p store.ExportPiece) 
 		}
 	}
 	names := []string{}
-	for _, ph := range photos {
-		if err := x.copyBlob(ctx, zw, dir+"attachments/"+ph.Name, ph.Key, p.UpdatedAt); err != nil {
+	for i, ph := range kept {
+		// Photos are compressed already; storing them saves CPU for nothing lost.
+		fw, err := create(zw, dir+PhotoPath(ph), p.UpdatedAt, zipStore)
+		if err != nil {
 			return Row{}, err
+		}
+		if _, err := fw.Write(rp.Images[i].Data); err != nil {
+			return Row{}, fmt.Errorf("export: write %s%s: %w", dir, PhotoPath(ph), err)
 		}
 		names = append(names, ph.Name)
 	}
@@ -184,25 +200,26 @@ func (x *Writer) piece(ctx context.Context, zw *zipWriter, p store.ExportPiece) 
 	return row, nil
 }
 
-func (x *Writer) copyBlob(ctx context.Context, zw *zipWriter, name, key string, mod time.Time) error {
+// PhotoPath is where a photo lies in the archive, relative to its piece's
+// folder: the ZIP stores it there and piece.md and piece.html link to it.
+func PhotoPath(ph Photo) string { return "attachments/" + ph.Name }
+
+// readBlob reads a photo whole: the DOCX embeds it and the archive stores it,
+// one piece's photos at a time.
+func (x *Writer) readBlob(ctx context.Context, key string) ([]byte, error) {
 	obj, err := x.blob.Open(ctx, key)
-	if errors.Is(err, blob.ErrNotFound) {
-		// Deleted on the retention schedule meanwhile: leave it out.
-		return nil
-	}
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
+		if errors.Is(err, blob.ErrNotFound) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("export: %w", err)
 	}
 	defer obj.Close()
-	// Photos are compressed already; storing them saves CPU for nothing lost.
-	fw, err := create(zw, name, mod, zipStore)
+	data, err := io.ReadAll(obj)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("export: read %s: %w", key, err)
 	}
-	if _, err := io.Copy(fw, obj); err != nil {
-		return fmt.Errorf("export: copy %s: %w", name, err)
-	}
-	return nil
+	return data, nil
 }
 
 func create(zw *zipWriter, name string, mod time.Time, method uint16) (io.Writer, error) {

@@ -13,7 +13,7 @@ func Markdown(w io.Writer, p Piece) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n*%s*\n\n%s\n", escapeMarkdownLine(p.Title), escapeMarkdownLine(p.ByLine()), clean(markdownOf(p.BodyHTML)))
 	for i, img := range p.Images {
-		fmt.Fprintf(&b, "\n![%s](images/%s)\n", escapeMarkdownLine(p.Credit(i)), img)
+		fmt.Fprintf(&b, "\n![%s](%s)\n", escapeMarkdownLine(p.Credit(i)), img.Path)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -50,7 +50,7 @@ var htmlPage = template.Must(template.New("piece").Parse(`<!doctype html>
 <h1>{{.Title}}</h1>
 <p class="byline">{{.ByLine}}</p>
 {{.HTML}}
-{{range $i, $img := .Images}}<figure><img src="images/{{$img}}" alt=""><figcaption>{{$.Credit $i}}</figcaption></figure>
+{{range $i, $img := .Images}}<figure><img src="{{$img.Path}}" alt=""><figcaption>{{$.Credit $i}}</figcaption></figure>
 {{end}}</article>
 </body>
 </html>
@@ -63,27 +63,4 @@ func HTML(w io.Writer, p Piece) error {
 		// BodyHTML went through the body policy when it was stored.
 		HTML template.HTML
 	}{p, template.HTML(p.BodyHTML)})
-}
-
-// DOCX writes the piece as a Word document: title, byline, body paragraphs
-// and photo credits.
-func DOCX(w io.Writer, p Piece) error {
-	doc, err := newDocument()
-	if err != nil {
-		return fmt.Errorf("render: docx: %w", err)
-	}
-	if _, err := doc.AddHeading(clean(p.Title), 0); err != nil {
-		return fmt.Errorf("render: docx: %w", err)
-	}
-	doc.AddEmptyParagraph().AddText(clean(p.ByLine())).Italic(true)
-	for _, para := range p.Paragraphs() {
-		doc.AddParagraph(clean(para))
-	}
-	for i := range p.Images {
-		doc.AddEmptyParagraph().AddText(p.Credit(i)).Italic(true)
-	}
-	if err := doc.Write(w); err != nil {
-		return fmt.Errorf("render: docx: %w", err)
-	}
-	return nil
 }

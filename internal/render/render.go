@@ -60,8 +60,19 @@ type Piece struct {
 	BodyText    string // sanitize.Text of BodyHTML: paragraphs separated by blank lines
 	Language    string // en | es
 	Byline      Byline
-	Images      []string // file names of the photos published with the piece
+	Images      []Image // the photos published with the piece, in order
 	PublishedAt time.Time
+}
+
+// Image is a photo that goes out with a piece.
+type Image struct {
+	// Path is where the photo lies beside the piece's files
+	// ("attachments/photo-1.jpg" in the export, "images/photo-1.jpg" when
+	// published): piece.md and piece.html link to it.
+	Path string
+	// Data is the photo itself, which the DOCX embeds; without it the DOCX
+	// leaves the photo and its caption out.
+	Data []byte
 }
 
 // ByLine is the byline with its "By"/"Por" prefix, in the piece's language.

@@ -41,7 +41,7 @@ func TestBylineOf(t *testing.T) {
 
 func TestRenderingsHoldTitleBylineAndBody(t *testing.T) {
 	p := Piece{ID: "x", Title: "A *title* <b>", BodyHTML: "<p>First para.</p>\n<p>Second <strong>para</strong>.</p>",
-		BodyText: "First para.\n\nSecond para.", Language: "es", Byline: Byline{Kind: BylineAnonymous}, Images: []string{"photo-1.jpg"}}
+		BodyText: "First para.\n\nSecond para.", Language: "es", Byline: Byline{Kind: BylineAnonymous}, Images: []Image{{Path: "images/photo-1.jpg"}}}
 	for name, fn := range map[string]func(*bytes.Buffer, Piece) error{
 		"md":   func(b *bytes.Buffer, p Piece) error { return Markdown(b, p) },
 		"html": func(b *bytes.Buffer, p Piece) error { return HTML(b, p) },
