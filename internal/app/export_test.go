@@ -132,19 +132,7 @@ func (b *bundle) downloadAs(link, token string) (int, []byte) {
 // checkArchive opens an export and checks every promise it makes.
 func checkArchive(t *testing.T, data []byte, ids map[string]string) {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("not a ZIP: %v", err)
-	}
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[f.Name], _ = io.ReadAll(rc)
-		rc.Close()
-	}
+	files := testenv.DOCXParts(t, data)
 	for _, kind := range []string{"name", "pseudonym", "anonymous"} {
 		for _, f := range []string{"piece.md", "piece.html", "piece.docx", "consent.json"} {
 			if _, ok := files[ids[kind]+"/"+f]; !ok {

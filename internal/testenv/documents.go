@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 )
@@ -209,22 +208,13 @@ func buildPDF(objs []string, info int, body func(string) string) []byte {
 	return b.Bytes()
 }
 
-// Unzip reads every file of a ZIP archive (an export, a DOCX) by name.
+// Unzip reads every file of a ZIP archive (an export, a DOCX) by name, as
+// text.
 func Unzip(t testing.TB, data []byte) map[string]string {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatalf("not a ZIP: %v", err)
-	}
 	out := map[string]string{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		out[f.Name] = string(b)
+	for name, b := range DOCXParts(t, data) {
+		out[name] = string(b)
 	}
 	return out
 }
