@@ -9,7 +9,7 @@ import (
 // ConsentVersion names the consent wording the submission form shows now.
 // Change it (and add the new wording to consentTexts) whenever any sentence
 // below changes on the form: the ledger must always point to the exact
-// words a person agreed to. A test in internal/app renders the form and
+// words a person agreed to. A test in internal/e2e renders the form and
 // fails when the form and the current version disagree.
 const ConsentVersion = "2025-01"
 

@@ -1,0 +1,184 @@
+package e2e_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/export"
+	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
+	"github.com/storydesk/storydesk/workers"
+)
+
+// TestExportCleanup lets one export outlive its archive's life: the API
+// calls it expired and its download answers 410 at once, the scheduled job
+// deletes its object and marks it expired, and a young export is
+// untouched. Several cleanup workers at once do the work once, without error.
+func TestExportCleanup(t *testing.T) {
+	for _, db := range dbs() {
+		t.Run(db, func(t *testing.T) {
+			b := setup(t, options{db: db, workers: true})
+			ctx := context.Background()
+			staff := b.editorToken("staff@example.org", "staff", "")
+			b.approved(fieldsWith())
+			old, oldLink := b.finishedExport(staff)
+			young, youngLink := b.finishedExport(staff)
+			b.backdateExport(old, export.ArchiveLife+time.Hour)
+
+			// Past its life the archive is gone for the API before the job runs.
+			if _, st := b.call(http.MethodGet, "/api/v1/exports/"+old, staff, ""); st["status"] != store.ExportExpired || st["download_url"] != nil {
+				t.Errorf("expired export before the job = %v", st)
+			}
+			b.wantGone(oldLink, staff)
+
+			for range 2 { // the job is safe to run twice
+				if _, err := b.app.Queue.Enqueue(asynq.NewTask(task.TypeExportCleanup, nil)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waitFor(t, 15*time.Second, "the cleanup job to expire the export", func() bool {
+				e, err := b.app.Store.ExportByID(ctx, old)
+				return err == nil && e.Status == store.ExportExpired
+			})
+			if ok, err := b.app.Blob.Exists(ctx, blob.ExportKey(old)); ok || err != nil {
+				t.Errorf("expired archive still in S3: %v %v", ok, err)
+			}
+			b.wantGone(oldLink, staff)
+
+			// The young export keeps its row, its object and its download.
+			if e, err := b.app.Store.ExportByID(ctx, young); err != nil || e.Status != store.ExportDone {
+				t.Errorf("young export = %+v, %v", e, err)
+			}
+			if ok, err := b.app.Blob.Exists(ctx, blob.ExportKey(young)); !ok || err != nil {
+				t.Errorf("young archive gone from S3: %v %v", ok, err)
+			}
+			_, st := b.call(http.MethodGet, "/api/v1/exports/"+young, staff, "")
+			if st["status"] != store.ExportDone || st["download_url"] == nil || st["expires_at"] == nil {
+				t.Errorf("young export = %v", st)
+			}
+			if code, _ := b.fetch(youngLink, staff); code != http.StatusOK {
+				t.Errorf("young download: %d, want 200", code)
+			}
+
+			// Four workers on one expired export at once.
+			third, _ := b.finishedExport(staff)
+			b.backdateExport(third, export.ArchiveLife)
+			h := workers.NewExportCleanup(b.app.Store, b.app.Blob, b.app.Log)
+			var wg sync.WaitGroup
+			errs := make(chan error, 4)
+			for range 4 {
+				wg.Go(func() { errs <- h.ProcessTask(ctx, asynq.NewTask(task.TypeExportCleanup, nil)) })
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Errorf("concurrent cleanup: %v", err)
+				}
+			}
+			if e, _ := b.app.Store.ExportByID(ctx, third); e.Status != store.ExportExpired {
+				t.Errorf("third export after concurrent cleanup: %s", e.Status)
+			}
+			if keys, _ := b.app.Blob.Keys(ctx, "exports/"); len(keys) != 1 || keys[0] != blob.ExportKey(young) {
+				t.Errorf("export objects = %v, want only the young one", keys)
+			}
+
+			// The scheduler runs it: its entry is in Redis.
+			in := asynq.NewInspector(b.app.RedisOpt)
+			defer in.Close()
+			waitFor(t, 15*time.Second, "the export-cleanup schedule", func() bool {
+				entries, _ := in.SchedulerEntries()
+				for _, e := range entries {
+					if e.Task.Type() == task.TypeExportCleanup && e.Spec == "@every 1h" {
+						return true
+					}
+				}
+				return false
+			})
+		})
+	}
+}
+
+// finishedExport starts an export, waits until it is done and returns its
+// id and its download link (path and query).
+func (b *bundle) finishedExport(token string) (id, link string) {
+	b.t.Helper()
+	code, res := b.call(http.MethodPost, "/api/v1/exports", token, `{}`)
+	if code != http.StatusAccepted {
+		b.t.Fatalf("start export: %d %v", code, res)
+	}
+	id = res["id"].(string)
+	var st map[string]any
+	for deadline := time.Now().Add(30 * time.Second); st["status"] != "done" && st["status"] != "failed"; {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("export %s not done in 30s: %v", id, st)
+		}
+		time.Sleep(50 * time.Millisecond)
+		_, st = b.call(http.MethodGet, "/api/v1/exports/"+id, token, "")
+	}
+	url, _ := st["download_url"].(string)
+	if st["status"] != "done" || !strings.Contains(url, "/api/") {
+		b.t.Fatalf("export = %v", st)
+	}
+	return id, url[strings.Index(url, "/api/"):]
+}
+
+// backdateExport moves an export's finish back by age, in the database
+// itself: nothing in the app may change the past.
+func (b *bundle) backdateExport(id string, age time.Duration) {
+	b.t.Helper()
+	url := b.env["STORYDESK_DATABASE_URL"]
+	driver, dsn := "pgx", url
+	if path, ok := strings.CutPrefix(url, "sqlite://"); ok {
+		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(5000)"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Now().Add(-age).UnixMicro()
+	res, err := db.ExecContext(context.Background(), `UPDATE exports SET finished_at = $1 WHERE id = $2`, at, id)
+	if err != nil {
+		b.t.Fatalf("backdate export %s: %v", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		b.t.Fatalf("backdate export %s: %d rows, %v", id, n, err)
+	}
+}
+
+// fetch GETs a link with a bearer token and returns the status and body.
+func (b *bundle) fetch(link, token string) (int, []byte) {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.url+link, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
+}
+
+// wantGone checks that a download link answers 410 with a message that
+// says what to do.
+func (b *bundle) wantGone(link, token string) {
+	b.t.Helper()
+	code, body := b.fetch(link, token)
+	var res map[string]any
+	json.Unmarshal(body, &res)
+	if msg, _ := res["error"].(string); code != http.StatusGone || !strings.Contains(msg, "expired") || !strings.Contains(msg, "new export") {
+		b.t.Errorf("download of an expired export: %d %s, want 410 saying to start a new export", code, body)
+	}
+}

@@ -1,0 +1,120 @@
+package e2e_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// TestRedisDownAtSubmit: with Redis stopped, submissions are still accepted;
+// once Redis is back the reconciler enqueues them and each is reviewed once.
+func TestRedisDownAtSubmit(t *testing.T) {
+	b := setup(t, options{db: "postgres", workers: true})
+	b.redis.Stop()
+	var ids []string
+	for i := 0; i < 3; i++ {
+		code, res := b.submit(validFields())
+		if code != http.StatusCreated {
+			t.Fatalf("submit with Redis down: %d %v", code, res)
+		}
+		ids = append(ids, res["id"].(string))
+	}
+	time.Sleep(time.Second)
+	for _, id := range ids {
+		if _, rec := b.get("/api/v1/submissions/" + id); rec["status"] != "received" {
+			t.Fatalf("%s: %v before Redis returned", id, rec["status"])
+		}
+	}
+	b.redis.Start()
+	for _, id := range ids {
+		b.waitStatus(id, "ready", 60*time.Second)
+		events, err := b.app.Store.Events(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := countAction(events, "reviewed"); n != 1 {
+			t.Errorf("%s: %d reviews, want 1", id, n)
+		}
+	}
+}
+
+// TestWorkerKilledMidJob runs the worker as its own process, kills it with
+// SIGKILL while it holds the review task, and starts another: the task is
+// recovered and exactly one review is recorded.
+func TestWorkerKilledMidJob(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about 90 s: asynq recovers a task once its lease has expired")
+	}
+	bin := buildBinary(t)
+	b := setup(t, options{db: "sqlite"})
+	worker := func(pause string) *exec.Cmd {
+		cmd := exec.Command(bin, "worker")
+		cmd.Env = append(os.Environ(), "STORYDESK_TEST_REVIEW_PAUSE="+pause, "STORYDESK_LOG_FORMAT=json")
+		for k, v := range b.env {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+	first := worker("1h")
+	code, res := b.submit(validFields())
+	if code != http.StatusCreated {
+		t.Fatalf("submit: %d %v", code, res)
+	}
+	id := res["id"].(string)
+	in := asynq.NewInspector(b.app.RedisOpt)
+	defer in.Close()
+	waitFor(t, 20*time.Second, "the worker to take the task", func() bool {
+		info, err := in.GetQueueInfo("default")
+		return err == nil && info.Active == 1
+	})
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	first.Wait()
+
+	second := worker("0s")
+	defer func() { second.Process.Signal(syscall.SIGTERM); second.Wait() }()
+	b.waitStatus(id, "ready", 150*time.Second)
+	events, err := b.app.Store.Events(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countAction(events, "reviewed"); n != 1 {
+		t.Errorf("%d reviews recorded, want exactly 1", n)
+	}
+}
+
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", within, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// buildBinary builds cmd/storydesk into the test's temp dir.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "storydesk")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/storydesk/storydesk/cmd/storydesk")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}

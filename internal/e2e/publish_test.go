@@ -1,0 +1,277 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
+	"github.com/storydesk/storydesk/internal/testenv"
+	"github.com/storydesk/storydesk/workers"
+)
+
+// call sends an authenticated JSON request.
+func (b *bundle) call(method, path, token, body string) (int, map[string]any) {
+	b.t.Helper()
+	req, _ := http.NewRequest(method, b.url+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return b.do(req)
+}
+
+// approved submits fields, waits for the review and approves the piece.
+func (b *bundle) approved(fields map[string]string, files ...file) string {
+	b.t.Helper()
+	code, res := b.submit(fields, files...)
+	if code != http.StatusCreated {
+		b.t.Fatalf("submit: %d %v", code, res)
+	}
+	id := res["id"].(string)
+	b.waitStatus(id, "ready", 10*time.Second)
+	if _, err := b.app.Store.Transition(context.Background(), id, []store.Status{store.StatusReady}, store.StatusApproved,
+		store.Event{Actor: "test", Action: "status"}); err != nil {
+		b.t.Fatal(err)
+	}
+	return id
+}
+
+// published approves and publishes a piece through the API and returns its slug.
+func (b *bundle) published(fields map[string]string, files ...file) (string, string) {
+	b.t.Helper()
+	id := b.approved(fields, files...)
+	if code, res := b.call(http.MethodPost, "/api/v1/submissions/"+id+"/publish", b.token, ""); code != http.StatusAccepted {
+		b.t.Fatalf("publish: %d %v", code, res)
+	}
+	rec := b.waitStatus(id, "published", 15*time.Second)
+	pub, _ := rec["publication"].(map[string]any)
+	if pub == nil {
+		b.t.Fatalf("record has no publication: %v", rec)
+	}
+	return id, pub["slug"].(string)
+}
+
+func fieldsWith(kv ...string) map[string]string {
+	f := validFields()
+	f["body"] = "We came in 2015 and built a life here.\n\nOur children go to school in Austin."
+	for i := 0; i+1 < len(kv); i += 2 {
+		f[kv[i]] = kv[i+1]
+	}
+	return f
+}
+
+func TestPublish(t *testing.T) {
+	for _, db := range dbs() {
+		t.Run(db, func(t *testing.T) {
+			b := setup(t, options{db: db, workers: true})
+			ctx := context.Background()
+			id, slug := b.published(fieldsWith("title", "Año nuevo in Austin", "consent_publish", "pseudonym", "pseudonym", "M. Flores"),
+				file{"maria_lopez.jpg", "image/jpeg", testenv.JPEGWithGPS(t)})
+			if slug != "ano-nuevo-in-austin" {
+				t.Errorf("slug = %q, want ano-nuevo-in-austin", slug)
+			}
+			keys, err := b.app.Blob.Keys(ctx, "published/"+id+"/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"images/photo-1.jpg", "piece.docx", "piece.html", "piece.md", "piece.txt"}
+			if got := trimPrefix(keys, "published/"+id+"/"); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("published keys = %v, want %v", got, want)
+			}
+			for _, k := range keys {
+				obj, err := b.app.Blob.Open(ctx, k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var buf bytes.Buffer
+				buf.ReadFrom(obj)
+				obj.Close()
+				if strings.HasSuffix(k, ".docx") {
+					buf.Reset()
+					buf.WriteString(docxText(t, k, b))
+				}
+				if bytes.Contains(buf.Bytes(), []byte("Maria Lopez")) || bytes.Contains(buf.Bytes(), []byte("maria_lopez")) {
+					t.Errorf("%s holds the real name of a pseudonymous author", k)
+				}
+			}
+
+			code, html, _ := b.page(http.MethodGet, "/stories/"+slug, nil, nil)
+			if code != http.StatusOK || !strings.Contains(html, "Año nuevo in Austin") || !strings.Contains(html, "M. Flores") ||
+				!strings.Contains(html, "Our children go to school") || !strings.Contains(html, "/stories/"+slug+"/images/photo-1.jpg") {
+				t.Errorf("story page: %d\n%s", code, html)
+			}
+			if strings.Contains(html, "Maria Lopez") {
+				t.Error("story page shows the real name of a pseudonymous author")
+			}
+			if code, img, hdr := b.page(http.MethodGet, "/stories/"+slug+"/images/photo-1.jpg", nil, nil); code != 200 ||
+				hdr.Get("Content-Type") != "image/jpeg" || len(img) < 100 {
+				t.Errorf("photo: %d %s %d bytes", code, hdr.Get("Content-Type"), len(img))
+			}
+			if code, html, _ := b.page(http.MethodGet, "/stories", nil, map[string]string{"Accept-Language": "es"}); code != 200 ||
+				!strings.Contains(html, "/stories/"+slug) || !strings.Contains(html, `lang="es"`) {
+				t.Errorf("stories list (es): %d\n%s", code, html)
+			}
+			feed := b.feed()
+			if len(feed.Entries) != 1 || feed.Entries[0].Title != "Año nuevo in Austin" || feed.Entries[0].Author != "M. Flores" {
+				t.Errorf("feed entries = %+v", feed.Entries)
+			}
+			// A second publish of a published piece is refused.
+			if code, _ := b.call(http.MethodPost, "/api/v1/submissions/"+id+"/publish", b.token, ""); code != http.StatusConflict {
+				t.Errorf("publish again: %d, want 409", code)
+			}
+		})
+	}
+}
+
+// atomFeed is the part of an Atom feed the tests read.
+type atomFeed struct {
+	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+	Entries []struct {
+		Title  string `xml:"title"`
+		ID     string `xml:"id"`
+		Author string `xml:"author>name"`
+		Link   struct {
+			Href string `xml:"href,attr"`
+		} `xml:"link"`
+	} `xml:"entry"`
+}
+
+func (b *bundle) feed() atomFeed {
+	b.t.Helper()
+	code, body, hdr := b.page(http.MethodGet, "/stories/feed.xml", nil, nil)
+	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "application/atom+xml") {
+		b.t.Fatalf("feed: %d %s", code, hdr.Get("Content-Type"))
+	}
+	var f atomFeed
+	if err := xml.Unmarshal([]byte(body), &f); err != nil {
+		b.t.Fatalf("feed is not Atom XML: %v\n%s", err, body)
+	}
+	return f
+}
+
+func trimPrefix(keys []string, prefix string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = strings.TrimPrefix(k, prefix)
+	}
+	return out
+}
+
+// docxText converts a stored DOCX to text with LibreOffice: proof that a real
+// word processor opens it. It fails (never skips) without LibreOffice;
+// scripts/test installs it.
+func docxText(t *testing.T, key string, b *bundle) string {
+	t.Helper()
+	obj, err := b.app.Blob.Open(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer obj.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(obj)
+	return docxBytesText(t, buf.Bytes())
+}
+
+func docxBytesText(t *testing.T, data []byte) string {
+	t.Helper()
+	bin := ""
+	for _, name := range []string{"soffice", "libreoffice"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		t.Fatal("LibreOffice (soffice) is not installed; run scripts/test, which installs it")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "piece.docx")
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A private profile: concurrent runs must not share LibreOffice's lock.
+	cmd := exec.Command(bin, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
+		"--convert-to", "txt:Text", "--outdir", dir, in)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	txt, err := os.ReadFile(filepath.Join(dir, "piece.txt"))
+	if err != nil {
+		t.Fatalf("soffice wrote no text: %v", err)
+	}
+	return string(txt)
+}
+
+func TestPublishDOCXOpensInLibreOffice(t *testing.T) {
+	b := setup(t, options{db: "sqlite", workers: true})
+	id, _ := b.published(fieldsWith("title", "Sanctuary & the law", "consent_publish", "name", "author_name", "Rosa Díaz", "consent_photos", "true",
+		"body", "## Our street\n\nWe came in **2015** and built a life here.\n\n- first bullet\n- second bullet\n\nOur children go to school in Austin."),
+		file{"street.jpg", "image/jpeg", testenv.JPEGWithGPS(t)})
+	txt := docxText(t, "published/"+id+"/piece.docx", b)
+	for _, want := range []string{"Sanctuary & the law", "By Rosa Díaz", "Our street", "We came in 2015 and built a life here.", "first bullet", "second bullet",
+		"Our children go to school in Austin.", "Photo 1: courtesy of Rosa Díaz"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("DOCX text lacks %q:\n%s", want, txt)
+		}
+	}
+	obj, err := b.app.Blob.Open(context.Background(), "published/"+id+"/piece.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(obj)
+	obj.Close()
+	checkDOCX(t, data)
+}
+
+func TestPublishIsIdempotent(t *testing.T) {
+	for _, db := range dbs() {
+		t.Run(db, func(t *testing.T) {
+			b := setup(t, options{db: db}) // no workers: the handler is run by hand
+			ctx := context.Background()
+			_, res := b.submit(fieldsWith())
+			id := res["id"].(string)
+			// No workers, so no review: approve straight from received.
+			if _, err := b.app.Store.Transition(ctx, id, []store.Status{store.StatusReceived}, store.StatusApproved,
+				store.Event{Actor: "test", Action: "status"}); err != nil {
+				t.Fatal(err)
+			}
+			h := workers.NewPublish(b.app.Store, b.app.Blob, b.app.Dispatch, false, b.app.Log)
+			tk := task.Publish(id)
+			for range 2 {
+				if err := h.ProcessTask(ctx, asynq.NewTask(tk.TaskType, tk.Payload)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, err := b.app.Store.Submission(ctx, id)
+			if err != nil || s.Status != store.StatusPublished {
+				t.Fatalf("status %s, %v", s.Status, err)
+			}
+			evs, _ := b.app.Store.Events(ctx, id)
+			if n := countAction(evs, "published"); n != 1 {
+				t.Errorf("%d published events, want 1", n)
+			}
+			pubs, _ := b.app.Store.LivePublications(ctx, 10, 0)
+			if len(pubs) != 1 {
+				t.Errorf("%d publications, want 1", len(pubs))
+			}
+			keys, _ := b.app.Blob.Keys(ctx, "published/"+id+"/")
+			if len(keys) != 4 {
+				t.Errorf("keys %v, want the 4 renderings once", keys)
+			}
+		})
+	}
+}
