@@ -86,6 +86,8 @@ func fieldOrder() []string {
 		"kind", "title", "body", "language", "author_name", "author_role", "site",
 		"contact_email", "contact_phone", "consent_publish", "pseudonym", "attachments",
 		"consent_photos", "receipt", "message", "confirm",
+		// The desk's submission page: the decision, then the other forms.
+		"desk_decision_message", "desk_message", "desk_text", "desk_title", "desk_body",
 	}
 }
 

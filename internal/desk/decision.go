@@ -12,12 +12,16 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-// Rule is one decision an editor can take (see docs/statuses.md).
+// Rule is one decision an editor can take (see docs/statuses.md). The
+// desk page shows a button for each rule Available in a piece's status.
 type Rule struct {
 	Name         string
 	From         []store.Status
 	To           store.Status
 	NeedsMessage bool
+	// Final: the decision cannot be undone (its status is final), so the
+	// page asks for a confirmation before applying it.
+	Final bool
 }
 
 // Rules is the decision table, the one place a new desk rule lands.
@@ -27,7 +31,7 @@ type Rule struct {
 // changes_requested is a message, not a decision.
 var Rules = []Rule{
 	{Name: "approve", From: []store.Status{store.StatusReady, store.StatusChangesRequested}, To: store.StatusApproved},
-	{Name: "reject", From: []store.Status{store.StatusReady, store.StatusChangesRequested}, To: store.StatusRejected},
+	{Name: "reject", From: []store.Status{store.StatusReady, store.StatusChangesRequested}, To: store.StatusRejected, Final: true},
 	{Name: "request_changes", From: []store.Status{store.StatusReady}, To: store.StatusChangesRequested, NeedsMessage: true},
 }
 

@@ -126,9 +126,14 @@ func TestInviteFlow(t *testing.T) {
 			// The page shows a new link once, and the audit log holds the e-mail but neither the name nor the link.
 			cookie := b.acctLoginAdminPage(t)
 			r = b.acctDo(http.MethodPost, "/admin/users", []string{cookie}, url.Values{"email": {"page@example.org"}, "name": {"Page Person"}, "role": {"staff"}}, nil)
+			if r.code != http.StatusSeeOther || r.header.Get("Location") != "/admin/users" || inviteLink.MatchString(r.header.Get("Location")) {
+				t.Fatalf("invite on the page: %d %q", r.code, r.header.Get("Location"))
+			}
+			// The link is on the page the form leads to, carried there by the flash cookie.
+			r = b.acctDo(http.MethodGet, "/admin/users", []string{cookie, "__Host-storydesk-flash=" + r.cookie("__Host-storydesk-flash")}, nil, nil)
 			pagePath := inviteLink.FindString(r.body)
 			if r.code != http.StatusOK || pagePath == "" {
-				t.Fatalf("invite on the page: %d", r.code)
+				t.Fatalf("invite on the page: the page it leads to answers %d, link %q", r.code, pagePath)
 			}
 			if r := b.acctDo(http.MethodGet, "/admin/users", []string{cookie}, nil, nil); inviteLink.MatchString(r.body) {
 				t.Error("the link is shown again")

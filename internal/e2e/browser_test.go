@@ -164,7 +164,7 @@ func TestBrowser(t *testing.T) {
 	edited := "Locking families up does not make anyone safer.\n\nOur congregation visits the detention centre every week."
 	br.do("edit the text", chromedp.SetValue(chromedp.ID("desk_body"), edited))
 	br.load("save the edit", http.StatusOK, chromedp.Click(chromedp.CSS(`form[action$="/edit"] button[type=submit]`)))
-	if n := br.text("main p.notice"); !strings.Contains(n, "Saved as a new revision") {
+	if n := br.text("main .notice p"); !strings.Contains(n, "Saved as a new revision") {
 		t.Errorf("edit notice %q", n)
 	}
 	if body := br.text("article.desk-body"); !strings.Contains(body, "visits the detention centre") {
@@ -176,7 +176,7 @@ func TestBrowser(t *testing.T) {
 	const ask = "Please say which county runs the centre."
 	br.do("write the request", chromedp.SetValue(chromedp.ID("desk_decision_message"), ask))
 	br.load("request changes", http.StatusOK, chromedp.Click(chromedp.CSS(`button[name=decision][value=request_changes]`)))
-	if n := br.text("main p.notice"); !strings.Contains(n, "Changes requested") {
+	if n := br.text("main .notice p"); !strings.Contains(n, "Changes requested") {
 		t.Errorf("request notice %q", n)
 	}
 	if st := br.text("dl.desk-meta strong"); st != "Changes requested" {
@@ -218,7 +218,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the submitter's revision or message is missing from the page")
 	}
 	br.load("approve", http.StatusOK, chromedp.Click(chromedp.CSS(`button[name=decision][value=approve]`)))
-	if n := br.text("main p.notice"); n != "Approved." {
+	if n := br.text("main .notice p"); n != "Approved." {
 		t.Errorf("approve notice %q", n)
 	}
 	if h := br.text("ol.timeline"); !strings.Contains(h, "the submitter – sent the submission") || !strings.Contains(h, "StoryDesk – automated review done") {

@@ -130,14 +130,14 @@ func testDecisionPage(t *testing.T, b *bundle) {
 	cookie := b.deskSession("page-editor@example.org")
 	id, _ := b.deskReady(nil)
 	resp, page := b.deskPage("/desk/s/"+id+"/decision", cookie, url.Values{"decision": {"request_changes"}})
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="desk_decision_message" name="message" rows="4" aria-invalid="true"`) {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="desk_decision_message" name="message" rows="4" aria-describedby="hint-desk_decision_message err-desk_decision_message" aria-invalid="true"`) {
 		t.Errorf("page request_changes without a message: %d", resp.StatusCode)
 	}
-	resp, page = b.deskPage("/desk/s/"+id+"/decision", cookie, url.Values{"decision": {"approve"}})
+	resp, page = b.deskFollow("/desk/s/"+id+"/decision", cookie, url.Values{"decision": {"approve"}})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Approved.") {
 		t.Errorf("page approve: %d", resp.StatusCode)
 	}
-	resp, page = b.deskPage("/desk/s/"+id+"/decision", cookie, url.Values{"decision": {"reject"}})
+	resp, page = b.deskPage("/desk/s/"+id+"/decision", cookie, url.Values{"decision": {"reject"}, "confirm": {"yes"}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "another editor") {
 		t.Errorf("page reject after approve: %d", resp.StatusCode)
 	}

@@ -20,6 +20,7 @@ type accountHandler struct {
 	tf     *twoFactor
 	ses    *sessionHandler // for the login throttles
 	render *web.Renderer
+	flash  *flasher
 	log    *slog.Logger
 }
 
@@ -37,9 +38,6 @@ type tokenView struct {
 	LastUsed  time.Time
 	ExpiresAt time.Time
 }
-
-// accountNotices are the confirmations ?done= may ask for; anything else is ignored.
-var accountNotices = map[string]bool{"password_changed": true, "token_revoked": true, "totp_enabled": true}
 
 func (h *accountHandler) page(c *gin.Context) error {
 	return h.renderAccount(c, http.StatusOK, nil)
@@ -66,9 +64,6 @@ func (h *accountHandler) renderAccount(c *gin.Context, status int, errs map[stri
 	}
 	p := staffPage(c, h.render)
 	p.Data, p.Errors = v, errs
-	if d := c.Query("done"); accountNotices[d] {
-		p.Notice = d
-	}
 	return renderPage(c, h.render, status, "account", p)
 }
 
@@ -109,8 +104,7 @@ func (h *accountHandler) password(c *gin.Context) error {
 		return err
 	}
 	h.ses.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "password_changed", Target: u.ID})
-	c.Redirect(http.StatusSeeOther, "/account?done=password_changed")
-	return nil
+	return h.flash.redirect(c, "/account", flash{Notice: "password_changed"})
 }
 
 // revokeToken revokes one of the signed-in person's own tokens; another
@@ -121,8 +115,7 @@ func (h *accountHandler) revokeToken(c *gin.Context) error {
 		return err
 	}
 	h.ses.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "token_revoked", Target: u.ID, Detail: "token " + c.Param("id")})
-	c.Redirect(http.StatusSeeOther, "/account?done=token_revoked")
-	return nil
+	return h.flash.redirect(c, "/account", flash{Notice: "token_revoked"})
 }
 
 // enrollPage shows the secret to add to an authenticator app.
@@ -172,6 +165,5 @@ func (h *accountHandler) enroll(c *gin.Context) error {
 		return err
 	}
 	h.ses.audit(c, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: "two_factor_enabled", Target: u.ID})
-	c.Redirect(http.StatusSeeOther, "/account?done=totp_enabled")
-	return nil
+	return h.flash.redirect(c, "/account", flash{Notice: "totp_enabled"})
 }

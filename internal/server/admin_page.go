@@ -16,6 +16,7 @@ import (
 type adminPage struct {
 	admin  *userAdmin
 	render *web.Renderer
+	flash  *flasher
 }
 
 // adminView is the data of the users page.
@@ -33,11 +34,8 @@ type shownInvite struct {
 	ExpiresAt time.Time
 }
 
-var adminNotices = map[string]bool{"access_changed": true, "user_disabled": true, "user_enabled": true,
-	"two_factor_reset": true, "setting_changed": true}
-
 func (h *adminPage) list(c *gin.Context) error {
-	return h.show(c, http.StatusOK, nil, nil)
+	return h.show(c, http.StatusOK, flashOf(c).Invite, nil)
 }
 
 func (h *adminPage) show(c *gin.Context, status int, inv *shownInvite, err error) error {
@@ -53,9 +51,6 @@ func (h *adminPage) show(c *gin.Context, status int, inv *shownInvite, err error
 	p := staffPage(c, h.render)
 	viewer := currentUser(c)
 	p.Data = adminView{Users: users, Self: viewer.ID, Site: viewer.Site, Required: req, Invite: inv}
-	if d := c.Query("done"); adminNotices[d] {
-		p.Notice = d
-	}
 	var pr *problem
 	if errors.As(err, &pr) {
 		p.Errors = map[string]string{pr.field: pr.code}
@@ -83,7 +78,7 @@ func (h *adminPage) afterInvite(c *gin.Context, u store.User, link string, exp t
 	if err != nil {
 		return err
 	}
-	return h.show(c, http.StatusOK, &shownInvite{Email: u.Email, URL: link, ExpiresAt: exp}, nil)
+	return h.flash.redirect(c, "/admin/users", flash{Invite: &shownInvite{Email: u.Email, URL: link, ExpiresAt: exp}})
 }
 
 // action wraps the one-button changes: each redirects back with a notice.
@@ -97,8 +92,7 @@ func (h *adminPage) action(done string, do func(c *gin.Context) error) func(*gin
 		if err != nil {
 			return err
 		}
-		c.Redirect(http.StatusSeeOther, "/admin/users?done="+done)
-		return nil
+		return h.flash.redirect(c, "/admin/users", flash{Notice: done})
 	}
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,12 +43,24 @@ func (h *deskSubmission) decisionAPI(c *gin.Context) error {
 	return nil
 }
 
-// decisionPage is the page's decision buttons.
+// decisionPage is the page's decision buttons. A final decision (reject)
+// comes back first as a confirmation step on the page, the message kept,
+// unless the form says it is confirmed (desk.js asks in a dialog, the page
+// without JavaScript asks with a second button). Either way the answer is
+// 303 to the piece's page.
 func (h *deskSubmission) decisionPage(c *gin.Context) error {
 	req := decisionRequest{Decision: c.PostForm("decision"), Message: c.PostForm("message")}
+	if dec, err := desk.ParseDecision(req.Decision, req.Message); err == nil && dec.Rule.Final && c.PostForm("confirm") != "yes" {
+		s, err := h.load(c)
+		if err != nil {
+			return err
+		}
+		return h.flash.redirect(c, pieceURL(s.ID)+"?confirm="+url.QueryEscape(dec.Rule.Name)+"#decision",
+			flash{Values: map[string]string{"decision_message": req.Message}})
+	}
 	s, err := h.decide(c, req)
 	if err == nil {
-		return h.show(c, s, viewState{notice: "desk_" + req.Decision})
+		return h.flash.redirect(c, pieceURL(s.ID), flash{Notice: "desk_" + req.Decision})
 	}
 	if errs, status, ok := pageErrors(err); ok {
 		// The decision form's message box is not the message form's.

@@ -20,6 +20,7 @@ const visitGap = 30 * time.Minute
 type deskQueue struct {
 	store  *store.Store
 	render *web.Renderer
+	flash  *flasher
 	log    *slog.Logger
 }
 
@@ -50,18 +51,8 @@ func (h *deskQueue) page(c *gin.Context) error {
 		return err
 	}
 	p := staffPage(c, h.render)
-	p.Notice = noticeParam(c.Query("notice"))
 	p.Data = newQueueView(c, u, f, qp, since, fresh, people)
 	return renderPage(c, h.render, http.StatusOK, "desk_queue", p)
-}
-
-// noticeParam lets only the queue's own notices through from the URL.
-func noticeParam(n string) string {
-	switch n {
-	case "assigned", "assign_stale", "assign_final", "publish_queued":
-		return n
-	}
-	return ""
 }
 
 // compatible reports whether account u may work on a submission of site.

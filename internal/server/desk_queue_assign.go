@@ -52,15 +52,10 @@ func (h *deskQueue) assignPage(c *gin.Context) error {
 	case err != nil:
 		return err
 	}
-	u, perr := url.Parse(next)
-	if perr != nil {
-		u = &url.URL{Path: "/desk"}
+	if _, perr := url.Parse(next); perr != nil {
+		next = "/desk"
 	}
-	q := u.Query()
-	q.Set("notice", notice)
-	u.RawQuery = q.Encode()
-	c.Redirect(http.StatusSeeOther, u.RequestURI())
-	return nil
+	return h.flash.redirect(c, next, flash{Notice: notice})
 }
 
 const (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,6 +22,7 @@ type deskSubmission struct {
 	desk   *desk.Service // the rules: decisions and edits
 	links  *linkSigner
 	render *web.Renderer
+	flash  *flasher
 	log    *slog.Logger
 }
 
@@ -56,7 +58,8 @@ func (h *deskSubmission) contactAPI(c *gin.Context) error {
 	return nil
 }
 
-// contactPage is the page's "show contact details" button.
+// contactPage is the page's "show contact details" button: the page it
+// redirects to shows them once (the flash says so, never the details).
 func (h *deskSubmission) contactPage(c *gin.Context) error {
 	s, err := h.load(c)
 	if err != nil {
@@ -65,5 +68,8 @@ func (h *deskSubmission) contactPage(c *gin.Context) error {
 	if err := h.audit(c.Request.Context(), currentUser(c), "contact_viewed", s.ID, ""); err != nil {
 		return err
 	}
-	return h.show(c, s, viewState{contact: true})
+	return h.flash.redirect(c, pieceURL(s.ID)+"#contact", flash{Contact: true})
 }
+
+// pieceURL is the desk page of submission id.
+func pieceURL(id string) string { return "/desk/s/" + url.PathEscape(id) }

@@ -81,11 +81,8 @@ func (h *deskSubmission) editPage(c *gin.Context) error {
 	notice := "desk_unchanged"
 	if changed {
 		notice = "desk_edited"
-		if s, err = h.load(c); err != nil {
-			return err
-		}
 	}
-	return h.show(c, s, viewState{notice: notice})
+	return h.flash.redirect(c, pieceURL(s.ID), flash{Notice: notice})
 }
 
 // pageConflict re-renders the page with a 409 explained, for a refused move;

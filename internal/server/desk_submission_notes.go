@@ -85,19 +85,20 @@ func (h *deskSubmission) messagePage(c *gin.Context) error {
 	return h.afterPost(c, err, "desk_message_sent", map[string]string{"message": text})
 }
 
-// afterPost re-renders the page after a form post: with the notice on
-// success, with the field errors and the typed values otherwise.
+// afterPost answers a form post: 303 to the page with the notice on
+// success; the page again with the field errors and the typed values
+// otherwise.
 func (h *deskSubmission) afterPost(c *gin.Context, err error, notice string, values map[string]string) error {
 	errs, status, invalid := pageErrors(err)
 	if err != nil && !invalid {
 		return err
 	}
+	if !invalid {
+		return h.flash.redirect(c, pieceURL(c.Param("id")), flash{Notice: notice})
+	}
 	s, lerr := h.load(c)
 	if lerr != nil {
 		return lerr
 	}
-	if invalid {
-		return h.show(c, s, viewState{status: status, errors: errs, values: values})
-	}
-	return h.show(c, s, viewState{notice: notice})
+	return h.show(c, s, viewState{status: status, errors: errs, values: values})
 }

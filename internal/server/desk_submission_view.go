@@ -37,8 +37,12 @@ type deskView struct {
 	Notes                                   []store.Note
 	Messages                                []store.Message
 	Timeline                                []timelineEntry
-	CanApprove, CanReject, CanRequest       bool
-	CreatedAt                               time.Time
+	Decisions                               []decisionButton
+	Confirm                                 string // a Final decision asked for, to confirm (?confirm=NAME)
+	// After a decision: the next piece of the queue, or "" to go back to it.
+	Decided   bool
+	Next      string
+	CreatedAt time.Time
 	// Who works on it: someone else's claim is shown, so two editors do
 	// not edit the same piece unknowingly.
 	AssigneeID, Assignee string
@@ -98,13 +102,11 @@ func newTimelineEntry(at time.Time, actor, action string, from, to store.Status,
 	return e
 }
 
-// viewState is what a form post adds to the page it re-renders.
+// viewState is what a refused form post adds to the page it re-renders.
 type viewState struct {
-	status  int
-	contact bool
-	notice  string
-	errors  map[string]string
-	values  map[string]string
+	status int
+	errors map[string]string
+	values map[string]string
 }
 
 // show renders the desk page for s.
@@ -113,11 +115,18 @@ func (h *deskSubmission) show(c *gin.Context, s store.Submission, st viewState) 
 	if err != nil {
 		return err
 	}
-	if st.contact {
+	f := flashOf(c)
+	if f.Contact {
 		v.Contact = &contactView{Email: s.ContactEmail, Phone: s.ContactPhone}
 	}
 	p := staffPage(c, h.render)
-	p.Data, p.Notice, p.Errors, p.Values = v, cmp.Or(st.notice, noticeParam(c.Query("notice"))), st.errors, st.values
+	p.Data, p.Errors, p.Values = v, st.errors, st.values
+	if p.Values == nil {
+		p.Values = f.Values
+	}
+	if err := h.afterDecision(c, s, v, p.Notice); err != nil {
+		return err
+	}
 	if st.status == 0 {
 		st.status = http.StatusOK
 	}
@@ -185,14 +194,10 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		}
 		v.Attachments = append(v.Attachments, av)
 	}
-	for _, d := range desk.Available(s.Status) {
-		switch d.Name {
-		case "approve":
-			v.CanApprove = true
-		case "reject":
-			v.CanReject = true
-		case "request_changes":
-			v.CanRequest = true
+	v.Decisions = decisionButtons(s.Status)
+	for _, d := range v.Decisions {
+		if d.Confirm && d.Name == c.Query("confirm") {
+			v.Confirm = d.Name
 		}
 	}
 	return v, nil

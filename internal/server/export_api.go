@@ -24,6 +24,7 @@ type exportsHandler struct {
 	dispatch *task.Dispatcher
 	render   *web.Renderer
 	links    *linkSigner
+	flash    *flasher
 	log      *slog.Logger
 }
 

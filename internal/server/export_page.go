@@ -70,8 +70,7 @@ func (h *exportsHandler) createPage(c *gin.Context) error {
 		}
 		return h.renderPage(c, http.StatusBadRequest, values, errs)
 	}
-	c.Redirect(http.StatusSeeOther, "/desk/exports")
-	return nil
+	return h.flash.redirect(c, "/desk/exports", flash{Notice: "export_started"})
 }
 
 func (h *exportsHandler) renderPage(c *gin.Context, status int, values, errs map[string]string) error {

@@ -77,11 +77,25 @@ func webLimits(l intake.Limits) web.Limits {
 	return web.Limits{MaxFiles: l.MaxFiles, MaxFileMB: int(l.MaxFileBytes >> 20)}
 }
 
-// staffPage starts an editors' page: the visitor's language and who is signed in.
+// langCookie keeps the language an editor chose with the language links:
+// the desk is used all day, and every page should stay in that language.
+const langCookie = "__Host-storydesk-lang"
+
+// staffPage starts an editors' page: the language chosen (?lang=, else the
+// one chosen before, else the browser's), who is signed in, and the notice
+// a form's flash left for this page.
 func staffPage(c *gin.Context, r *web.Renderer) *web.Page {
-	p := newPage(c, r, "")
+	chosen := c.Query("lang")
+	if chosen != "" && r.Lang("", chosen) == chosen {
+		http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: chosen, Path: "/", MaxAge: 365 * 24 * 3600,
+			Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	} else if v, err := c.Cookie(langCookie); err == nil {
+		chosen = v
+	}
+	p := newPage(c, r, chosen)
 	u := currentUser(c)
 	p.Viewer = &web.Viewer{Name: u.Name, Email: u.Email, Role: u.Role, Site: u.Site}
+	p.Notice = flashOf(c).Notice
 	return p
 }
 

@@ -13,6 +13,7 @@ import (
 type publishHandler struct {
 	store *store.Store
 	desk  *desk.Service
+	flash *flasher
 }
 
 // publish is POST /api/v1/submissions/{id}/publish: 202 once the publish job
@@ -33,8 +34,7 @@ func (h *publishHandler) publishPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Redirect(http.StatusSeeOther, "/desk/s/"+s.ID+"?notice=publish_queued")
-	return nil
+	return h.flash.redirect(c, "/desk/s/"+s.ID, flash{Notice: "publish_queued"})
 }
 
 // request loads the submission in the URL and has the desk queue its

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -28,6 +29,7 @@ func routes(e *gin.Engine, d Deps) {
 	// Every handler, built once.
 	authn := &authenticator{store: d.Store, log: log}
 	links := newLinkSigner(d.Secret, d.BaseURL)
+	flashes := newFlasher(d.Secret)
 	tf := newTwoFactor(d.Store, d.Secret)
 	admin := &userAdmin{store: d.Store, tf: tf, baseURL: d.BaseURL, log: log}
 	pages := &pageHandler{render: r, limits: d.Intake.Limits()}
@@ -35,21 +37,29 @@ func routes(e *gin.Engine, d Deps) {
 	status := &statusHandler{intake: d.Intake, render: r, limiter: d.Limiter, log: log}
 	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: r, log: log, tf: tf, pw: d.Passwords}
 	invite := &inviteHandler{store: d.Store, render: r, log: log, pw: d.Passwords}
-	account := &accountHandler{store: d.Store, tf: tf, ses: ses, render: r, log: log}
-	queue := &deskQueue{store: d.Store, render: r, log: log}
+	account := &accountHandler{store: d.Store, tf: tf, ses: ses, render: r, flash: flashes, log: log}
+	queue := &deskQueue{store: d.Store, render: r, flash: flashes, log: log}
 	rules := desk.New(d.Store, d.Sanitizer, d.Dispatch, log)
-	onDesk := &deskSubmission{store: d.Store, blob: d.Blob, desk: rules, links: links, render: r, log: log}
+	onDesk := &deskSubmission{store: d.Store, blob: d.Blob, desk: rules, links: links, render: r, flash: flashes, log: log}
 	subs := &submissionsHandler{store: d.Store, blob: d.Blob, san: d.Sanitizer, links: links}
-	pub := &publishHandler{store: d.Store, desk: rules}
-	exports := &exportsHandler{store: d.Store, blob: d.Blob, dispatch: d.Dispatch, render: r, links: links, log: log}
+	pub := &publishHandler{store: d.Store, desk: rules, flash: flashes}
+	exports := &exportsHandler{store: d.Store, blob: d.Blob, dispatch: d.Dispatch, render: r, links: links, flash: flashes, log: log}
 	stories := &storiesHandler{store: d.Store, blob: d.Blob, render: r, baseURL: d.BaseURL}
-	users := &adminPage{admin: admin, render: r}
+	users := &adminPage{admin: admin, render: r, flash: flashes}
 	usersAPI := &adminAPI{admin: admin}
 	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
 
 	// Guards. A page guard sends a visitor without a session to /login and
-	// back; a JSON guard answers 401. Both answer a wrong role with 403.
-	signedIn := func(roles roleSet) gin.HandlerFunc { return asPage(authn.requirePage(roles)) }
+	// back; a JSON guard answers 401. Both answer a wrong role with 403. A
+	// page guard then hands the page the flash a form left for it (flash.go).
+	signedIn := func(roles roleSet) gin.HandlerFunc {
+		guard := asPage(authn.requirePage(roles))
+		return func(c *gin.Context) {
+			if guard(c); !c.IsAborted() {
+				flashes.take(c)
+			}
+		}
+	}
 	allowed := func(roles roleSet) gin.HandlerFunc { return asJSON(authn.require(roles)) }
 
 	// Public pages and assets.
@@ -147,7 +157,36 @@ func routes(e *gin.Engine, d Deps) {
 	}
 
 	e.NoRoute(notFound(d, http.StatusNotFound))
-	e.NoMethod(notFound(d, http.StatusMethodNotAllowed))
+	e.NoMethod(formAddress(notFound(d, http.StatusMethodNotAllowed)))
+}
+
+// formAddress sends a GET on the address of a staff form (a shared link, a
+// reload after the browser dropped the POST) to the page that holds the
+// form, rather than to a bare 405; anything else goes to next.
+func formAddress(next gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+			if to := formPage(c.Request.URL.Path); to != "" {
+				c.Redirect(http.StatusSeeOther, to)
+				return
+			}
+		}
+		next(c)
+	}
+}
+
+// formPage is the page holding the form posted to path, or "".
+func formPage(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case len(parts) == 4 && parts[0] == "desk" && parts[1] == "s":
+		return "/desk/s/" + url.PathEscape(parts[2])
+	case len(parts) >= 2 && parts[0] == "admin":
+		return "/admin/users"
+	case len(parts) >= 2 && parts[0] == "account":
+		return "/account"
+	}
+	return ""
 }
 
 // notFound answers unknown routes and methods: JSON under /api/, a page elsewhere.

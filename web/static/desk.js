@@ -1,7 +1,15 @@
-// Keyboard shortcuts for the editors' queue. The page works fully without
-// this file: rows are links and the filters are a plain GET form.
+// Keyboard shortcuts for the editors' pages. The pages work fully without
+// this file: rows are links, the filters are a plain GET form, and a final
+// decision has its own confirmation step on the page.
+// The queue:
 //   j / k      next / previous row      o or Enter   open the selected row
-//   /          focus the search box     ?            show or hide the help
+//   /          focus the search box
+// One submission:
+//   d          the decision's message   m            a message to the submitter
+//   e          the edit box             n            the next piece (after a decision)
+//   u          back to the queue
+// Both:
+//   ?          show or hide the help (the page lists the keys)
 (function () {
   "use strict";
   var table = document.getElementById("queue");
@@ -67,6 +75,43 @@
   var close = document.getElementById("shortcuts-close");
   if (close) close.addEventListener("click", function () { toggleHelp(false); });
 
+  // A decision that cannot be undone (reject) asks first. Confirmed, the
+  // form says so, and the server applies it at once; without this script
+  // the server asks on the page instead.
+  Array.prototype.forEach.call(document.querySelectorAll("form.decision"), function (form) {
+    form.addEventListener("submit", function (e) {
+      var button = e.submitter;
+      if (!button || !button.hasAttribute("data-confirm")) return;
+      if (!window.confirm(button.getAttribute("data-confirm"))) {
+        e.preventDefault();
+        return;
+      }
+      var yes = document.createElement("input");
+      yes.type = "hidden";
+      yes.name = "confirm";
+      yes.value = "yes";
+      form.appendChild(yes);
+    });
+  });
+
+  // focusOn moves to a form field of the submission page; false when the
+  // page has none, so the key does nothing.
+  function focusOn(id) {
+    var el = document.getElementById(id);
+    if (!el) return false;
+    el.focus();
+    return true;
+  }
+
+  function follow(selector) {
+    var link = document.querySelector(selector);
+    if (!link) return false;
+    window.location.assign(link.getAttribute("href"));
+    return true;
+  }
+
+  var onPiece = document.getElementById("decision") !== null;
+
   document.addEventListener("keydown", function (e) {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (typing(e.target)) {
@@ -87,6 +132,11 @@
         search.focus(); search.select(); break;
       case "?": toggleHelp(); break;
       case "Escape": toggleHelp(false); return;
+      case "d": if (!focusOn("desk_decision_message")) return; break;
+      case "m": if (!focusOn("desk_message")) return; break;
+      case "e": if (!focusOn("desk_body")) return; break;
+      case "n": if (!follow("a.next-piece")) return; break;
+      case "u": if (!onPiece) return; window.location.assign("/desk"); break;
       default: return;
     }
     e.preventDefault();
