@@ -152,6 +152,11 @@ func TestDeskPostRedirectGet(t *testing.T) {
 		t.Errorf("a confirmed rejection: status %s", s.Status)
 	}
 
+	// An error page keeps the staff menu for someone signed in.
+	if resp, page := d.do("/desk/s/no-such-piece", nil); resp.StatusCode != http.StatusNotFound || !strings.Contains(page, `<nav class="staff"`) {
+		t.Errorf("a missing piece: %d, staff menu %v", resp.StatusCode, strings.Contains(page, `<nav class="staff"`))
+	}
+
 	// A GET on a form's address leads to its page, with the staff menu.
 	for _, path := range []string{piece + "/decision", piece + "/notes", "/admin/users/" + u.ID + "/disable", "/account/password"} {
 		resp, page := d.do(path, nil)

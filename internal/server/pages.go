@@ -47,8 +47,14 @@ func renderPage(c *gin.Context, r *web.Renderer, status int, name string, p *web
 	return nil
 }
 
+// renderError writes the error page; for someone signed in (the guard has
+// run) it is a staff page, with the staff menu and their language, so a
+// refused or missing piece never strands an editor on a bare page.
 func renderError(c *gin.Context, r *web.Renderer, log *slog.Logger, status int) {
 	p := newPage(c, r, "")
+	if currentUser(c).ID != "" {
+		p = staffPage(c, r)
+	}
 	p.Code = status
 	if err := renderPage(c, r, status, "error", p); err != nil {
 		log.Error("render error page", "err", err)
