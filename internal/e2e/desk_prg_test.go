@@ -223,6 +223,11 @@ func TestDeskPageWords(t *testing.T) {
 		}
 	}
 
+	// An action that cannot be undone is never one click: revoking a token asks first.
+	if _, page := d.do("/account", nil); !regexp.MustCompile(`<details class="confirm-step"><summary>[^<]*</summary>\s*<form method="post" action="/account/tokens/[^"]+/revoke"`).MatchString(page) {
+		t.Errorf("revoking a token is one click: no confirmation step around its form")
+	}
+
 	// An empty request for changes: the summary links to the field and takes the focus.
 	resp, page := d.do("/desk/s/"+id+"/decision", url.Values{"decision": {"request_changes"}})
 	if resp.StatusCode != http.StatusBadRequest {
