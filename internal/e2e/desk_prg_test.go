@@ -126,31 +126,40 @@ func TestDeskPostRedirectGet(t *testing.T) {
 			}
 		})
 	}
-	// The outcome is shown once: a reload shows the page without it.
-	if _, page := d.post(t, piece+"/notes", url.Values{"text": {"One more."}}); !strings.Contains(page, "Note added.") {
-		t.Errorf("the note's notice is missing")
-	}
-	if _, page := d.do(piece, nil); strings.Contains(page, "Note added.") {
-		t.Errorf("the notice is shown again on a reload")
-	}
-	// The contact details never travel in the redirect's address.
-	resp, _ := d.do(piece+"/contact", url.Values{})
-	if loc := resp.Header.Get("Location"); strings.Contains(loc, "maria") || strings.Contains(loc, "example.org") {
-		t.Errorf("the contact details are in the address: %s", loc)
-	}
+	t.Run("outcome shown once", func(t *testing.T) {
+		if _, page := d.post(t, piece+"/notes", url.Values{"text": {"One more."}}); !strings.Contains(page, "Note added.") {
+			t.Errorf("the note's notice is missing")
+		}
+		if _, page := d.do(piece, nil); strings.Contains(page, "Note added.") {
+			t.Errorf("the notice is shown again on a reload")
+		}
+		// The contact details never travel in the redirect's address.
+		resp, _ := d.do(piece+"/contact", url.Values{})
+		if loc := resp.Header.Get("Location"); strings.Contains(loc, "maria") || strings.Contains(loc, "example.org") {
+			t.Errorf("the contact details are in the address: %s", loc)
+		}
+	})
 
 	// A rejection asks first; without JavaScript the confirmation is a page.
-	loc, page := d.post(t, "/desk/s/"+other+"/decision", url.Values{"decision": {"reject"}, "message": {"Not for us, sorry."}})
-	if s, _ := b.app.Store.Submission(ctx, other); s.Status != store.StatusReady {
-		t.Errorf("reject without confirmation moved the piece to %s", s.Status)
-	}
-	if !strings.Contains(page, `name="confirm" value="yes"`) || !strings.Contains(page, "Not for us, sorry.") {
-		t.Errorf("reject without confirmation (→ %s): no confirmation step keeping the message", loc)
-	}
-	_, page = d.post(t, "/desk/s/"+other+"/decision", url.Values{"decision": {"reject"}, "confirm": {"yes"}, "message": {"Not for us, sorry."}})
-	if s, _ := b.app.Store.Submission(ctx, other); s.Status != store.StatusRejected || !strings.Contains(page, "Rejected.") {
-		t.Errorf("a confirmed rejection: status %s", s.Status)
-	}
+	t.Run("reject asks first", func(t *testing.T) {
+		form := url.Values{"decision": {"reject"}, "message": {"Not for us, sorry."}}
+		resp, _ := d.do("/desk/s/"+other+"/decision", form)
+		if s, _ := b.app.Store.Submission(ctx, other); s.Status != store.StatusReady {
+			t.Fatalf("reject without confirmation moved the piece to %s (answer %d)", s.Status, resp.StatusCode)
+		}
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reject without confirmation: %d, want 303 to the confirmation step", resp.StatusCode)
+		}
+		if _, page := d.do(loc, nil); !strings.Contains(page, `name="confirm" value="yes"`) || !strings.Contains(page, "Not for us, sorry.") {
+			t.Errorf("reject without confirmation (→ %s): no confirmation step keeping the message", loc)
+		}
+		form.Set("confirm", "yes")
+		_, page := d.post(t, "/desk/s/"+other+"/decision", form)
+		if s, _ := b.app.Store.Submission(ctx, other); s.Status != store.StatusRejected || !strings.Contains(page, "Rejected.") {
+			t.Errorf("a confirmed rejection: status %s", s.Status)
+		}
+	})
 
 	// An error page keeps the staff menu for someone signed in.
 	if resp, page := d.do("/desk/s/no-such-piece", nil); resp.StatusCode != http.StatusNotFound || !strings.Contains(page, `<nav class="staff"`) {
