@@ -190,6 +190,7 @@ var (
 func TestDeskPageWords(t *testing.T) {
 	b, d := deskAdmin(t, "words-admin@example.org")
 	id, _ := b.deskReady(nil)
+	b.deskReady(map[string]string{"title": "A second piece"}) // two rows: the queue's row labels must differ
 
 	// The language choice stays from page to page.
 	if _, page := d.do("/desk?lang=es", nil); !strings.Contains(page, `<html lang="es">`) {
