@@ -74,7 +74,13 @@ func (p *Page) ErrorList() []FieldError {
 	sort.Strings(rest)
 	for _, f := range rest {
 		if msg := p.Err(f); msg != "" {
-			out = append(out, FieldError{Text: msg})
+			e := FieldError{Text: msg}
+			// Staff pages name their inputs after their fields (since,
+			// email, current_password, …), so the summary can link them.
+			if p.Viewer != nil && !staffInputless[f] {
+				e.Href = "#" + p.FieldID(f)
+			}
+			out = append(out, e)
 		}
 	}
 	return out
@@ -91,9 +97,20 @@ func fieldOrder() []string {
 	}
 }
 
+// staffInputless are the fields a staff page's error may name that have no
+// input of their own to link to.
+var staffInputless = map[string]bool{"form": true, "request": true, "decision": true, "user_id": true, "disabled": true}
+
 // FieldID is the id the error summary links to: the input itself, or for a
-// radio group its first option, which is where focus should land.
+// radio group its first option, which is where focus should land. Staff
+// pages use the field's name as the id, their checkbox group aside.
 func (p *Page) FieldID(field string) string {
+	if p.Viewer != nil {
+		if field == "status" {
+			return "status-approved"
+		}
+		return field
+	}
 	switch field {
 	case "kind":
 		return "kind-story"

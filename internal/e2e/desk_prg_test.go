@@ -249,4 +249,18 @@ func TestDeskPageWords(t *testing.T) {
 	if !regexp.MustCompile(`class="error-summary"[^>]*autofocus`).MatchString(page) {
 		t.Errorf("the error summary does not take the focus")
 	}
+	// So on the other staff forms: the export's dates, the invitation's e-mail.
+	for _, f := range []struct {
+		path string
+		form url.Values
+		href string
+	}{
+		{"/desk/exports", url.Values{"status": {"approved"}, "since": {"yesterday"}}, "#since"},
+		{"/admin/users", url.Values{"email": {"not an address"}, "role": {"editor"}}, "#email"},
+	} {
+		resp, page := d.do(f.path, f.form)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `<a href="`+f.href+`">`) {
+			t.Errorf("POST %s with a bad field: %d, summary link to %s: %v", f.path, resp.StatusCode, f.href, strings.Contains(page, `<a href="`+f.href+`">`))
+		}
+	}
 }
