@@ -9,7 +9,11 @@ import (
 
 // Print writes the report as a table for people.
 func (r *Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "%d clients for %.1fs\n\n", r.Concurrency, r.Elapsed.Seconds())
+	clients := "clients"
+	if r.Concurrency == 1 {
+		clients = "client"
+	}
+	fmt.Fprintf(w, "%d %s for %.1fs\n\n", r.Concurrency, clients, r.Elapsed.Seconds())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\tcount\terrors\tper s\tMiB/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\t")
 	row := func(name string, s Summary) {

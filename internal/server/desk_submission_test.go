@@ -53,7 +53,7 @@ func TestMarkFindings(t *testing.T) {
 func TestDiffText(t *testing.T) {
 	a := "We came in 2015.\nMy A-number is A123.\n"
 	b := "We came in 2016.\nMy <script>x</script> is gone.\n"
-	for _, mode := range []string{"word", "line"} {
+	for _, mode := range []string{"sentence", "word", "line"} {
 		t.Run(mode, func(t *testing.T) {
 			cs := diffText(a, b, mode)
 			var oldText, newText strings.Builder
@@ -74,6 +74,11 @@ func TestDiffText(t *testing.T) {
 	}
 	if got := diffText("same text", "same text", "word"); len(got) != 1 || got[0].Op != "eq" {
 		t.Errorf("no change: %+v", got)
+	}
+	got := splitSentences("Sí. (Vino a las 3.30.) ¿Y tú? «Bien.» Fin\nOtra línea.  Última")
+	want := []string{"Sí. ", "(Vino a las 3.30.) ", "¿Y tú? ", "«Bien.» ", "Fin\n", "Otra línea.  ", "Última"}
+	if !cmp.Equal(got, want) {
+		t.Errorf("splitSentences = %q, want %q", got, want)
 	}
 	if got := splitWords("a  b\nc"); !cmp.Equal(got, []string{"a", "  ", "b", "\n", "c"}) {
 		t.Errorf("splitWords = %q", got)

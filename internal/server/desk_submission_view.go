@@ -72,8 +72,9 @@ type revisionView struct {
 // (without its text) or an audited action such as a contact-details view.
 type timelineEntry struct {
 	At               time.Time
-	Actor, Action    string
+	Actor, Action    string // Actor: the person's name as the desk shows it, or "submitter" / "system"
 	ActionKey        string // the message naming Action; "" for an action without one, shown as it is
+	Whom             string // the person ActionKey names ({{.Name}}), for an assignment
 	From, To, Detail string
 }
 
@@ -146,7 +147,8 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 	if err != nil {
 		return nil, err
 	}
-	timeline, err := h.timeline(c, s.ID)
+	names := newPeople(h.store)
+	timeline, err := h.timeline(c, s.ID, names)
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +172,9 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		Notes:      notes, Messages: msgs, Timeline: timeline, CreatedAt: s.CreatedAt,
 		AssigneeID: who.UserID, Assignee: cmp.Or(who.Name, who.Email), Mine: who.UserID != "" && who.UserID == currentUser(c).ID,
 		Final: s.Status.Final(),
+	}
+	for i, n := range v.Notes {
+		v.Notes[i].Author = names.name(ctx, n.AuthorID, n.Author)
 	}
 	if err := h.publication(ctx, s, v); err != nil {
 		return nil, err
@@ -222,31 +227,4 @@ func (h *deskSubmission) publication(ctx context.Context, s store.Submission, v 
 	}
 	v.Webhook = &wh
 	return nil
-}
-
-// timeline merges the submission's history with the audit entries about it
-// (contact views, decisions), oldest first.
-func (h *deskSubmission) timeline(c *gin.Context, id string) ([]timelineEntry, error) {
-	ctx := c.Request.Context()
-	events, err := h.store.Events(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	audit, err := h.store.AuditLog(ctx, id, 200)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]timelineEntry, 0, len(events)+len(audit))
-	for _, e := range events {
-		out = append(out, newTimelineEntry(e.CreatedAt, e.Actor, e.Action, e.FromStatus, e.ToStatus, e.Detail))
-	}
-	for _, a := range audit {
-		// A decision is already in the history as its status move.
-		if a.Action == "decision" {
-			continue
-		}
-		out = append(out, newTimelineEntry(a.At, a.Actor, a.Action, "", "", a.Detail))
-	}
-	slices.SortStableFunc(out, func(a, b timelineEntry) int { return a.At.Compare(b.At) })
-	return out, nil
 }
