@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -82,5 +83,24 @@ func TestDiffText(t *testing.T) {
 	}
 	if got := splitWords("a  b\nc"); !cmp.Equal(got, []string{"a", "  ", "b", "\n", "c"}) {
 		t.Errorf("splitWords = %q", got)
+	}
+}
+
+// TestTimelineDetailsAreWords: the English details the stores record are
+// shown through messages, so a Spanish page does not quote them.
+func TestTimelineDetailsAreWords(t *testing.T) {
+	for _, c := range []struct {
+		action, detail, key, arg, shown string
+	}{
+		{"status", "consent withdrawn", "desk.history.detail.consent_withdrawn", "", "consent withdrawn"},
+		{"findings_rechecked", "revision 3", "desk.history.detail.revision", "3", "revision 3"},
+		{"edited", "revision from the submitter", "desk.history.detail.revision_from_the_submitter", "", "revision from the submitter"},
+		{"published", "/stories/our-street", "", "", "/stories/our-street"},
+		{"retention_contact_dropped", "contact details removed", "", "", ""},
+	} {
+		e := newTimelineEntry(time.Now(), "system", c.action, "", "", c.detail)
+		if e.DetailKey != c.key || e.DetailArg != c.arg || e.Detail != c.shown {
+			t.Errorf("%s %q: key %q arg %q detail %q, want %q %q %q", c.action, c.detail, e.DetailKey, e.DetailArg, e.Detail, c.key, c.arg, c.shown)
+		}
 	}
 }

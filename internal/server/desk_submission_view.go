@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -75,6 +76,8 @@ type timelineEntry struct {
 	Actor, Action    string // Actor: the person's name as the desk shows it, or "submitter" / "system"
 	ActionKey        string // the message naming Action; "" for an action without one, shown as it is
 	Whom             string // the person ActionKey names ({{.Name}}), for an assignment
+	DetailKey        string // the message for Detail ({{.Name}} = DetailArg); "" to show Detail as it is
+	DetailArg        string
 	From, To, Detail string
 }
 
@@ -96,7 +99,24 @@ func newTimelineEntry(at time.Time, actor, action string, from, to store.Status,
 	if action == "status" && desk.IsDecision(detail) {
 		e.Detail = ""
 	}
+	if action == "retention_contact_dropped" || action == "retention_identity_dropped" {
+		e.Detail = "" // the action's message says what was removed
+	}
+	e.DetailKey, e.DetailArg = historyDetail(e.Detail)
 	return e
+}
+
+// historyDetail is the message for a detail the stores write in English
+// ("consent withdrawn", "revision 3"), with its one argument; "" for a
+// detail shown as it is (a path).
+func historyDetail(detail string) (key, arg string) {
+	switch {
+	case detail == "consent withdrawn", detail == "revision sent", detail == "revision from the submitter":
+		return "desk.history.detail." + strings.ReplaceAll(detail, " ", "_"), ""
+	case strings.HasPrefix(detail, "revision "):
+		return "desk.history.detail.revision", strings.TrimPrefix(detail, "revision ")
+	}
+	return "", ""
 }
 
 // viewState is what a form post adds to the page it re-renders.
