@@ -68,6 +68,19 @@ func TestDeskReadsLikeProse(t *testing.T) {
 		t.Errorf("one claim shows as %d history entries, want 1:\n%s", n, plain(history))
 	}
 
+	// Another editor takes it over: named, with whom it was taken from.
+	_, benCookie := b.queueUser("ben.editor@example.org", "Ben Editor", "editor", "")
+	resp, _ = b.deskPage("/desk/s/"+id+"/assign", benCookie, url.Values{"user_id": {"me"}, "expect": {ana.ID}, "next": {"/desk/s/" + id}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("take over: %d", resp.StatusCode)
+	}
+	_, page = b.deskPage("/desk/s/"+id+"?lang=en", benCookie, nil)
+	history = plain(section(t, page, `<ol class="timeline">`, `</ol>`))
+	if !strings.Contains(history, "Ana Editor – took it on") || !strings.Contains(history, "Ben Editor – took it over from Ana Editor") ||
+		strings.Count(history, "took it") != 2 {
+		t.Errorf("history after the take-over:\n%s", history)
+	}
+
 	// The photo's size, the language and the counts, in English and Spanish.
 	_, pageES := b.deskPage("/desk/s/"+id+"?lang=es", cookie, nil)
 	for _, c := range []struct {

@@ -108,6 +108,9 @@ func assignAudits(audit []store.AuditEntry) []assignment {
 		}
 		out = append(out, assignment{at: e.At, by: e.ActorID, byEmail: e.Actor, prev: nobody(from), next: nobody(to), prevKnown: true})
 	}
+	// Oldest first, as the events are read: a claim, release and claim
+	// within seconds then pair up in order.
+	slices.SortStableFunc(out, func(a, b assignment) int { return a.at.Compare(b.at) })
 	return out
 }
 
