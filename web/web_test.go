@@ -226,18 +226,36 @@ func localeKeys(t *testing.T, lang string) map[string]string {
 		if err != nil {
 			t.Fatalf("read %s: %v", f, err)
 		}
-		one := map[string]string{}
+		one := map[string]json.RawMessage{}
 		if err := json.Unmarshal(b, &one); err != nil {
 			t.Fatalf("parse %s: %v", f, err)
 		}
-		for k, v := range one {
+		for k, raw := range one {
 			if _, dup := m[k]; dup {
 				t.Errorf("%s: %q is defined in two files", f, k)
 			}
-			m[k] = v
+			m[k] = messageText(t, f, k, raw)
 		}
 	}
 	return m
+}
+
+// messageText is a message's text: the string, or for a count's plural
+// forms ({"one": …, "other": …}) its "other" form, once both are there.
+func messageText(t *testing.T, file, key string, raw json.RawMessage) string {
+	t.Helper()
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	forms := map[string]string{}
+	if err := json.Unmarshal(raw, &forms); err != nil {
+		t.Fatalf("parse %s: %q: %v", file, key, err)
+	}
+	if forms["one"] == "" || forms["other"] == "" {
+		t.Errorf("%s: %q has plural forms %v, want at least one and other", file, key, forms)
+	}
+	return forms["other"]
 }
 
 func sortedKeys(m map[string]string) []string {

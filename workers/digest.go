@@ -108,7 +108,11 @@ func (d *Digest) send(ctx context.Context, to string, n int, since time.Time) er
 	if err := m.To(to); err != nil {
 		return fmt.Errorf("to: %w", err)
 	}
-	m.Subject(fmt.Sprintf("StoryDesk: %d ready for review / %d listos para revisar", n, n))
+	ready := "listos"
+	if n == 1 {
+		ready = "listo"
+	}
+	m.Subject(fmt.Sprintf("StoryDesk: %d ready for review / %d %s para revisar", n, n, ready))
 	m.SetDate()
 	m.SetMessageID()
 	m.SetBodyString(mail.TypeTextPlain, digestText(n, since, d.baseURL))
@@ -122,10 +126,16 @@ func (d *Digest) send(ctx context.Context, to string, n int, since time.Time) er
 	return nil
 }
 
+// digestText is the mail's body in English and Spanish, each count in its
+// plural form ("1 submission reached", "2 envíos llegaron").
 func digestText(n int, since time.Time, baseURL string) string {
 	at := since.UTC().Format("2006-01-02 15:04") + " UTC"
-	return fmt.Sprintf("%d submission(s) reached the editors' queue in your sites since %s.\nOpen the queue: %s/desk\n\n"+
-		"%d envío(s) llegaron a la cola de edición de sus sitios desde %s.\nAbra la cola: %s/desk\n", n, at, baseURL, n, at, baseURL)
+	en, es := fmt.Sprintf("%d submissions reached", n), fmt.Sprintf("%d envíos llegaron", n)
+	if n == 1 {
+		en, es = "1 submission reached", "1 envío llegó"
+	}
+	return fmt.Sprintf("%s the editors' queue in your sites since %s.\nOpen the queue: %s/desk\n\n"+
+		"%s a la cola de edición de sus sitios desde %s.\nAbra la cola: %s/desk\n", en, at, baseURL, es, at, baseURL)
 }
 
 // client connects with STARTTLS whenever the server offers it, and

@@ -12,6 +12,7 @@ import (
 
 	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/export"
+	"github.com/storydesk/storydesk/internal/media"
 	"github.com/storydesk/storydesk/internal/render"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
@@ -25,14 +26,20 @@ type Publish struct {
 	store    *store.Store
 	blob     *blob.Store
 	dispatch *task.Dispatcher
-	webhook  bool // a webhook is configured: queue its notice with the publication
+	webhook  bool          // a webhook is configured: queue its notice with the publication
+	budget   *media.Budget // memory for scaling photos down
 	log      *slog.Logger
 }
 
 // NewPublish returns the publish handler.
-func NewPublish(st *store.Store, bl *blob.Store, d *task.Dispatcher, webhook bool, log *slog.Logger) *Publish {
-	return &Publish{store: st, blob: bl, dispatch: d, webhook: webhook, log: log}
+func NewPublish(st *store.Store, bl *blob.Store, d *task.Dispatcher, webhook bool, budget *media.Budget, log *slog.Logger) *Publish {
+	return &Publish{store: st, blob: bl, dispatch: d, webhook: webhook, budget: budget, log: log}
 }
+
+// smallPhotoWidth is the width of the copy of each published photo that
+// phones load instead of the original (the story page's srcset): about a
+// phone's screen width in CSS pixels, with some room.
+const smallPhotoWidth = 480
 
 // ProcessTask publishes one piece. It is idempotent: the files have fixed
 // keys and the status moves by compare-and-set, so a second run finds the
@@ -63,12 +70,13 @@ func (h *Publish) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err := h.putArtifacts(ctx, piece, photos); err != nil {
 		return fmt.Errorf("publish %s: %w", id, err)
 	}
+	images, err := h.putSmallPhotos(ctx, piece, photos)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", id, err)
+	}
 	pub := store.Publication{
 		SubmissionID: id, Slug: render.Slug(sub.Title), Title: sub.Title, BylineKind: piece.Byline.Kind,
-		Byline: piece.Byline.Name, Language: sub.Language, Kind: sub.Kind, BodyHTML: sub.BodyHTML,
-	}
-	for _, ph := range photos {
-		pub.Images = append(pub.Images, store.PublishedImage{Name: ph.Name, ContentType: ph.ContentType})
+		Byline: piece.Byline.Name, Language: sub.Language, Kind: sub.Kind, BodyHTML: sub.BodyHTML, Images: images,
 	}
 	var tasks []store.OutboxTask
 	if h.webhook {
@@ -157,6 +165,35 @@ func (h *Publish) putArtifacts(ctx context.Context, p render.Piece, photos []exp
 		}
 	}
 	return nil
+}
+
+// putSmallPhotos records each photo's size and writes, for a photo wider
+// than smallPhotoWidth, its narrower copy beside it. The key is fixed, so a
+// second run overwrites the same object.
+func (h *Publish) putSmallPhotos(ctx context.Context, p render.Piece, photos []export.Photo) ([]store.PublishedImage, error) {
+	var out []store.PublishedImage
+	for i, ph := range photos {
+		img := store.PublishedImage{Name: ph.Name, ContentType: ph.ContentType}
+		data, t := p.Images[i].Data, media.TypeOf(ph.ContentType)
+		size, err := media.SizeOf(bytes.NewReader(data), t)
+		if err != nil {
+			return nil, fmt.Errorf("size of %s: %w", ph.Name, err)
+		}
+		img.Width, img.Height = size.Width, size.Height
+		if size.Width > smallPhotoWidth {
+			var buf bytes.Buffer
+			if _, err := media.Shrink(ctx, &buf, bytes.NewReader(data), t, smallPhotoWidth, h.budget); err != nil {
+				return nil, fmt.Errorf("shrink %s: %w", ph.Name, err)
+			}
+			key := blob.PublishedImageWidthKey(p.ID, ph.Name, smallPhotoWidth)
+			if err := h.blob.Put(ctx, key, &buf, int64(buf.Len()), ph.ContentType); err != nil {
+				return nil, err
+			}
+			img.SmallWidth = smallPhotoWidth
+		}
+		out = append(out, img)
+	}
+	return out, nil
 }
 
 // keys lists what is stored under published/<id>/ (nil if listing fails:

@@ -1,5 +1,7 @@
 package blob
 
+import "strconv"
+
 // The bucket's layout: every key StoryDesk writes is built here, so the
 // writers, the readers and the retention purge agree on where a piece's
 // objects live.
@@ -7,6 +9,7 @@ package blob
 //	attachments/<submission>/<attachment><ext>  files as the submitter sent them (cleaned)
 //	published/<submission>/piece.{html,md,txt,docx}  renderings of a published piece
 //	published/<submission>/images/<name>  its photos, as served under /stories/<slug>/images/
+//	published/<submission>/images/<width>w/<name>  a narrower copy of a photo, for phones
 //	exports/<export>.zip  export archives
 
 // AttachmentKey is where attachment attID of submission subID is stored;
@@ -27,6 +30,13 @@ func PublishedKey(subID, name string) string { return PublishedPrefix(subID) + n
 
 // PublishedImageKey is the published photo name of submission subID.
 func PublishedImageKey(subID, name string) string { return PublishedPrefix(subID) + "images/" + name }
+
+// PublishedImageWidthKey is the copy of published photo name scaled to
+// width pixels. It lies under PublishedPrefix, so whatever deletes a
+// piece's published files deletes it too.
+func PublishedImageWidthKey(subID, name string, width int) string {
+	return PublishedPrefix(subID) + "images/" + strconv.Itoa(width) + "w/" + name
+}
 
 // ExportKey is the archive of export exportID.
 func ExportKey(exportID string) string { return "exports/" + exportID + ".zip" }

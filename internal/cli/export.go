@@ -71,7 +71,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	if err := os.Rename(tmp.Name(), out); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(env.Stdout, "wrote %d pieces to %s\n", n, out)
+	fmt.Fprintf(env.Stdout, "wrote %s to %s\n", count(n, "piece", "pieces"), out)
 	return nil
 }
 
@@ -110,7 +110,7 @@ func (p *progress) update(done, total int) {
 	if total > 0 {
 		pct = done * 100 / total
 	}
-	fmt.Fprintf(p.w, "export: %d/%d pieces (%d%%)\n", done, total, pct)
+	fmt.Fprintf(p.w, "export: %d/%s (%d%%)\n", done, count(total, "piece", "pieces"), pct)
 }
 
 func (p *progress) finish() {

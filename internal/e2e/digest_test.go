@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"io"
+	"mime/quotedprintable"
 	"net"
 	"net/textproto"
 	"strings"
@@ -131,7 +133,7 @@ func TestDigest(t *testing.T) {
 			run()
 			// editor@example.org (every site) hears of 3, austin of 2; El Paso
 			// (nothing new) and the disabled account get nothing.
-			want := map[string]string{"<editor@example.org>": "3 submission(s)", "<austin@example.org>": "2 submission(s)"}
+			want := map[string]string{"<editor@example.org>": "3 submissions reached", "<austin@example.org>": "2 submissions reached"}
 			waitFor(t, 15*time.Second, "two digests", func() bool { return len(sink.received()) >= 2 })
 			time.Sleep(300 * time.Millisecond)
 			got := sink.received()
@@ -169,10 +171,16 @@ func TestDigest(t *testing.T) {
 				t.Fatalf("%d messages in all, want 4", len(got))
 			}
 			for _, m := range got[2:] {
-				if strings.Contains(m.to[0], "austin@") || !strings.Contains(m.data, "1 submission(s)") {
+				if strings.Contains(m.to[0], "austin@") || !strings.Contains(m.data, "1 submission reached") || !strings.Contains(unQP(m.data), "1 envío llegó") {
 					t.Errorf("second run: to %v:\n%s", m.to, m.data)
 				}
 			}
 		})
 	}
+}
+
+// unQP decodes a quoted-printable mail body (headers pass through as they are).
+func unQP(s string) string {
+	b, _ := io.ReadAll(quotedprintable.NewReader(strings.NewReader(s)))
+	return string(b)
 }

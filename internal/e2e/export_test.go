@@ -224,6 +224,12 @@ func TestExportPage(t *testing.T) {
 		strings.Contains(html, `http-equiv="refresh"`) || strings.Contains(html, "<script") {
 		t.Errorf("exports page: %d\n%s", code, html)
 	}
+	// What an export holds is said in the page's language, not in status codes.
+	_, es, _ := b.page(http.MethodGet, "/desk/exports?lang=es", nil, map[string]string{"Cookie": cookie})
+	if strings.Contains(es, "<td>approved") || strings.Contains(es, "<td>published") ||
+		!(strings.Contains(es, "<td>Aprobado") || strings.Contains(es, "<td>Publicado")) {
+		t.Errorf("the Spanish exports page names the filter in codes:\n%s", es[strings.Index(es, "<tbody>"):])
+	}
 	editorCookie := b.login("editor@example.org")
 	if code, _, _ := b.page(http.MethodGet, "/desk/exports", nil, map[string]string{"Cookie": editorCookie}); code != http.StatusForbidden {
 		t.Errorf("editor on exports page: %d, want 403", code)

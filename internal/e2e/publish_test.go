@@ -15,6 +15,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/storydesk/storydesk/internal/media"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/internal/testenv"
@@ -249,7 +250,7 @@ func TestPublishIsIdempotent(t *testing.T) {
 				store.Event{Actor: "test", Action: "status"}); err != nil {
 				t.Fatal(err)
 			}
-			h := workers.NewPublish(b.app.Store, b.app.Blob, b.app.Dispatch, false, b.app.Log)
+			h := workers.NewPublish(b.app.Store, b.app.Blob, b.app.Dispatch, false, media.NewBudget(media.DefaultBudget), b.app.Log)
 			tk := task.Publish(id)
 			for range 2 {
 				if err := h.ProcessTask(ctx, asynq.NewTask(tk.TaskType, tk.Payload)); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/internal/testenv"
@@ -58,6 +59,10 @@ func TestDeletionLeavesNothing(t *testing.T) {
 			if err := b.app.Blob.Put(ctx, "published/"+id+"/piece.html", strings.NewReader("<p>Deletable</p>"), 16, "text/html"); err != nil {
 				t.Fatal(err)
 			}
+			// A photo's narrower copy for phones, as the publish job writes it.
+			if err := b.app.Blob.Put(ctx, blob.PublishedImageWidthKey(id, "photo-1.jpg", 480), strings.NewReader("Deletable photo"), 15, "image/jpeg"); err != nil {
+				t.Fatal(err)
+			}
 			// A task still waiting for the submission, as a publish job would be.
 			if _, err := b.app.Queue.Enqueue(asynq.NewTask("later", []byte(`{"submission_id":"`+id+`"}`)),
 				asynq.TaskID("later:"+id), asynq.ProcessIn(24*time.Hour)); err != nil {
@@ -73,7 +78,7 @@ func TestDeletionLeavesNothing(t *testing.T) {
 				t.Fatal("the submission is not spread over the stores: the search below would prove nothing")
 			}
 			rep, err := b.retention().Run(ctx, time.Now().Add(31*24*time.Hour))
-			if err != nil || rep.Deleted != 1 || rep.Objects < 2 || rep.Tasks != 1 {
+			if err != nil || rep.Deleted != 1 || rep.Objects < 3 || rep.Tasks != 1 {
 				t.Fatalf("after 31 days: %+v %v", rep, err)
 			}
 			personal := []string{"Quetzalli", "quetzalli.deletable", "Deletable", receipt}

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"text/tabwriter"
 )
 
 // Print writes the report as a table for people.
 func (r *Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "%d clients for %.1fs\n\n", r.Concurrency, r.Elapsed.Seconds())
+	fmt.Fprintf(w, "%s for %.1fs\n\n", count(r.Concurrency, "client", "clients"), r.Elapsed.Seconds())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\tcount\terrors\tper s\tMiB/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\t")
 	row := func(name string, s Summary) {
@@ -114,4 +115,12 @@ func (r *Report) printCPU(w io.Writer) {
 	}
 	fmt.Fprintln(tw)
 	tw.Flush()
+}
+
+// count says n things in English: "1 client", "2 clients", "0 errors".
+func count(n int, one, other string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + other
 }

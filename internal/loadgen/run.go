@@ -250,8 +250,8 @@ func (r *runner) progress(start time.Time) func() {
 				s, se := r.ops["submit"].count()
 				q, qe := r.ops["queue"].count()
 				el := time.Since(start).Seconds()
-				fmt.Fprintf(r.cfg.Progress, "%4.0fs  submit %d (%.1f/s, %d errors)  queue %d (%.1f/s, %d errors)\n",
-					el, s, float64(s)/el, se, q, float64(q)/el, qe)
+				fmt.Fprintf(r.cfg.Progress, "%4.0fs  submit %d (%.1f/s, %s)  queue %d (%.1f/s, %s)\n",
+					el, s, float64(s)/el, count(se, "error", "errors"), q, float64(q)/el, count(qe, "error", "errors"))
 			}
 		}
 	}()

@@ -4,9 +4,11 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
 )
 
@@ -40,12 +42,16 @@ type queueTab struct {
 // queueRow is one submission in the queue.
 type queueRow struct {
 	store.QueueItem
+	Excerpt   string // the start of the body as plain words, in place of the item's Markdown
 	URL       string
 	New       bool
 	Mine      bool
 	Final     bool         // rejected or withdrawn: nobody is assigned any more
 	Assignees []store.User // who else may be assigned: the site's and every site's editors
 }
+
+// excerptShown is how many characters of a body's words a queue row shows.
+const excerptShown = 200
 
 func newQueueView(c *gin.Context, u store.User, f store.Filter, qp store.QueuePage, since time.Time, fresh int, people []store.User) *queueView {
 	form := url.Values{}
@@ -94,7 +100,8 @@ func newQueueView(c *gin.Context, u store.User, f store.Filter, qp store.QueuePa
 			Current: len(f.Status) == 1 && f.Status[0] == st})
 	}
 	for _, it := range qp.Items {
-		r := queueRow{QueueItem: it, URL: "/desk/s/" + it.ID, New: !since.IsZero() && it.CreatedAt.After(since),
+		cut := utf8.RuneCountInString(it.Excerpt) >= store.ExcerptChars
+		r := queueRow{QueueItem: it, Excerpt: sanitize.Excerpt(it.Excerpt, excerptShown, cut), URL: "/desk/s/" + it.ID, New: !since.IsZero() && it.CreatedAt.After(since),
 			Mine: it.AssigneeID == u.ID, Final: it.Status.Final()}
 		for _, p := range people {
 			if p.ID != it.AssigneeID && p.ID != u.ID && compatible(p, it.Site) {

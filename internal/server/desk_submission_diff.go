@@ -24,7 +24,7 @@ type change struct {
 type diffView struct {
 	ID, Title    string
 	A, B         store.Revision
-	Mode         string // "word" | "line"
+	Mode         string // "sentence" | "word" | "line"
 	TitleChanges []change
 	BodyChanges  []change
 	Numbers      []int // every revision number, for the choosers
@@ -34,13 +34,16 @@ type diffView struct {
 // range and clear of the surrogates, so every token maps to a valid rune.
 const tokenFirst = 0xE000
 
-// diffText compares a and b word by word (words and the spaces between them
-// are the units) or line by line. Each unit is mapped to one rune so the
+// diffText compares a and b sentence by sentence, word by word (words and
+// the spaces between them are the units) or line by line. Each unit is mapped to one rune so the
 // diff algorithm aligns whole units, then mapped back.
 func diffText(a, b, mode string) []change {
 	split := splitWords
-	if mode == "line" {
+	switch mode {
+	case "line":
 		split = splitLines
+	case "sentence":
+		split = splitSentences
 	}
 	index := map[string]rune{}
 	var units []string
@@ -96,6 +99,40 @@ func splitWords(s string) []string {
 	return out
 }
 
+// sentenceEnd and closers end a sentence: "Sí." and "(Sí.)" alike.
+const (
+	sentenceEnd = ".!?…"
+	closers     = "\"'”’»)]"
+)
+
+// splitSentences cuts s into sentences, each keeping the spaces after it,
+// and at every line end: a changed sentence is then struck and inserted
+// whole, which reads, where a word diff interleaves two sentences.
+func splitSentences(s string) []string {
+	var out []string
+	start, ended, afterSpace := 0, false, false
+	for i, r := range s {
+		switch {
+		case r == '\n':
+			out = append(out, s[start:i+1])
+			start, ended, afterSpace = i+1, false, false
+			continue
+		case unicode.IsSpace(r):
+			afterSpace = true
+			continue
+		case ended && afterSpace:
+			out = append(out, s[start:i])
+			start = i
+		}
+		ended = strings.ContainsRune(sentenceEnd, r) || (ended && !afterSpace && strings.ContainsRune(closers, r))
+		afterSpace = false
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
 // splitLines cuts s into lines, each keeping its newline.
 func splitLines(s string) []string {
 	return strings.SplitAfter(s, "\n")
@@ -135,14 +172,15 @@ func (h *deskSubmission) revisionPair(c *gin.Context) (store.Submission, []store
 	return s, revs, a, b, err
 }
 
-func (h *deskSubmission) diff(c *gin.Context) (diffView, error) {
+// diff compares the revisions ?a= and ?b= by ?mode=, defaultMode without it.
+func (h *deskSubmission) diff(c *gin.Context, defaultMode string) (diffView, error) {
 	s, revs, a, b, err := h.revisionPair(c)
 	if err != nil {
 		return diffView{}, err
 	}
-	mode := c.DefaultQuery("mode", "word")
-	if mode != "word" && mode != "line" {
-		return diffView{}, fieldErr(http.StatusBadRequest, "mode", "must be word or line")
+	mode := c.DefaultQuery("mode", defaultMode)
+	if mode != "sentence" && mode != "word" && mode != "line" {
+		return diffView{}, fieldErr(http.StatusBadRequest, "mode", "must be sentence, word or line")
 	}
 	v := diffView{ID: s.ID, Title: s.Title, A: a, B: b, Mode: mode,
 		TitleChanges: diffText(a.Title, b.Title, "word"), BodyChanges: diffText(a.Body, b.Body, mode)}
@@ -154,7 +192,7 @@ func (h *deskSubmission) diff(c *gin.Context) (diffView, error) {
 
 // diffAPI is GET /api/v1/submissions/{id}/diff?a=&b=&mode=word|line.
 func (h *deskSubmission) diffAPI(c *gin.Context) error {
-	v, err := h.diff(c)
+	v, err := h.diff(c, "word") // the API's default since it began
 	if err != nil {
 		return err
 	}
@@ -172,7 +210,7 @@ func changesJSON(cs []change) []gin.H {
 }
 
 func (h *deskSubmission) diffPage(c *gin.Context) error {
-	v, err := h.diff(c)
+	v, err := h.diff(c, "sentence") // people read sentences; a word diff interleaves them
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -53,7 +54,7 @@ func TestMarkFindings(t *testing.T) {
 func TestDiffText(t *testing.T) {
 	a := "We came in 2015.\nMy A-number is A123.\n"
 	b := "We came in 2016.\nMy <script>x</script> is gone.\n"
-	for _, mode := range []string{"word", "line"} {
+	for _, mode := range []string{"sentence", "word", "line"} {
 		t.Run(mode, func(t *testing.T) {
 			cs := diffText(a, b, mode)
 			var oldText, newText strings.Builder
@@ -75,7 +76,31 @@ func TestDiffText(t *testing.T) {
 	if got := diffText("same text", "same text", "word"); len(got) != 1 || got[0].Op != "eq" {
 		t.Errorf("no change: %+v", got)
 	}
+	got := splitSentences("Sí. (Vino a las 3.30.) ¿Y tú? «Bien.» Fin\nOtra línea.  Última")
+	want := []string{"Sí. ", "(Vino a las 3.30.) ", "¿Y tú? ", "«Bien.» ", "Fin\n", "Otra línea.  ", "Última"}
+	if !cmp.Equal(got, want) {
+		t.Errorf("splitSentences = %q, want %q", got, want)
+	}
 	if got := splitWords("a  b\nc"); !cmp.Equal(got, []string{"a", "  ", "b", "\n", "c"}) {
 		t.Errorf("splitWords = %q", got)
+	}
+}
+
+// TestTimelineDetailsAreWords: the English details the stores record are
+// shown through messages, so a Spanish page does not quote them.
+func TestTimelineDetailsAreWords(t *testing.T) {
+	for _, c := range []struct {
+		action, detail, key, arg, shown string
+	}{
+		{"status", "consent withdrawn", "desk.history.detail.consent_withdrawn", "", "consent withdrawn"},
+		{"findings_rechecked", "revision 3", "desk.history.detail.revision", "3", "revision 3"},
+		{"edited", "revision from the submitter", "desk.history.detail.revision_from_the_submitter", "", "revision from the submitter"},
+		{"published", "/stories/our-street", "", "", "/stories/our-street"},
+		{"retention_contact_dropped", "contact details removed", "", "", ""},
+	} {
+		e := newTimelineEntry(time.Now(), "system", c.action, "", "", c.detail)
+		if e.DetailKey != c.key || e.DetailArg != c.arg || e.Detail != c.shown {
+			t.Errorf("%s %q: key %q arg %q detail %q, want %q %q %q", c.action, c.detail, e.DetailKey, e.DetailArg, e.Detail, c.key, c.arg, c.shown)
+		}
 	}
 }

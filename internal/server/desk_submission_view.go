@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -76,8 +77,11 @@ type revisionView struct {
 // (without its text) or an audited action such as a contact-details view.
 type timelineEntry struct {
 	At               time.Time
-	Actor, Action    string
+	Actor, Action    string // Actor: the person's name as the desk shows it, or "submitter" / "system"
 	ActionKey        string // the message naming Action; "" for an action without one, shown as it is
+	Whom             string // the person ActionKey names ({{.Name}}), for an assignment
+	DetailKey        string // the message for Detail ({{.Name}} = DetailArg); "" to show Detail as it is
+	DetailArg        string
 	From, To, Detail string
 }
 
@@ -99,7 +103,24 @@ func newTimelineEntry(at time.Time, actor, action string, from, to store.Status,
 	if action == "status" && desk.IsDecision(detail) {
 		e.Detail = ""
 	}
+	if action == "retention_contact_dropped" || action == "retention_identity_dropped" {
+		e.Detail = "" // the action's message says what was removed
+	}
+	e.DetailKey, e.DetailArg = historyDetail(e.Detail)
 	return e
+}
+
+// historyDetail is the message for a detail the stores write in English
+// ("consent withdrawn", "revision 3"), with its one argument; "" for a
+// detail shown as it is (a path).
+func historyDetail(detail string) (key, arg string) {
+	switch {
+	case detail == "consent withdrawn", detail == "revision sent", detail == "revision from the submitter":
+		return "desk.history.detail." + strings.ReplaceAll(detail, " ", "_"), ""
+	case strings.HasPrefix(detail, "revision "):
+		return "desk.history.detail.revision", strings.TrimPrefix(detail, "revision ")
+	}
+	return "", ""
 }
 
 // viewState is what a refused form post adds to the page it re-renders.
@@ -155,7 +176,8 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 	if err != nil {
 		return nil, err
 	}
-	timeline, err := h.timeline(c, s.ID)
+	names := newPeople(h.store)
+	timeline, err := h.timeline(c, s.ID, names)
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +201,9 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		Notes:      notes, Messages: msgs, Timeline: timeline, CreatedAt: s.CreatedAt,
 		AssigneeID: who.UserID, Assignee: cmp.Or(who.Name, who.Email), Mine: who.UserID != "" && who.UserID == currentUser(c).ID,
 		Final: s.Status.Final(),
+	}
+	for i, n := range v.Notes {
+		v.Notes[i].Author = names.name(ctx, n.AuthorID, n.Author)
 	}
 	if err := h.publication(ctx, s, v); err != nil {
 		return nil, err
@@ -227,31 +252,4 @@ func (h *deskSubmission) publication(ctx context.Context, s store.Submission, v 
 	}
 	v.Webhook = &wh
 	return nil
-}
-
-// timeline merges the submission's history with the audit entries about it
-// (contact views, decisions), oldest first.
-func (h *deskSubmission) timeline(c *gin.Context, id string) ([]timelineEntry, error) {
-	ctx := c.Request.Context()
-	events, err := h.store.Events(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	audit, err := h.store.AuditLog(ctx, id, 200)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]timelineEntry, 0, len(events)+len(audit))
-	for _, e := range events {
-		out = append(out, newTimelineEntry(e.CreatedAt, e.Actor, e.Action, e.FromStatus, e.ToStatus, e.Detail))
-	}
-	for _, a := range audit {
-		// A decision is already in the history as its status move.
-		if a.Action == "decision" {
-			continue
-		}
-		out = append(out, newTimelineEntry(a.At, a.Actor, a.Action, "", "", a.Detail))
-	}
-	slices.SortStableFunc(out, func(a, b timelineEntry) int { return a.At.Compare(b.At) })
-	return out, nil
 }

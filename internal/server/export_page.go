@@ -19,9 +19,10 @@ type ExportsView struct {
 
 // ExportRow is one export as the page lists it.
 type ExportRow struct {
-	ID, Status, Filter, DownloadURL string
-	Percent, Count, Total           int
-	CreatedAt                       time.Time
+	ID, Status, DownloadURL string
+	Filter                  *ExportForm // what it holds, which the page words in its language
+	Percent, Count, Total   int
+	CreatedAt               time.Time
 	// Downloads of a revoked export: whom to ask to delete their copy.
 	Downloads []store.ExportDownload
 	// Again is a revoked export's filter as the form takes it, to build
@@ -82,7 +83,7 @@ func (h *exportsHandler) renderPage(c *gin.Context, status int, values, errs map
 	v := ExportsView{}
 	for _, e := range list {
 		e = withExpiry(e)
-		row := ExportRow{ID: e.ID, Status: e.Status, Filter: describe(e.Filter),
+		row := ExportRow{ID: e.ID, Status: e.Status, Filter: formOf(e.Filter),
 			DownloadURL: h.downloadURL(e), Percent: int(e.Progress() * 100), Count: e.Count, Total: e.Total, CreatedAt: e.CreatedAt}
 		if e.Status == store.ExportRevoked {
 			if row.Downloads, err = h.store.ExportDownloads(c.Request.Context(), e.ID); err != nil {
@@ -98,27 +99,4 @@ func (h *exportsHandler) renderPage(c *gin.Context, status int, values, errs map
 	p := staffPage(c, h.render)
 	p.Data, p.Values, p.Errors = v, values, errs
 	return renderPage(c, h.render, status, "desk_exports", p)
-}
-
-// describe sums up a filter in the page's neutral notation.
-func describe(f store.ExportFilter) string {
-	parts := make([]string, 0, 4)
-	st := make([]string, len(f.Status))
-	for i, s := range f.Status {
-		st[i] = string(s)
-	}
-	parts = append(parts, strings.Join(st, ", "))
-	if !f.Since.IsZero() {
-		parts = append(parts, "≥ "+f.Since.Format(time.DateOnly))
-	}
-	if !f.Until.IsZero() {
-		parts = append(parts, "≤ "+f.Until.AddDate(0, 0, -1).Format(time.DateOnly))
-	}
-	if f.Site != "" {
-		parts = append(parts, f.Site)
-	}
-	if f.Kind != "" {
-		parts = append(parts, f.Kind)
-	}
-	return strings.Join(parts, " · ")
 }

@@ -46,8 +46,24 @@ type StoryView struct {
 	Images                        []StoryImage
 }
 
-// StoryImage is a published photo and its credit.
-type StoryImage struct{ URL, Credit string }
+// StoryImage is a published photo and its credit. Width and Height (0 when
+// unknown) let the page reserve the photo's room before it loads; SrcSet
+// offers the narrower copy to phones ("" when there is none).
+type StoryImage struct {
+	URL, Credit   string
+	Width, Height int
+	SrcSet        string
+}
+
+// storyImage is the view of one published photo of the piece at slug.
+func storyImage(slug string, img store.PublishedImage, credit string) StoryImage {
+	u := "/stories/" + slug + "/images/" + img.Name
+	v := StoryImage{URL: u, Credit: credit, Width: img.Width, Height: img.Height}
+	if img.SmallWidth > 0 && img.Width > 0 {
+		v.SrcSet = fmt.Sprintf("%s?w=%d %dw, %s %dw", u, img.SmallWidth, img.SmallWidth, u, img.Width)
+	}
+	return v
+}
 
 func (h *storiesHandler) list(c *gin.Context) error {
 	pg, err := intParam(c, "page", 1, 1, 10_000)
@@ -104,7 +120,7 @@ func (h *storiesHandler) show(c *gin.Context) error {
 		Body: template.HTML(pub.BodyHTML), PublishedAt: pub.PublishedAt}
 	credits := render.Piece{Language: p.Lang, Byline: by}
 	for i, img := range pub.Images {
-		v.Images = append(v.Images, StoryImage{URL: "/stories/" + pub.Slug + "/images/" + img.Name, Credit: credits.Credit(i)})
+		v.Images = append(v.Images, storyImage(pub.Slug, img, credits.Credit(i)))
 	}
 	p.Data = v
 	// Short caching only: a withdrawal must take the page down quickly.
@@ -112,9 +128,14 @@ func (h *storiesHandler) show(c *gin.Context) error {
 	return renderPage(c, h.render, http.StatusOK, "story", p)
 }
 
-// image serves a published photo from S3 through the app.
+// image serves a published photo from S3 through the app: with ?w= its
+// narrower copy, at the one width the publish job made.
 func (h *storiesHandler) image(c *gin.Context) error {
 	pub, err := h.live(c)
+	if err != nil {
+		return err
+	}
+	width, err := intParam(c, "w", 0, 1, 10_000)
 	if err != nil {
 		return err
 	}
@@ -122,7 +143,14 @@ func (h *storiesHandler) image(c *gin.Context) error {
 		if img.Name != c.Param("name") {
 			continue
 		}
-		return serveObject(c, h.blob, object{key: blob.PublishedImageKey(pub.SubmissionID, img.Name), what: "image",
+		key := blob.PublishedImageKey(pub.SubmissionID, img.Name)
+		if width != 0 {
+			if width != img.SmallWidth {
+				return fieldErr(http.StatusNotFound, "w", fmt.Sprintf("this photo has no copy %d pixels wide", width))
+			}
+			key = blob.PublishedImageWidthKey(pub.SubmissionID, img.Name, width)
+		}
+		return serveObject(c, h.blob, object{key: key, what: "image",
 			contentType: img.ContentType, disposition: disposition("inline", img.Name), cache: "public, max-age=60"})
 	}
 	return fmt.Errorf("image: %w", store.ErrNotFound)

@@ -30,6 +30,13 @@ type Publication struct {
 type PublishedImage struct {
 	Name        string `json:"name"` // file name under published/<id>/images/
 	ContentType string `json:"content_type"`
+	// Width and Height are the photo's size in pixels, for the page to
+	// reserve its room; 0 for a piece published before they were recorded.
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
+	// SmallWidth is the width of the narrower copy for phones
+	// (blob.PublishedImageWidthKey); 0 when the photo is small already.
+	SmallWidth int `json:"small_width,omitempty"`
 }
 
 const publicationColumns = `p.submission_id, p.slug, p.title, p.byline_kind, p.byline, p.language, p.kind,

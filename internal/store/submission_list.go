@@ -85,8 +85,9 @@ type QueuePage struct {
 	CountsCapped bool
 }
 
-// excerptChars is how much of the body a queue row shows.
-const excerptChars = 240
+// ExcerptChars is how much of the body source a queue row reads: an
+// Excerpt this long may have been cut mid-word.
+const ExcerptChars = 240
 
 // args collects query arguments and hands out their placeholders.
 type args []any
@@ -250,7 +251,7 @@ func (s *Store) queueItems(ctx context.Context, from, rest string, a args) ([]Qu
 		findings = "json_array_length(s.findings::json)"
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT s.id, s.kind, s.status, s.title,
-		substr(s.body, 1, `+fmt.Sprint(excerptChars)+`), s.language, s.site, s.author_role, s.word_count, s.reading_minutes,
+		substr(s.body, 1, `+fmt.Sprint(ExcerptChars)+`), s.language, s.site, s.author_role, s.word_count, s.reading_minutes,
 		CASE WHEN s.findings IS NULL OR s.findings NOT LIKE '[%' THEN -1 ELSE `+findings+` END,
 		CASE WHEN s.has_attachments THEN 1 ELSE 0 END,
 		s.created_at, s.updated_at, COALESCE(x.user_id, ''), COALESCE(u.name, ''), COALESCE(u.email, '')
