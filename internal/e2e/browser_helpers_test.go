@@ -76,8 +76,15 @@ func artifactDir(t *testing.T) string {
 // stops it when the test ends.
 func startBrowser(t *testing.T, base string) *browser {
 	t.Helper()
+	return startBrowserFor(t, base, browserBudget)
+}
+
+// startBrowserFor is startBrowser with its own budget, for a test that
+// visits many pages.
+func startBrowserFor(t *testing.T, base string, limit time.Duration) *browser {
+	t.Helper()
 	br := &browser{t: t, base: base, dir: artifactDir(t)}
-	budget, cancelBudget := context.WithTimeout(context.Background(), browserBudget)
+	budget, cancelBudget := context.WithTimeout(context.Background(), limit)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(budget,
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.UserDataDir(t.TempDir()),
