@@ -365,11 +365,11 @@ var readmeShots = map[string]string{
 	"a11y-status-en-phone.png":            "status-phone.png",
 }
 
-// copyREADMEShots refreshes docs/screenshots when STORYDESK_UPDATE_SCREENSHOTS
+// copyREADMEShots refreshes docs/screenshots when STORYDESK_TEST_SCREENSHOTS
 // is set, so the README's pictures come from this test and nothing else.
 func copyREADMEShots(t *testing.T, dir string) {
 	t.Helper()
-	if os.Getenv("STORYDESK_UPDATE_SCREENSHOTS") == "" {
+	if os.Getenv("STORYDESK_TEST_SCREENSHOTS") == "" {
 		return
 	}
 	dst := filepath.Join("..", "..", "docs", "screenshots")
