@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -207,7 +208,15 @@ func (br *browser) path() string {
 // after checking that it decodes to a real picture.
 func (br *browser) screenshot(name string) {
 	br.t.Helper()
-	buf := browserRun(br, "screenshot "+name, chromedp.FullScreenshot(100)) // 100 means PNG
+	// A PNG encoded for speed rather than size: the accessibility sweep
+	// takes a hundred of these.
+	yes := true
+	shot, err := chromedp.Call(br.ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format: page.CaptureScreenshotFormatPng, CaptureBeyondViewport: &yes, FromSurface: &yes, OptimizeForSpeed: &yes})
+	if err != nil {
+		br.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	buf := shot.Data
 	img, err := png.Decode(bytes.NewReader(buf))
 	if err != nil {
 		br.t.Fatalf("screenshot %s is not a PNG: %v", name, err)

@@ -19,6 +19,7 @@ const tabLimit = 150
 // the element it left looked any different while it had the focus.
 type tabStop struct {
 	Desc      string `json:"desc"`      // the element with the focus now
+	Match     bool   `json:"match"`     // it matches the selector looked for
 	Body      bool   `json:"body"`      // the focus left the page's elements (the end of the round)
 	Same      bool   `json:"same"`      // Tab did not move the focus
 	Invisible string `json:"invisible"` // the element left, if its outline and shadow did not change with focus
@@ -28,33 +29,35 @@ type tabStop struct {
 // element just left has now with those it had while focused, and records
 // the new element's. Comparing one element with itself in both states finds
 // a focus style that is missing, whatever the element's own look.
-const tabJS = `(() => {
+const tabJS = `(want => {
 	const look = el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow].join(" "); };
 	const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
 		(el.getAttribute("name") ? "[name=" + el.getAttribute("name") + "]" : "") +
 		(el.getAttribute("href") ? "[href=" + el.getAttribute("href") + "]" : "") +
 		(el.textContent.trim() ? " " + JSON.stringify(el.textContent.trim().slice(0, 40)) : "");
 	const el = document.activeElement, prev = window.__tabPrev;
-	const out = {desc: name(el), body: el === document.body || el === document.documentElement, same: !!prev && prev.el === el, invisible: ""};
+	const body = el === document.body || el === document.documentElement;
+	const out = {desc: name(el), match: !body && want !== "" && el.matches(want), body, same: !!prev && prev.el === el, invisible: ""};
 	if (prev && prev.el !== el && prev.el.isConnected && look(prev.el) === prev.look) out.invisible = prev.desc;
-	window.__tabPrev = out.body ? null : {el, desc: out.desc, look: look(el)};
+	window.__tabPrev = body ? null : {el, desc: out.desc, look: look(el)};
 	return out;
-})()`
+})`
 
-// tab presses Tab (Shift+Tab when back) and checks the focus moved
-// and the element it left showed that it had the focus.
-func (br *browser) tab(back bool) tabStop {
+// tab presses Tab (Shift+Tab when back) and checks the focus moved and the
+// element it left showed that it had the focus; want is a selector the new
+// element is matched against ("" for none).
+func (br *browser) tab(back bool, want string) tabStop {
 	br.t.Helper()
 	var opts []chromedp.KeyOption
 	if back {
 		opts = append(opts, chromedp.KeyModifiers(chromedp.ModifierShift))
 	}
 	var s tabStop
-	// A date field takes a Tab per part (month, day, year) before the next
-	// element: the focus stays on it, but for a few presses only.
+	// A date field takes a Tab per part (month, day, year, calendar button)
+	// before the next element: the focus stays on it, but for a few presses only.
 	for range 5 {
 		br.do("press Tab", chromedp.KeyEvent(kb.Tab, opts...))
-		if s = browserRun(br, "focus", chromedp.Evaluate[tabStop](tabJS)); !s.Same {
+		if s = browserRun(br, "focus", chromedp.Evaluate[tabStop](tabJS+"("+jsQuote(want)+")")); !s.Same {
 			break
 		}
 	}
@@ -67,30 +70,27 @@ func (br *browser) tab(back bool) tabStop {
 	return s
 }
 
-// tabRound presses Tab until the focus leaves the page, then goes round
-// once more, counting the stops, and Shift+Tab comes back in from the end:
-// no element keeps the focus, and each shows it. It returns the number of
-// stops in one round.
+// tabRound goes once round a page just loaded: Tab from the top until the
+// focus leaves the page, then Shift+Tab back in from the end. No element
+// keeps the focus, and each shows it. It returns the number of stops.
 func (br *browser) tabRound() int {
 	br.t.Helper()
-	n, ends := 0, 0
-	for range 2 * tabLimit {
-		if !br.tab(false).Body {
-			n++
+	if !browserRun(br, "fresh page", chromedp.Evaluate[bool](`document.activeElement === document.body`)) {
+		br.t.Fatalf("%s: tabRound starts on a page just loaded, with nothing focused", br.path())
+	}
+	for n := 0; n < tabLimit; n++ {
+		if !br.tab(false, "").Body {
 			continue
 		}
-		if ends++; ends == 2 {
-			if n == 0 {
-				br.t.Fatalf("%s: Tab reaches nothing", br.path())
-			}
-			if back := br.tab(true); back.Body {
-				br.t.Fatalf("%s: Shift+Tab from the end reaches nothing", br.path())
-			}
-			return n
+		if n == 0 {
+			br.t.Fatalf("%s: Tab reaches nothing", br.path())
 		}
-		n = 0
+		if back := br.tab(true, ""); back.Body {
+			br.t.Fatalf("%s: Shift+Tab from the end reaches nothing", br.path())
+		}
+		return n
 	}
-	br.t.Fatalf("%s: the focus did not come round in %d Tab presses", br.path(), 2*tabLimit)
+	br.t.Fatalf("%s: the focus did not come round in %d Tab presses", br.path(), tabLimit)
 	return 0
 }
 
@@ -101,15 +101,15 @@ func (br *browser) tabTo(css string) {
 	var seen []string
 	ends := 0
 	for range 2 * tabLimit {
-		s := br.tab(false)
+		s := br.tab(false, css)
+		if s.Match {
+			return
+		}
 		if s.Body {
 			if ends++; ends == 2 {
 				break
 			}
 			continue
-		}
-		if browserRun(br, "focus on "+css, chromedp.Evaluate[bool](`document.activeElement.matches(`+jsQuote(css)+`)`)) {
-			return
 		}
 		seen = append(seen, s.Desc)
 	}
@@ -260,7 +260,6 @@ func (b *bundle) keyboardFlows(t *testing.T, br *browser) {
 		if err != nil || !strings.HasPrefix(u.Path, "/api/v1/exports/") {
 			t.Errorf("the download link %q is not an export's", link)
 		}
-		br.tabRound()
 	})
 }
 
