@@ -124,6 +124,10 @@ func TestAccessibility(t *testing.T) {
 	}
 	// axe-core ran under the app's own policy, which still refuses inline
 	// script, and it would have seen a violation.
+	resp := browserRun(br, "open the form", chromedp.NavigateResponse(br.base+"/"))
+	if csp, _ := resp.Headers["Content-Security-Policy"].(string); !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe") {
+		t.Errorf("the pages were audited under Content-Security-Policy %q, not the strict one", csp)
+	}
 	br.expectAxeCatches()
 	br.expectCSPReported()
 	copyREADMEShots(t, br.dir)
