@@ -156,63 +156,79 @@ func (br *browser) keyboardSignIn(email, want string) {
 // keys, Enter and typing: no click, no value set from script. Every page
 // on the way is gone round with Tab first.
 func (b *bundle) keyboardFlows(t *testing.T, br *browser) {
-	br.setLang("en")
-	const title = "Typed without a mouse"
-	var receipt string
-	t.Run("submit", func(t *testing.T) {
-		defer br.use(t)()
-		br.open("/", http.StatusOK)
-		br.tabRound()
-		br.tabTo("#kind-story")
-		br.press(" ", 0)
-		br.tabTo("#title")
-		br.typeText(title)
-		br.tabTo("#body")
-		br.typeText("I wrote this story with the keyboard alone. Every field was reached with Tab.")
-		br.tabTo("[name=consent_publish]")
-		br.press(kb.ArrowDown, 0)
-		br.press(kb.ArrowDown, 0) // name, pseudonym, anonymous
-		br.tabTo("main form button[type=submit]")
-		br.press(kb.Enter, http.StatusCreated)
-		receipt = strings.ReplaceAll(br.text(".receipt-code"), " ", "")
-		if len(receipt) < 12 {
-			t.Fatalf("no receipt code on the receipt page: %q", receipt)
+	// A submitter's flows in English on a desktop and in Spanish on a phone;
+	// the desk's in English on a desktop.
+	type submitter struct {
+		lang, title, body, reply string
+		size                     a11ySize
+	}
+	people := []submitter{
+		{"en", "Typed without a mouse", "I wrote this story with the keyboard alone. Every field was reached with Tab.",
+			"One more detail: we arrived in the spring.", a11ySizes[1]},
+		{"es", "Escrita sin ratón", "Escribí esta historia solo con el teclado. Llegué a cada campo con el tabulador.",
+			"Un detalle más: llegamos en primavera.", a11ySizes[0]},
+	}
+	for _, p := range people {
+		br.setLang(p.lang)
+		br.do("viewport "+p.size.name, chromedp.EmulateViewport(p.size.width, p.size.height))
+		var receipt string
+		t.Run("submit-"+p.lang+"-"+p.size.name, func(t *testing.T) {
+			defer br.use(t)()
+			br.open("/", http.StatusOK)
+			br.tabRound()
+			br.tabTo("#kind-story")
+			br.press(" ", 0)
+			br.tabTo("#title")
+			br.typeText(p.title)
+			br.tabTo("#body")
+			br.typeText(p.body)
+			br.tabTo("[name=consent_publish]")
+			br.press(kb.ArrowDown, 0)
+			br.press(kb.ArrowDown, 0) // name, pseudonym, anonymous
+			br.tabTo("main form button[type=submit]")
+			br.press(kb.Enter, http.StatusCreated)
+			receipt = strings.ReplaceAll(br.text(".receipt-code"), " ", "")
+			if len(receipt) < 12 {
+				t.Fatalf("no receipt code on the receipt page: %q", receipt)
+			}
+			code, st := b.postJSON("/api/v1/status", map[string]string{"receipt": receipt})
+			if code != http.StatusOK || st["title"] != p.title {
+				t.Fatalf("the keyboard submission: %d %v", code, st)
+			}
+			br.tabRound()
+		})
+		if receipt == "" {
+			t.FailNow()
 		}
-		code, st := b.postJSON("/api/v1/status", map[string]string{"receipt": receipt})
-		if code != http.StatusOK || st["title"] != title {
-			t.Fatalf("the keyboard submission: %d %v", code, st)
-		}
-		br.tabRound()
-	})
-	if receipt == "" {
-		t.FailNow()
+
+		t.Run("status-and-reply-"+p.lang+"-"+p.size.name, func(t *testing.T) {
+			defer br.use(t)()
+			br.tabTo(`main a[href^="/status"]`)
+			br.press(kb.Enter, http.StatusOK)
+			br.tabRound()
+			br.tabTo("#receipt")
+			br.typeText(receipt)
+			br.press(kb.Enter, http.StatusOK)
+			if st := br.text(".status-box .state"); st == "" {
+				t.Fatal("the status page shows no status")
+			}
+			br.tabRound()
+			br.tabTo("#message")
+			br.typeText(p.reply)
+			br.tabTo(`form:has(input[name=action][value=reply]) button[type=submit]`)
+			br.press(kb.Enter, http.StatusOK)
+			if n := br.text("main p.notice"); n == "" {
+				t.Error("no notice after the reply")
+			}
+			if c := br.text("ol.conversation"); !strings.Contains(c, p.reply) {
+				t.Errorf("the reply is not in the conversation: %q", c)
+			}
+		})
 	}
 
-	t.Run("status-and-reply", func(t *testing.T) {
-		defer br.use(t)()
-		br.tabTo(`main a[href^="/status"]`)
-		br.press(kb.Enter, http.StatusOK)
-		br.tabRound()
-		br.tabTo("#receipt")
-		br.typeText(receipt)
-		br.press(kb.Enter, http.StatusOK)
-		if st := br.text(".status-box .state"); st == "" {
-			t.Fatal("the status page shows no status")
-		}
-		br.tabRound()
-		const reply = "One more detail: we arrived in the spring."
-		br.tabTo("#message")
-		br.typeText(reply)
-		br.tabTo(`form:has(input[name=action][value=reply]) button[type=submit]`)
-		br.press(kb.Enter, http.StatusOK)
-		if n := br.text("main p.notice"); n == "" {
-			t.Error("no notice after the reply")
-		}
-		if c := br.text("ol.conversation"); !strings.Contains(c, reply) {
-			t.Errorf("the reply is not in the conversation: %q", c)
-		}
-	})
-
+	br.setLang("en")
+	br.do("viewport desktop", chromedp.EmulateViewport(a11ySizes[1].width, a11ySizes[1].height))
+	title := people[0].title
 	t.Run("desk-review", func(t *testing.T) {
 		defer br.use(t)()
 		id := b.idOf(title)
