@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -76,8 +77,15 @@ func artifactDir(t *testing.T) string {
 // stops it when the test ends.
 func startBrowser(t *testing.T, base string) *browser {
 	t.Helper()
+	return startBrowserFor(t, base, browserBudget)
+}
+
+// startBrowserFor is startBrowser with its own budget, for a test that
+// visits many pages.
+func startBrowserFor(t *testing.T, base string, limit time.Duration) *browser {
+	t.Helper()
 	br := &browser{t: t, base: base, dir: artifactDir(t)}
-	budget, cancelBudget := context.WithTimeout(context.Background(), browserBudget)
+	budget, cancelBudget := context.WithTimeout(context.Background(), limit)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(budget,
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.UserDataDir(t.TempDir()),
@@ -200,7 +208,15 @@ func (br *browser) path() string {
 // after checking that it decodes to a real picture.
 func (br *browser) screenshot(name string) {
 	br.t.Helper()
-	buf := browserRun(br, "screenshot "+name, chromedp.FullScreenshot(100)) // 100 means PNG
+	// A PNG encoded for speed rather than size: the accessibility sweep
+	// takes a hundred of these.
+	yes := true
+	shot, err := chromedp.Call(br.ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format: page.CaptureScreenshotFormatPng, CaptureBeyondViewport: &yes, FromSurface: &yes, OptimizeForSpeed: &yes})
+	if err != nil {
+		br.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	buf := shot.Data
 	img, err := png.Decode(bytes.NewReader(buf))
 	if err != nil {
 		br.t.Fatalf("screenshot %s is not a PNG: %v", name, err)

@@ -137,6 +137,13 @@ func (b *bundle) finishedExport(token string) (id, link string) {
 // itself: nothing in the app may change the past.
 func (b *bundle) backdateExport(id string, age time.Duration) {
 	b.t.Helper()
+	b.execOne(`UPDATE exports SET finished_at = $1 WHERE id = $2`, time.Now().Add(-age).UnixMicro(), id)
+}
+
+// execOne runs a statement that must change exactly one row on the bundle's
+// database, bypassing the app: for states its rules would never produce.
+func (b *bundle) execOne(query string, args ...any) {
+	b.t.Helper()
 	url := b.env["STORYDESK_DATABASE_URL"]
 	driver, dsn := "pgx", url
 	if path, ok := strings.CutPrefix(url, "sqlite://"); ok {
@@ -147,13 +154,12 @@ func (b *bundle) backdateExport(id string, age time.Duration) {
 		b.t.Fatal(err)
 	}
 	defer db.Close()
-	at := time.Now().Add(-age).UnixMicro()
-	res, err := db.ExecContext(context.Background(), `UPDATE exports SET finished_at = $1 WHERE id = $2`, at, id)
+	res, err := db.ExecContext(context.Background(), query, args...)
 	if err != nil {
-		b.t.Fatalf("backdate export %s: %v", id, err)
+		b.t.Fatalf("%s: %v", query, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		b.t.Fatalf("backdate export %s: %d rows, %v", id, n, err)
+		b.t.Fatalf("%s: %d rows, %v", query, n, err)
 	}
 }
 

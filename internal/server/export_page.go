@@ -13,7 +13,7 @@ import (
 // ExportsView is the data of the /desk/exports page.
 type ExportsView struct {
 	Items []ExportRow
-	// Running asks the page to refresh itself (a meta refresh: no script).
+	// Running asks the page to keep its list fresh (web/static/exports.js).
 	Running bool
 }
 

@@ -123,8 +123,10 @@ func (h *storiesHandler) show(c *gin.Context) error {
 		v.Images = append(v.Images, storyImage(pub.Slug, img, credits.Credit(i)))
 	}
 	p.Data = v
-	// Short caching only: a withdrawal must take the page down quickly.
+	// Short caching only: a withdrawal must take the page down quickly. The
+	// page speaks the visitor's language, so a cache keeps one per language.
 	c.Header("Cache-Control", "public, max-age=60")
+	c.Header("Vary", "Accept-Language")
 	return renderPage(c, h.render, http.StatusOK, "story", p)
 }
 
