@@ -242,7 +242,7 @@ func (b *bundle) keyboardFlows(t *testing.T, br *browser) {
 		br.typeText("Thank you: we would like to publish it.")
 		br.tabTo("button[name=decision][value=approve]")
 		br.press(kb.Enter, http.StatusOK)
-		if n := br.text("main p.notice"); n != "Approved." {
+		if n := br.text("main .notice p"); n != "Approved." {
 			t.Errorf("notice after approving with the keyboard: %q", n)
 		}
 		b.waitStatus(id, "approved", time.Second)

@@ -116,7 +116,7 @@ func TestDeskReadsLikeProse(t *testing.T) {
 
 	// The editor changes one sentence: the diff strikes it whole and inserts the new one whole.
 	edited := "Me llamo **Rosa** y vivo en Austin. Escríbeme a rosa.prueba@example.org por favor.\n\nNuestra familia llegó en 2016 con casi nada. Los niños van a la escuela del barrio."
-	if resp, _ := b.deskPage("/desk/s/"+id+"/edit", cookie, url.Values{"title": {"Nuestra calle"}, "body": {edited}}); resp.StatusCode != http.StatusOK {
+	if resp, _ := b.deskFollow("/desk/s/"+id+"/edit", cookie, url.Values{"title": {"Nuestra calle"}, "body": {edited}}); resp.StatusCode != http.StatusOK {
 		t.Fatalf("edit: %d", resp.StatusCode)
 	}
 	for _, c := range []struct{ lang, deleted, inserted string }{
