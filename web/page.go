@@ -21,6 +21,9 @@ type Page struct {
 	Status  *Status           // status page
 	Notice  string            // a message key for a one-line confirmation: "reply_sent", "revision_sent", "withdrawn"
 	Code    int               // error page: HTTP status
+	// RetryMinutes is how long a refused visitor must wait (the response's
+	// Retry-After, rounded up), quoted in the rate-limit message; 0 = unknown.
+	RetryMinutes int
 
 	// Viewer is the signed-in staff member on editors' pages; nil on public pages.
 	Viewer *Viewer
@@ -66,10 +69,22 @@ type Message struct {
 }
 
 // T returns the message key in the page's language. Messages may quote the
-// limits as {{.MaxFiles}} and {{.MaxFileMB}}. A missing message comes back
-// as its key so that tests can catch it.
+// limits as {{.MaxFiles}} and {{.MaxFileMB}}, and the wait before trying
+// again as {{.Wait}}. A missing message comes back as its key so that
+// tests can catch it.
 func (p *Page) T(key string) string {
-	return p.tr(key, map[string]any{"MaxFiles": p.Limits.MaxFiles, "MaxFileMB": p.Limits.MaxFileMB})
+	return p.tr(key, map[string]any{"MaxFiles": p.Limits.MaxFiles, "MaxFileMB": p.Limits.MaxFileMB, "Wait": p.wait()})
+}
+
+// wait says RetryMinutes in words: "5 minutes", "1 minute".
+func (p *Page) wait() string {
+	switch {
+	case p.RetryMinutes <= 0:
+		return p.tr("wait.unknown", nil)
+	case p.RetryMinutes == 1:
+		return p.tr("wait.one_minute", nil)
+	}
+	return p.tr("wait.minutes", map[string]any{"Minutes": p.RetryMinutes})
 }
 
 func (p *Page) tr(key string, data map[string]any) string {

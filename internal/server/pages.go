@@ -48,7 +48,7 @@ func renderPage(c *gin.Context, r *web.Renderer, status int, name string, p *web
 }
 
 func renderError(c *gin.Context, r *web.Renderer, log *slog.Logger, status int) {
-	p := newPage(c, r, "")
+	p := newPage(c, r, c.GetString(uiLangKey))
 	p.Code = status
 	if err := renderPage(c, r, status, "error", p); err != nil {
 		log.Error("render error page", "err", err)

@@ -80,10 +80,14 @@ func (h *statusHandler) lookupPage(c *gin.Context) error {
 // page is POST /status: the status of the submission whose code was sent,
 // after the reply, revision or withdrawal the form asked for (action).
 func (h *statusHandler) page(c *gin.Context) error {
+	c.Set(uiLangKey, c.PostForm("ui_lang"))
 	p := newPage(c, h.render, c.PostForm("ui_lang"))
 	if err := allow(c, h.limiter, h.log, "status", statusRate, time.Hour); err != nil {
 		setRetryAfter(c, err)
+		p.RetryMinutes = retryMinutes(err)
 		p.Errors = map[string]string{"": "rate_limited"}
+		// The code stays in the box (this answer is never cached), ready for the retry.
+		p.Values = map[string]string{"receipt": c.PostForm("receipt")}
 		return renderPage(c, h.render, http.StatusTooManyRequests, "status_lookup", p)
 	}
 	code := c.PostForm("receipt")
