@@ -48,6 +48,10 @@ type Limits struct {
 	MaxFileMB int // size of one attachment, in megabytes
 }
 
+// MaxFileBytes is the size of one attachment in bytes, for the form's
+// own check before sending.
+func (l Limits) MaxFileBytes() int64 { return int64(l.MaxFileMB) << 20 }
+
 // Status is what the status page shows about one submission.
 type Status struct {
 	Receipt     string // sent back as a hidden field (POST body only, never in a URL)

@@ -69,3 +69,48 @@ func TestTooLargeKeepsStoryInBrowser(t *testing.T) {
 		t.Errorf("error summary %q does not say the file is too big in Spanish", s)
 	}
 }
+
+// TestFileCheckBeforeSending: with the script, a file over the limit or one
+// file too many is caught before anything is sent, in the page's language,
+// with focus on the message; the picker's button and the chosen files are
+// in the page's language too (issue 13, items 1 and 3).
+func TestFileCheckBeforeSending(t *testing.T) {
+	b := setup(t, options{db: "sqlite", env: map[string]string{"STORYDESK_MAX_FILE_MB": "1", "STORYDESK_MAX_FILES": "2"}})
+	br := startBrowser(t, b.url)
+	br.phone()
+	br.visit("/?lang=es")
+	if got := br.text(".file-choose"); got != "Elegir fotos o documentos" {
+		t.Errorf("the file button says %q on the Spanish form", got)
+	}
+	if vis := browserRun(br, "native input hidden", chromedp.Evaluate[float64](`document.getElementById("attachments").getBoundingClientRect().width`)); vis > 1 {
+		t.Errorf("the browser's own file button still shows (%v px wide)", vis)
+	}
+	br.fillStory("Nuestra familia", "Llegamos en 2015.")
+	big := bigFile(t, "foto-grande.jpg", 1<<20+10)
+	br.do("choose a file over the limit", chromedp.SetUploadFiles(chromedp.ID("attachments"), []string{big}))
+	if names := br.text("#file-names"); !strings.Contains(names, "Archivos elegidos") || !strings.Contains(names, "foto-grande.jpg") {
+		t.Errorf("chosen files listed as %q", names)
+	}
+	br.do("press send", chromedp.Click(chromedp.CSS(`form[action="/submit"] button[type=submit]`)))
+	msg := br.text("#err-attachments-check")
+	focus := browserRun(br, "focus", chromedp.Evaluate[string](`document.activeElement.id`))
+	if !strings.Contains(msg, "demasiado grande") || !strings.Contains(msg, "foto-grande.jpg") || focus != "err-attachments-check" {
+		t.Errorf("before sending: message %q, focus on #%s; want the Spanish size message with the file name, focused", msg, focus)
+	}
+	if p := br.path(); p != "/?lang=es" {
+		t.Errorf("the form was sent anyway: now on %s", p)
+	}
+	br.screenshot("item1-check-before-sending-es")
+	small := bigFile(t, "a.jpg", 10)
+	br.do("choose three files", chromedp.SetUploadFiles(chromedp.ID("attachments"), []string{small, small, small}))
+	br.do("press send", chromedp.Click(chromedp.CSS(`form[action="/submit"] button[type=submit]`)))
+	if msg := br.text("#err-attachments-check"); !strings.Contains(msg, "demasiados archivos") {
+		t.Errorf("three files: %q", msg)
+	}
+	if n, _ := submissionCount(t.Context(), b.app.Store); n != 0 {
+		t.Errorf("%d submissions stored", n)
+	}
+	if p := br.consoleProblems(); len(p) > 0 {
+		t.Errorf("the page reported problems: %q", p)
+	}
+}

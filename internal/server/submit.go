@@ -25,6 +25,7 @@ type submitHandler struct {
 	// globalRate caps submissions per minute from all clients together, so a
 	// flood from many addresses cannot fill the queue and the bucket.
 	globalRate int
+	receipts   *receiptHandler
 	log        *slog.Logger
 }
 
@@ -176,6 +177,13 @@ func (h *submitHandler) form(c *gin.Context) error {
 	p := newPage(c, h.render, uiLang)
 	p.Limits = webLimits(h.intake.Limits())
 	if err == nil {
+		// Post/redirect/get: Back and reload never send the story twice, and
+		// the receipt page can be reloaded, switched to the other language and
+		// printed; the code travels in no URL, only the slot's cookie does.
+		if h.receipts.keep(c, res.Receipt) {
+			c.Redirect(http.StatusSeeOther, "/receipt?lang="+p.Lang)
+			return nil
+		}
 		p.Receipt = res.Receipt.String()
 		return renderPage(c, h.render, http.StatusCreated, "receipt", p)
 	}
