@@ -63,13 +63,24 @@ type Status struct {
 	CanReply    bool
 	CanRevise   bool
 	CanWithdraw bool
+	Story       string // the published piece's path; "" unless published
 }
 
 // Message is one entry in the conversation between editors and the submitter.
 type Message struct {
 	FromEditor bool
 	Body       string
+	Kind       string // an automatic message's key ("revision_sent"), shown in the page's language
 	At         time.Time
+}
+
+// MessageText is what m says in the page's language: an automatic message
+// by its kind, any other as written.
+func (p *Page) MessageText(m Message) string {
+	if m.Kind != "" && p.has("message."+m.Kind) {
+		return p.T("message." + m.Kind)
+	}
+	return m.Body
 }
 
 // T returns the message key in the page's language. Messages may quote the
