@@ -79,7 +79,7 @@ func TestFileCheckBeforeSending(t *testing.T) {
 	br := startBrowser(t, b.url)
 	br.phone()
 	br.visit("/?lang=es")
-	if got := br.text(".file-choose"); got != "Elegir fotos o documentos" {
+	if got := browserRun(br, "file button", chromedp.Evaluate[string](`(document.querySelector(".file-choose") || {textContent: "(no button of ours)"}).textContent`)); got != "Elegir fotos o documentos" {
 		t.Errorf("the file button says %q on the Spanish form", got)
 	}
 	if vis := browserRun(br, "native input hidden", chromedp.Evaluate[float64](`document.getElementById("attachments").getBoundingClientRect().width`)); vis > 1 {
@@ -88,17 +88,17 @@ func TestFileCheckBeforeSending(t *testing.T) {
 	br.fillStory("Nuestra familia", "Llegamos en 2015.")
 	big := bigFile(t, "foto-grande.jpg", 1<<20+10)
 	br.do("choose a file over the limit", chromedp.SetUploadFiles(chromedp.ID("attachments"), []string{big}))
-	if names := br.text("#file-names"); !strings.Contains(names, "Archivos elegidos") || !strings.Contains(names, "foto-grande.jpg") {
+	if names := browserRun(br, "file names", chromedp.Evaluate[string](`(document.getElementById("file-names") || {textContent: ""}).textContent`)); !strings.Contains(names, "Archivos elegidos") || !strings.Contains(names, "foto-grande.jpg") {
 		t.Errorf("chosen files listed as %q", names)
 	}
 	br.do("press send", chromedp.Click(chromedp.CSS(`form[action="/submit"] button[type=submit]`)))
-	msg := br.text("#err-attachments-check")
+	msg := browserRun(br, "message", chromedp.Evaluate[string](`(document.getElementById("err-attachments-check") || {textContent: ""}).textContent`))
 	focus := browserRun(br, "focus", chromedp.Evaluate[string](`document.activeElement.id`))
 	if !strings.Contains(msg, "demasiado grande") || !strings.Contains(msg, "foto-grande.jpg") || focus != "err-attachments-check" {
 		t.Errorf("before sending: message %q, focus on #%s; want the Spanish size message with the file name, focused", msg, focus)
 	}
 	if p := br.path(); p != "/?lang=es" {
-		t.Errorf("the form was sent anyway: now on %s", p)
+		t.Fatalf("the form was sent anyway: now on %s", p)
 	}
 	br.screenshot("item1-check-before-sending-es")
 	small := bigFile(t, "a.jpg", 10)
