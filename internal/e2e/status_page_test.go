@@ -101,3 +101,24 @@ func TestSummaryUsesTheQuestions(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusLimitKeepsTheReply: past the hourly limit of the status page, a
+// reply or a new version that could not be sent comes back to be copied,
+// with the code still in its box and the real wait (issue 13, item 1's
+// class on the status page).
+func TestStatusLimitKeepsTheReply(t *testing.T) {
+	clock := newFakeClock()
+	b := setup(t, options{db: "sqlite", clock: clock.now})
+	const reply = "Quité el nombre de la calle, como me pidieron."
+	var code int
+	var page string
+	for i := 0; i < 61 && code != http.StatusTooManyRequests; i++ {
+		code, page = b.statusPage(url.Values{"receipt": {"K7QH-3M9T-XW2P-84RD"}, "action": {"reply"}, "message": {reply}, "ui_lang": {"es"}})
+	}
+	if code != http.StatusTooManyRequests {
+		t.Fatalf("61 look-ups: %d, want 429", code)
+	}
+	if !strings.Contains(page, reply+"</textarea>") || !strings.Contains(page, `value="K7QH-3M9T-XW2P-84RD"`) || !strings.Contains(page, "60 minutos") {
+		t.Errorf("the limited status page lost the reply, the code or the wait: %s", summaryText(page))
+	}
+}

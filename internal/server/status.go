@@ -103,8 +103,11 @@ func (h *statusHandler) page(c *gin.Context) error {
 		setRetryAfter(c, err)
 		p.RetryMinutes = retryMinutes(err)
 		p.Errors = map[string]string{"": "rate_limited"}
-		// The code stays in the box (this answer is never cached), ready for the retry.
-		p.Values = map[string]string{"receipt": c.PostForm("receipt")}
+		// The code stays in the box (this answer is never cached), ready for
+		// the retry, and a reply or new version that was not sent is shown to
+		// be copied, not lost.
+		p.Values = map[string]string{"receipt": c.PostForm("receipt"), "message": c.PostForm("message"),
+			"title": c.PostForm("title"), "body": c.PostForm("body")}
 		return renderPage(c, h.render, http.StatusTooManyRequests, "status_lookup", p)
 	}
 	code := c.PostForm("receipt")
