@@ -27,8 +27,8 @@
 
   document.addEventListener("click", function (ev) {
     var link = ev.target.closest ? ev.target.closest("a[href]") : null;
-    if (!link) {
-      return;
+    if (!link || (link.hash && link.pathname === window.location.pathname && link.search === window.location.search)) {
+      return; // not a link, or one within the page (skip to content)
     }
     if (keeps(link)) {
       // The same receipt, in the other language: no question on the way.
