@@ -152,6 +152,7 @@ func TestReceiptStaysReachable(t *testing.T) {
 	if got := strings.ReplaceAll(br.text(".receipt-code"), " ", ""); got != code || br.path() != "/receipt?lang=en" {
 		t.Fatalf("after the language switch: %s shows %q, want the receipt %q", br.path(), got, code)
 	}
+	br.screenshot("item2-receipt-en")
 	// Declining the question keeps the page.
 	br.do("decline leaving", chromedp.Evaluate[chromedp.Void](`window.confirm = function (m) { window.asked = m; return false; }`),
 		chromedp.Click(chromedp.CSS(`a.brand`)))
@@ -193,5 +194,18 @@ func TestReceiptStaysReachable(t *testing.T) {
 	}
 	if p := br.consoleProblems(); len(p) > 0 {
 		t.Errorf("the page reported problems: %q", p)
+	}
+}
+
+// TestReceiptWithoutRedis: with Redis down the receipt cannot be kept for
+// the redirect, so it is shown at once (201), never lost.
+func TestReceiptWithoutRedis(t *testing.T) {
+	b := setup(t, options{db: "sqlite"})
+	b.redis.Stop()
+	defer b.redis.Start()
+	body, ct := form(t, validFields())
+	code, html, _ := b.page("POST", "/submit", body, map[string]string{"Content-Type": ct})
+	if code != http.StatusCreated || receiptOn(html) == "" {
+		t.Fatalf("Redis down: %d, receipt %q; want 201 with the receipt", code, receiptOn(html))
 	}
 }
