@@ -30,12 +30,49 @@ func (p *Page) Err(field string) string {
 		}
 	}
 	msg := p.T(key)
-	if field == "" || !p.has("label."+field) {
-		// Field messages are written to follow "Label: "; alone they need a capital.
+	label := p.question(field)
+	sentence := strings.HasSuffix(label, "?") || strings.HasSuffix(label, ".")
+	if label == "" || sentence {
+		// Field messages are written to follow "Label: "; alone, or after a
+		// question, they are a sentence of their own and need a capital.
 		r, n := utf8.DecodeRuneInString(msg)
-		return string(unicode.ToUpper(r)) + msg[n:]
+		msg = string(unicode.ToUpper(r)) + msg[n:]
 	}
-	return p.T("label."+field) + ": " + msg
+	switch {
+	case label == "":
+		return msg
+	case sentence:
+		return label + " " + msg
+	}
+	return label + ": " + msg
+}
+
+// questionKeys name the words a field is asked with on the page where it
+// differs from its short label: the legend of a group, a checkbox's label.
+// The summary and the field's own message use them, so a person finds the
+// question the message is about by its words.
+var questionKeys = map[string]string{
+	"kind":            "form.kind.legend",
+	"language":        "form.language.legend",
+	"author_role":     "form.author_role.legend",
+	"consent_publish": "form.consent_publish.legend",
+	"consent_photos":  "form.consent_photos.label",
+	"confirm":         "status.withdraw_confirm",
+}
+
+// question is the text field is asked with, or "" for a form-level problem
+// or a field the pages do not show.
+func (p *Page) question(field string) string {
+	if field == "" {
+		return ""
+	}
+	if key, ok := questionKeys[field]; ok && p.has(key) {
+		return p.T(key)
+	}
+	if p.has("label." + field) {
+		return p.T("label." + field)
+	}
+	return ""
 }
 
 // Invalid reports whether field has an error.

@@ -21,6 +21,9 @@ type Page struct {
 	Status  *Status           // status page
 	Notice  string            // a message key for a one-line confirmation: "reply_sent", "revision_sent", "withdrawn"
 	Code    int               // error page: HTTP status
+	// RetryMinutes is how long a refused visitor must wait (the response's
+	// Retry-After, rounded up), quoted in the rate-limit message; 0 = unknown.
+	RetryMinutes int
 
 	// Viewer is the signed-in staff member on editors' pages; nil on public pages.
 	Viewer *Viewer
@@ -45,6 +48,10 @@ type Limits struct {
 	MaxFileMB int // size of one attachment, in megabytes
 }
 
+// MaxFileBytes is the size of one attachment in bytes, for the form's
+// own check before sending.
+func (l Limits) MaxFileBytes() int64 { return int64(l.MaxFileMB) << 20 }
+
 // Status is what the status page shows about one submission.
 type Status struct {
 	Receipt     string // sent back as a hidden field (POST body only, never in a URL)
@@ -56,20 +63,43 @@ type Status struct {
 	CanReply    bool
 	CanRevise   bool
 	CanWithdraw bool
+	Story       string // the published piece's path; "" unless published
 }
 
 // Message is one entry in the conversation between editors and the submitter.
 type Message struct {
 	FromEditor bool
 	Body       string
+	Kind       string // an automatic message's key ("revision_sent"), shown in the page's language
 	At         time.Time
 }
 
+// MessageText is what m says in the page's language: an automatic message
+// by its kind, any other as written.
+func (p *Page) MessageText(m Message) string {
+	if m.Kind != "" && p.has("message."+m.Kind) {
+		return p.T("message." + m.Kind)
+	}
+	return m.Body
+}
+
 // T returns the message key in the page's language. Messages may quote the
-// limits as {{.MaxFiles}} and {{.MaxFileMB}}. A missing message comes back
-// as its key so that tests can catch it.
+// limits as {{.MaxFiles}} and {{.MaxFileMB}}, and the wait before trying
+// again as {{.Wait}}. A missing message comes back as its key so that
+// tests can catch it.
 func (p *Page) T(key string) string {
-	return p.tr(key, map[string]any{"MaxFiles": p.Limits.MaxFiles, "MaxFileMB": p.Limits.MaxFileMB})
+	return p.tr(key, map[string]any{"MaxFiles": p.Limits.MaxFiles, "MaxFileMB": p.Limits.MaxFileMB, "Wait": p.wait()})
+}
+
+// wait says RetryMinutes in words: "5 minutes", "1 minute".
+func (p *Page) wait() string {
+	switch {
+	case p.RetryMinutes <= 0:
+		return p.tr("wait.unknown", nil)
+	case p.RetryMinutes == 1:
+		return p.tr("wait.one_minute", nil)
+	}
+	return p.tr("wait.minutes", map[string]any{"Minutes": p.RetryMinutes})
 }
 
 func (p *Page) tr(key string, data map[string]any) string {

@@ -147,10 +147,7 @@ func (r *Renderer) Render(w io.Writer, name string, p *Page) error {
 	if p == nil {
 		p = &Page{}
 	}
-	if _, ok := r.localizers[p.Lang]; !ok {
-		p.Lang = r.langs[0]
-	}
-	p.loc = r.localizers[p.Lang]
+	r.Bind(p)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
@@ -159,6 +156,15 @@ func (r *Renderer) Render(w io.Writer, name string, p *Page) error {
 		return fmt.Errorf("web: write %s: %w", name, err)
 	}
 	return nil
+}
+
+// Bind localises p to p.Lang (English for an unsupported one), so its T
+// works outside a template: for text the server writes itself.
+func (r *Renderer) Bind(p *Page) {
+	if _, ok := r.localizers[p.Lang]; !ok {
+		p.Lang = r.langs[0]
+	}
+	p.loc = r.localizers[p.Lang]
 }
 
 // Static returns the static/ folder (stylesheet), to be served at /static/.

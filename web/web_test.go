@@ -143,7 +143,13 @@ func TestRenderLanguageAndContent(t *testing.T) {
 			if len(htmlEl) != 1 || attr(htmlEl[0], "lang") != rd.lang {
 				t.Errorf("<html lang> is not %q", rd.lang)
 			}
-			for _, bad := range []string{"<script", "<style", "<no value>", "javascript:"} {
+			// Scripts only from /static/, never inline: the CSP allows no other.
+			for _, sc := range find(rd.doc, element("script")) {
+				if src := attr(sc, "src"); !strings.HasPrefix(src, "/static/") || sc.FirstChild != nil {
+					t.Errorf("<script src=%q> is inline or not from /static/", src)
+				}
+			}
+			for _, bad := range []string{"<style", "<no value>", "javascript:"} {
 				if strings.Contains(strings.ToLower(rd.out), bad) {
 					t.Errorf("output contains %q", bad)
 				}

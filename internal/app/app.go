@@ -44,6 +44,8 @@ type App struct {
 	Intake    *intake.Service
 	Limiter   *limit.Limiter
 	Registry  *prometheus.Registry
+	// Receipts keep a receipt page showable for a few minutes after a form submission.
+	Receipts *receipt.Slots
 
 	closers []io.Closer
 }
@@ -80,6 +82,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err 
 	}
 	cleanTemp(tmp, log)
 	a.Limiter = limit.New(a.Redis, secret)
+	a.Receipts = receipt.NewSlots(a.Redis, hasher, receipt.SlotTTL)
 	a.Dispatch = task.NewDispatcher(a.Queue, a.Store, log)
 	a.Intake = intake.New(a.Store, a.Blob, a.Dispatch, a.Sanitizer, hasher, intake.Limits{
 		MaxFiles: cfg.MaxFiles, MaxFileBytes: cfg.MaxFileBytes(), MaxPixels: media.DefaultMaxPixels,

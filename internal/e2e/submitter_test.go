@@ -162,17 +162,8 @@ func jsonText(v any) string { j, _ := json.Marshal(v); return string(j) }
 // forms, their notices and mistakes, and the look-up's 404 for unknown codes.
 func TestStatusPageForms(t *testing.T) {
 	b := setup(t, options{db: "sqlite", workers: true})
-	code, res := b.submit(validFields())
-	if code != http.StatusCreated {
-		t.Fatalf("submit: %d %v", code, res)
-	}
-	id, receipt := res["id"].(string), res["receipt"].(string)
-	b.waitStatus(id, "ready", 15*time.Second)
-	hdr := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
-	post := func(v url.Values) (int, string) {
-		code, body, _ := b.page("POST", "/status", strings.NewReader(v.Encode()), hdr)
-		return code, body
-	}
+	id, receipt := b.readySubmission()
+	post := b.statusPage
 	code, page := post(url.Values{"receipt": {receipt}})
 	for _, form := range []string{`value="reply"`, `value="revise"`, `value="withdraw"`, "We came in 2015."} {
 		if code != 200 || !strings.Contains(page, form) {
@@ -192,7 +183,7 @@ func TestStatusPageForms(t *testing.T) {
 	if s, _ := b.app.Store.Submission(context.Background(), id); s.Status != store.StatusReady || s.Title != "Revised title" {
 		t.Errorf("after revision: %s %q", s.Status, s.Title)
 	}
-	if code, page := post(url.Values{"receipt": {receipt}, "action": {"withdraw"}}); code != 400 || !strings.Contains(page, "please tick the box") {
+	if code, page := post(url.Values{"receipt": {receipt}, "action": {"withdraw"}}); code != 400 || !strings.Contains(page, "Please tick the box") {
 		t.Errorf("withdraw without confirm: %d", code)
 	}
 	if s, _ := b.app.Store.Submission(context.Background(), id); s.Status != store.StatusReady {

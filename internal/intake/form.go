@@ -101,76 +101,146 @@ func (in *Input) field(name string) *string {
 
 // ReadForm reads a multipart submission part by part, so memory stays bounded
 // whatever the client sends: text fields are capped, files are held by sp and
-// cut off at the size limit. On error nothing is left on disk or held.
+// cut off at the size limit.
+//
+// A refusal never costs the submitter what they typed: the Input always
+// comes back with the text fields, beside the error. Once a file is refused
+// (too large, one too many) the files are let go and the rest of the body is
+// only read for its text, so the form can be shown again filled in. On
+// error no file is left on disk or held.
 func ReadForm(mr *multipart.Reader, lim Limits, sp *Spool) (*Input, error) {
-	in := &Input{}
-	out, err := readParts(mr, lim, sp, in)
-	if err != nil {
-		in.Close()
-		return nil, err
-	}
-	return out, nil
+	return readForm(mr, lim, sp, false)
 }
 
-func readParts(mr *multipart.Reader, lim Limits, sp *Spool, in *Input) (*Input, error) {
+// ReadText reads only the text fields of a multipart submission and lets
+// every file go unread: for a request refused before its files matter (the
+// rate limit), whose text must still come back on the form.
+func ReadText(mr *multipart.Reader) (*Input, error) {
+	return readForm(mr, Limits{}, nil, true)
+}
+
+func readForm(mr *multipart.Reader, lim Limits, sp *Spool, textOnly bool) (*Input, error) {
+	in := &Input{}
+	r := formReader{in: in, lim: lim, sp: sp, skipFiles: textOnly}
+	if err := r.read(mr); err != nil {
+		in.Close()
+		in.Files = nil
+		return in, err
+	}
+	return in, nil
+}
+
+// formReader reads one form; refused holds the first problem found, after
+// which files are skipped but text is still read.
+type formReader struct {
+	in        *Input
+	lim       Limits
+	sp        *Spool
+	skipFiles bool
+	refused   *ValidationError
+}
+
+func (r *formReader) refuse(e *ValidationError) {
+	if r.refused == nil {
+		r.refused = e
+	} else {
+		for f, c := range e.Fields {
+			r.refused.add(f, c)
+		}
+		if r.refused.Err == nil {
+			r.refused.Err = e.Err
+		}
+	}
+	// The form is coming back: the files are let go now, not after the body.
+	r.in.Close()
+	r.in.Files = nil
+	r.skipFiles = true
+}
+
+// read returns the refusal, or a read error (which ends the reading: what
+// was read so far stays on the Input).
+func (r *formReader) read(mr *multipart.Reader) error {
 	for parts := 0; ; parts++ {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return in, nil
+			break
 		}
 		if err != nil {
-			return nil, readError(err)
+			return r.fail(readError(err))
 		}
 		if parts >= maxParts {
-			return nil, fieldError("form", CodeRequestTooLarge)
+			return r.fail(fieldError("form", CodeRequestTooLarge))
 		}
-		name := p.FormName()
-		if p.FileName() != "" {
-			if name != "attachments" {
-				return nil, fieldError(name, CodeUnknownField)
-			}
-			if len(in.Files) >= lim.MaxFiles {
-				return nil, fieldError("attachments", CodeTooManyFiles)
-			}
-			u, err := sp.take(p, lim.MaxFileBytes)
-			if err != nil {
-				return nil, err
-			}
-			if u != nil {
-				in.Files = append(in.Files, u)
-			}
-			continue
-		}
-		if name == "attachments" {
-			// A browser sends an empty part with no file name when no file was chosen.
-			if _, err := io.Copy(io.Discard, io.LimitReader(p, 1)); err != nil {
-				return nil, readError(err)
-			}
-			continue
-		}
-		dst := in.field(name)
-		if dst == nil {
-			// Unknown text fields are ignored, not stored: clients may send extras.
-			if _, err := io.Copy(io.Discard, io.LimitReader(p, maxFieldBytes)); err != nil {
-				return nil, readError(err)
-			}
-			continue
-		}
-		limit := int64(maxFieldBytes)
-		if name == "body" {
-			limit = MaxBodyBytes
-		}
-		b, err := io.ReadAll(io.LimitReader(p, limit+1))
-		if err != nil {
-			return nil, readError(err)
-		}
-		if int64(len(b)) > limit {
-			return nil, fieldError(name, CodeTooLong)
-		}
-		if *dst == "" {
-			*dst = string(b)
+		err = r.part(p)
+		var ve *ValidationError
+		switch {
+		case errors.As(err, &ve):
+			return r.fail(ve)
+		case err != nil:
+			return err
 		}
 	}
+	if r.refused != nil {
+		return r.refused
+	}
+	return nil
+}
+
+// fail ends the reading with err, keeping any refusal found before it.
+func (r *formReader) fail(err *ValidationError) error {
+	r.refuse(err)
+	return r.refused
+}
+
+// part reads one part; an error it returns ends the reading, a refusal it
+// records does not. The multipart reader skips whatever of a part is left
+// unread when the next one is asked for.
+func (r *formReader) part(p *multipart.Part) error {
+	name := p.FormName()
+	if p.FileName() != "" {
+		switch {
+		case r.skipFiles:
+		case name != "attachments":
+			r.refuse(fieldError(name, CodeUnknownField))
+		case len(r.in.Files) >= r.lim.MaxFiles:
+			r.refuse(fieldError("attachments", CodeTooManyFiles))
+		default:
+			u, err := r.sp.take(p, r.lim.MaxFileBytes)
+			var ve *ValidationError
+			switch {
+			case errors.As(err, &ve) && ve.Fields["attachments"] == CodeFileTooLarge:
+				r.refuse(ve)
+			case err != nil:
+				return err
+			case u != nil:
+				r.in.Files = append(r.in.Files, u)
+			}
+		}
+		return nil
+	}
+	dst := r.in.field(name)
+	limit := int64(maxFieldBytes)
+	if name == "body" {
+		limit = MaxBodyBytes
+	}
+	// Unknown text fields are read but not kept: clients may send extras. A
+	// browser sends an empty "attachments" part when no file was chosen.
+	b, err := io.ReadAll(io.LimitReader(p, limit+1))
+	if err != nil {
+		return readError(err)
+	}
+	if dst == nil || name == "attachments" {
+		return nil
+	}
+	if int64(len(b)) > limit {
+		r.refuse(fieldError(name, CodeTooLong))
+		// What fits comes back on the form to be shortened, not lost.
+		b = []byte(strings.ToValidUTF8(string(b[:limit]), ""))
+	}
+	if *dst == "" {
+		*dst = string(b)
+	}
+	return nil
 }
 
 func trimAll(in *Input) {

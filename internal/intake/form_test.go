@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func multipartReader(t *testing.T, fields [][2]string, files map[string][]byte) *multipart.Reader {
@@ -216,5 +217,58 @@ func TestKind(t *testing.T) {
 				t.Errorf("message %q does not name %s", e.Error(), f)
 			}
 		}
+	}
+}
+
+// TestReadFormKeepsTextOnRefusal: a refused file, one file too many or a
+// field too long does not cost the text fields, before or after it in the
+// body; the files are let go, and ReadText reads the text of a body whose
+// files do not matter.
+func TestReadFormKeepsTextOnRefusal(t *testing.T) {
+	dir := t.TempDir()
+	sp := NewSpool(dir, 64, 1<<10)
+	lim := Limits{MaxFiles: 1, MaxFileBytes: 100}
+	body := func(files ...[2]string) *multipart.Reader {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		w.WriteField("title", "Mi historia")
+		for _, f := range files {
+			p, _ := w.CreateFormFile("attachments", f[0])
+			p.Write([]byte(f[1]))
+		}
+		w.WriteField("body", "Llegamos en 2015.")
+		w.WriteField("consent_photos", "true")
+		w.Close()
+		return multipart.NewReader(&buf, w.Boundary())
+	}
+	for _, tt := range []struct {
+		name  string
+		files [][2]string
+		code  string
+	}{
+		{"file too large", [][2]string{{"a.jpg", strings.Repeat("x", 101)}}, CodeFileTooLarge},
+		{"too many files", [][2]string{{"a.jpg", "x"}, {"b.jpg", "y"}}, CodeTooManyFiles},
+		{"large after small", [][2]string{{"a.jpg", "x"}, {"b.jpg", strings.Repeat("x", 101)}}, CodeTooManyFiles},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := ReadForm(body(tt.files...), lim, sp)
+			if got := codeOf(t, err, "attachments"); got != tt.code {
+				t.Errorf("code %q, want %q", got, tt.code)
+			}
+			if in == nil || in.Title != "Mi historia" || in.Body != "Llegamos en 2015." || in.ConsentPhotos != "true" || len(in.Files) != 0 {
+				t.Fatalf("input after the refusal: %+v", in)
+			}
+			if left, _ := os.ReadDir(dir); len(left) != 0 || sp.InMemory() != 0 {
+				t.Errorf("%d spooled files left, %d bytes held", len(left), sp.InMemory())
+			}
+		})
+	}
+	in, err := ReadForm(multipartReader(t, [][2]string{{"title", strings.Repeat("é", maxFieldBytes)}, {"body", "kept"}}, nil), lim, sp)
+	if codeOf(t, err, "title") != CodeTooLong || in.Body != "kept" || !utf8.ValidString(in.Title) || len(in.Title) > maxFieldBytes {
+		t.Errorf("a long title: %v, body %q, title %d bytes", err, in.Body, len(in.Title))
+	}
+	in, err = ReadText(body([2]string{"a.jpg", strings.Repeat("x", 1000)}))
+	if err != nil || in.Title != "Mi historia" || in.Body != "Llegamos en 2015." || len(in.Files) != 0 {
+		t.Errorf("ReadText: %v %+v", err, in)
 	}
 }

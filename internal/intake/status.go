@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 
 	"github.com/storydesk/storydesk/internal/receipt"
 	"github.com/storydesk/storydesk/internal/store"
@@ -17,6 +18,9 @@ var ErrUnknownReceipt = errors.New("intake: unknown receipt")
 type View struct {
 	Submission store.Submission
 	Messages   []store.Message
+	// Story is the published piece's path (/stories/SLUG) while it is
+	// published; "" otherwise.
+	Story string
 }
 
 // Lookup finds a submission by its receipt code. Malformed and unknown codes
@@ -38,5 +42,15 @@ func (s *Service) Lookup(ctx context.Context, code string) (View, error) {
 	if err != nil {
 		return View{}, fmt.Errorf("intake: messages: %w", err)
 	}
-	return View{Submission: sub, Messages: msgs}, nil
+	v := View{Submission: sub, Messages: msgs}
+	if sub.Status == store.StatusPublished {
+		pub, err := s.store.PublicationOf(ctx, sub.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return View{}, fmt.Errorf("intake: publication: %w", err)
+		}
+		if pub.Slug != "" {
+			v.Story = "/stories/" + url.PathEscape(pub.Slug)
+		}
+	}
+	return v, nil
 }

@@ -18,7 +18,19 @@ import (
 type Reply struct {
 	Message     string
 	Title, Body string
+	// Automatic names the line that stands in for a message the submitter
+	// did not write (MessageRevisionSent); Message is then left empty.
+	Automatic string
 }
+
+// MessageRevisionSent is the automatic message of a revision sent from the
+// status page, whose form has no message box.
+const MessageRevisionSent = "revision_sent"
+
+// automaticText is what an automatic message says to readers that do not
+// know its kind (the desk, the API's body); the submitter's pages show it in
+// the reader's language from its kind.
+var automaticText = map[string]string{MessageRevisionSent: "I sent a new version of my piece."}
 
 // Revision reports whether the reply carries a new version.
 func (r Reply) Revision() bool { return r.Title != "" || r.Body != "" }
@@ -48,6 +60,11 @@ func (s *Service) Answer(ctx context.Context, code string, r Reply) (store.Submi
 	// A browser's text box sends CRLF; stored as LF like the original, so
 	// diffs and "nothing changed" compare the text, not the line endings.
 	r.Body = sanitize.NormalizeNewlines(r.Body)
+	if text, ok := automaticText[r.Automatic]; ok && r.Message == "" {
+		r.Message = text
+	} else {
+		r.Automatic = ""
+	}
 	if verr := validateReply(&r); verr != nil {
 		return store.Submission{}, verr
 	}
@@ -62,7 +79,7 @@ func (s *Service) Answer(ctx context.Context, code string, r Reply) (store.Submi
 	if r.Revision() && !slices.Contains(revisable, v.Submission.Status) {
 		return store.Submission{}, ErrDecided
 	}
-	reply := store.Reply{Message: r.Message}
+	reply := store.Reply{Message: r.Message, MessageKind: r.Automatic}
 	if r.Revision() {
 		rev, err := BuildRevision(s.san, s.san.Line(r.Title), r.Body, store.User{Name: "submitter"})
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -69,7 +70,7 @@ func (l *Limiter) Allow(ctx context.Context, bucket, key string, limit int, wind
 	}
 	now := l.now()
 	start := now.Truncate(window)
-	rk := fmt.Sprintf("sd:rl:%s:%s:%d", bucket, key, start.Unix())
+	rk := windowKey(bucket, key, start)
 	pipe := l.rdb.TxPipeline()
 	incr := pipe.Incr(ctx, rk)
 	pipe.Expire(ctx, rk, window+time.Minute)
@@ -80,4 +81,45 @@ func (l *Limiter) Allow(ctx context.Context, bucket, key string, limit int, wind
 		return false, start.Add(window).Sub(now), nil
 	}
 	return true, 0, nil
+}
+
+func windowKey(bucket, key string, start time.Time) string {
+	return fmt.Sprintf("sd:rl:%s:%s:%d", bucket, key, start.Unix())
+}
+
+// Undo takes back one event Allow counted for key in the current window:
+// for an attempt that turned out not to count (a submission refused, so
+// nothing was stored). Counting first and taking back after keeps the
+// limit exact under concurrent requests, where a check before and a count
+// after would let a burst through.
+func (l *Limiter) Undo(ctx context.Context, bucket, key string, window time.Duration) error {
+	rk := windowKey(bucket, key, l.now().Truncate(window))
+	pipe := l.rdb.TxPipeline()
+	pipe.Decr(ctx, rk)
+	pipe.Expire(ctx, rk, window+time.Minute)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("limit: undo %s: %w", bucket, err)
+	}
+	return nil
+}
+
+// Over reports, without counting anything, whether key has already used up
+// limit events in bucket's current window, and when to come back.
+func (l *Limiter) Over(ctx context.Context, bucket, key string, limit int, window time.Duration) (over bool, retryAfter time.Duration, err error) {
+	if limit <= 0 {
+		return false, 0, nil
+	}
+	now := l.now()
+	start := now.Truncate(window)
+	n, err := l.rdb.Get(ctx, windowKey(bucket, key, start)).Int64()
+	if errors.Is(err, redis.Nil) {
+		return false, 0, nil
+	}
+	if err != nil {
+		return false, 0, fmt.Errorf("limit: %s: %w", bucket, err)
+	}
+	if n >= int64(limit) {
+		return true, start.Add(window).Sub(now), nil
+	}
+	return false, 0, nil
 }

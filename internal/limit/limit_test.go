@@ -82,3 +82,35 @@ func TestClientKeyIPv6Prefix(t *testing.T) {
 		}
 	}
 }
+
+// TestUndoAndOver: an event taken back frees its place, and Over only
+// looks: asking never uses up the limit.
+func TestUndoAndOver(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(t)})
+	t.Cleanup(func() { rdb.Close() })
+	l := New(rdb, []byte("0123456789abcdef0123456789abcdef"))
+	ctx := context.Background()
+	bucket, key := "test-"+testenv.RandomHex(4), l.ClientKey("192.0.2.9")
+	for i := 0; i < 5; i++ {
+		if over, _, err := l.Over(ctx, bucket, key, 2, time.Hour); over || err != nil {
+			t.Fatalf("Over before any event: %v %v", over, err)
+		}
+	}
+	for i := 0; i < 5; i++ { // three taken back, two counted
+		if ok, _, err := l.Allow(ctx, bucket, key, 2, time.Hour); !ok || err != nil {
+			t.Fatalf("event %d refused: %v", i, err)
+		}
+		if i < 3 {
+			if err := l.Undo(ctx, bucket, key, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	over, retry, err := l.Over(ctx, bucket, key, 2, time.Hour)
+	if !over || retry <= 0 || err != nil {
+		t.Fatalf("after two counted events Over = %v, %v, %v", over, retry, err)
+	}
+	if ok, _, _ := l.Allow(ctx, bucket, key, 2, time.Hour); ok {
+		t.Error("a third event was allowed")
+	}
+}

@@ -123,6 +123,17 @@ func setRetryAfter(c *gin.Context, err error) {
 	}
 }
 
+// retryMinutes is the wait setRetryAfter announces, rounded up to whole
+// minutes for a page to say; 0 when there is none.
+func retryMinutes(err error) int {
+	he := classify(err)
+	if he.retryAfter <= 0 {
+		return 0
+	}
+	secs := int(he.retryAfter.Seconds() + 0.999)
+	return (secs + 59) / 60
+}
+
 // validationStatus answers a refused submission: 415 for a refused file
 // type, 413 for anything too large, else 400.
 func validationStatus(ve *intake.ValidationError) int {

@@ -51,7 +51,7 @@ func renderPage(c *gin.Context, r *web.Renderer, status int, name string, p *web
 // run) it is a staff page, with the staff menu and their language, so a
 // refused or missing piece never strands an editor on a bare page.
 func renderError(c *gin.Context, r *web.Renderer, log *slog.Logger, status int) {
-	p := newPage(c, r, "")
+	p := newPage(c, r, c.GetString(uiLangKey))
 	if currentUser(c).ID != "" {
 		p = staffPage(c, r)
 	}

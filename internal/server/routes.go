@@ -33,7 +33,8 @@ func routes(e *gin.Engine, d Deps) {
 	tf := newTwoFactor(d.Store, d.Secret)
 	admin := &userAdmin{store: d.Store, tf: tf, baseURL: d.BaseURL, log: log}
 	pages := &pageHandler{render: r, limits: d.Intake.Limits()}
-	sub := &submitHandler{intake: d.Intake, render: r, limiter: d.Limiter, rate: d.SubmitRate, globalRate: d.SubmitGlobal, log: log}
+	receipts := &receiptHandler{slots: d.Receipts, render: r, baseURL: d.BaseURL, log: log}
+	sub := &submitHandler{intake: d.Intake, render: r, limiter: d.Limiter, rate: d.SubmitRate, globalRate: d.SubmitGlobal, receipts: receipts, log: log}
 	status := &statusHandler{intake: d.Intake, render: r, limiter: d.Limiter, log: log}
 	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: r, log: log, tf: tf, pw: d.Passwords}
 	invite := &inviteHandler{store: d.Store, render: r, log: log, pw: d.Passwords}
@@ -68,6 +69,10 @@ func routes(e *gin.Engine, d Deps) {
 	e.GET("/", noStore, asPage(pages.form))
 	e.GET("/privacy", asPage(pages.privacy))
 	e.POST("/submit", noStore, asPage(sub.form))
+	// The receipt after the form's redirect, read back through its cookie (receipt.go).
+	e.GET("/receipt", noStore, asPage(receipts.page))
+	e.GET("/receipt/download", noStore, asPage(receipts.download))
+	e.POST("/receipt/forget", noStore, asPage(receipts.forget))
 	// The submitter's receipt page; its forms (reply, revise, withdraw) post back to it.
 	e.GET("/status", noStore, asPage(status.lookupPage))
 	e.POST("/status", noStore, asPage(status.page))

@@ -18,6 +18,7 @@ import (
 	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/intake"
 	"github.com/storydesk/storydesk/internal/limit"
+	"github.com/storydesk/storydesk/internal/receipt"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
@@ -46,6 +47,8 @@ type Deps struct {
 	TrustedProxies []netip.Prefix
 	// MetricsToken is the bearer token /metrics asks for; "" serves no /metrics.
 	MetricsToken string
+	// Receipts keep the receipt page showable after the form's redirect.
+	Receipts *receipt.Slots
 }
 
 // Rates that are not configurable: they only slow down guessing.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -31,6 +32,7 @@ type statusRequest struct {
 type messageJSON struct {
 	From string    `json:"from"` // "editor" | "submitter"
 	Body string    `json:"body"`
+	Kind string    `json:"kind,omitempty"` // an automatic message's key: "revision_sent"
 	At   time.Time `json:"at"`
 }
 
@@ -40,6 +42,14 @@ func errUnknownReceipt() error {
 	return errorf(http.StatusNotFound, "no submission has that receipt code")
 }
 
+// errNoReceipt answers a request without a code: the field is asked for,
+// not looked up (nothing is learned from it either way).
+func errNoReceipt() error {
+	return fieldErr(http.StatusBadRequest, "receipt", "is required")
+}
+
+func blank(code string) bool { return strings.TrimSpace(code) == "" }
+
 func (h *statusHandler) api(c *gin.Context) error {
 	if err := allow(c, h.limiter, h.log, "status", statusRate, time.Hour); err != nil {
 		return err
@@ -47,6 +57,9 @@ func (h *statusHandler) api(c *gin.Context) error {
 	var req statusRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
+	}
+	if blank(req.Receipt) {
+		return errNoReceipt()
 	}
 	return h.writeStatus(c, req.Receipt)
 }
@@ -66,10 +79,14 @@ func (h *statusHandler) writeStatus(c *gin.Context, code string) error {
 		if m.FromEditor {
 			from = "editor"
 		}
-		msgs = append(msgs, messageJSON{From: from, Body: m.Body, At: m.CreatedAt})
+		msgs = append(msgs, messageJSON{From: from, Body: m.Body, Kind: m.Kind, At: m.CreatedAt})
 	}
 	s := v.Submission
-	c.JSON(http.StatusOK, gin.H{"status": s.Status, "kind": s.Kind, "title": s.Title, "messages": msgs, "updated_at": s.UpdatedAt})
+	out := gin.H{"status": s.Status, "kind": s.Kind, "title": s.Title, "messages": msgs, "updated_at": s.UpdatedAt}
+	if v.Story != "" {
+		out["story_path"] = v.Story
+	}
+	c.JSON(http.StatusOK, out)
 	return nil
 }
 
@@ -80,13 +97,24 @@ func (h *statusHandler) lookupPage(c *gin.Context) error {
 // page is POST /status: the status of the submission whose code was sent,
 // after the reply, revision or withdrawal the form asked for (action).
 func (h *statusHandler) page(c *gin.Context) error {
+	c.Set(uiLangKey, c.PostForm("ui_lang"))
 	p := newPage(c, h.render, c.PostForm("ui_lang"))
 	if err := allow(c, h.limiter, h.log, "status", statusRate, time.Hour); err != nil {
 		setRetryAfter(c, err)
+		p.RetryMinutes = retryMinutes(err)
 		p.Errors = map[string]string{"": "rate_limited"}
+		// The code stays in the box (this answer is never cached), ready for
+		// the retry, and a reply or new version that was not sent is shown to
+		// be copied, not lost.
+		p.Values = map[string]string{"receipt": c.PostForm("receipt"), "message": c.PostForm("message"),
+			"title": c.PostForm("title"), "body": c.PostForm("body")}
 		return renderPage(c, h.render, http.StatusTooManyRequests, "status_lookup", p)
 	}
 	code := c.PostForm("receipt")
+	if blank(code) {
+		p.Errors = map[string]string{"receipt": "receipt_required"}
+		return renderPage(c, h.render, http.StatusBadRequest, "status_lookup", p)
+	}
 	status, err := h.act(c, p, code)
 	if errors.Is(err, intake.ErrUnknownReceipt) {
 		return h.unknownPage(c, p)
@@ -107,9 +135,10 @@ func (h *statusHandler) page(c *gin.Context) error {
 		CanReply:    s.Status != store.StatusWithdrawn,
 		CanRevise:   s.Status == store.StatusReceived || s.Status == store.StatusReady || s.Status == store.StatusChangesRequested,
 		CanWithdraw: s.Status != store.StatusRejected && s.Status != store.StatusWithdrawn,
+		Story:       v.Story,
 	}
 	for _, m := range v.Messages {
-		p.Status.Messages = append(p.Status.Messages, web.Message{FromEditor: m.FromEditor, Body: m.Body, At: m.CreatedAt})
+		p.Status.Messages = append(p.Status.Messages, web.Message{FromEditor: m.FromEditor, Body: m.Body, Kind: m.Kind, At: m.CreatedAt})
 	}
 	if _, ok := p.Values["body"]; !ok && p.Status.CanRevise {
 		// The revision form starts from the current text, not an empty box.

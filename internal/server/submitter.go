@@ -32,6 +32,9 @@ func (h *statusHandler) reply(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
+	if blank(req.Receipt) {
+		return errNoReceipt()
+	}
 	_, err := h.intake.Answer(c.Request.Context(), req.Receipt, intake.Reply{Message: req.Message, Title: req.Title, Body: req.Body})
 	if err != nil {
 		return submitterError(err)
@@ -47,6 +50,9 @@ func (h *statusHandler) withdraw(c *gin.Context) error {
 	var req statusRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
+	}
+	if blank(req.Receipt) {
+		return errNoReceipt()
 	}
 	if _, err := h.intake.Withdraw(c.Request.Context(), req.Receipt); err != nil {
 		return submitterError(err)
@@ -76,14 +82,6 @@ func conflictText(err error) string {
 	return "a rejected submission cannot be withdrawn"
 }
 
-// revisionMessage stands in the conversation for a revision sent from the
-// status page, whose form has no message box. A stored message keeps the
-// language it was written in, so it is not a locale key.
-var revisionMessage = map[string]string{
-	"en": "I sent a new version of my piece.",
-	"es": "Envié una nueva versión de mi texto.",
-}
-
 // act carries out the form's action on the status page, recording on p
 // what to show (a notice, or the problems); it returns the page's status.
 func (h *statusHandler) act(c *gin.Context, p *web.Page, code string) (int, error) {
@@ -96,12 +94,10 @@ func (h *statusHandler) act(c *gin.Context, p *web.Page, code string) (int, erro
 		_, err = h.intake.Answer(ctx, code, intake.Reply{Message: c.PostForm("message")})
 		p.Notice = "reply_sent"
 	case "revise":
-		msg := c.PostForm("message")
-		if msg == "" {
-			// The form has no message box: the conversation still says what happened.
-			msg = revisionMessage[p.Lang]
-		}
-		_, err = h.intake.Answer(ctx, code, intake.Reply{Message: msg, Title: c.PostForm("title"), Body: c.PostForm("body")})
+		// The form has no message box: the conversation still says what
+		// happened, by an automatic message each reader sees in their language.
+		_, err = h.intake.Answer(ctx, code, intake.Reply{Message: c.PostForm("message"), Automatic: intake.MessageRevisionSent,
+			Title: c.PostForm("title"), Body: c.PostForm("body")})
 		p.Notice = "revision_sent"
 	case "withdraw":
 		if c.PostForm("confirm") != "yes" {

@@ -9,7 +9,7 @@ import (
 // Messages returns the messages between editors and the submitter, oldest
 // first (empty for an unknown id).
 func (s *Store) Messages(ctx context.Context, id string) ([]Message, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, submission_id, from_editor, author_id, body, created_at
+	rows, err := s.db.QueryContext(ctx, `SELECT id, submission_id, from_editor, author_id, body, kind, created_at
 		FROM messages WHERE submission_id = $1 ORDER BY created_at, id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages %s: %w", id, err)
@@ -22,7 +22,7 @@ func (s *Store) Messages(ctx context.Context, id string) ([]Message, error) {
 			authorID sql.NullString
 			created  int64
 		)
-		if err := rows.Scan(&m.ID, &m.SubmissionID, &m.FromEditor, &authorID, &m.Body, &created); err != nil {
+		if err := rows.Scan(&m.ID, &m.SubmissionID, &m.FromEditor, &authorID, &m.Body, &m.Kind, &created); err != nil {
 			return nil, fmt.Errorf("store: messages %s: %w", id, err)
 		}
 		m.AuthorID, m.CreatedAt = authorID.String, fromMicros(created)
@@ -42,10 +42,10 @@ func (s *Store) AddMessage(ctx context.Context, id string, m Message) (Message, 
 	// INSERT … SELECT so a missing submission inserts nothing instead of
 	// surfacing a driver-specific foreign-key error. The casts give
 	// PostgreSQL the parameter types a VALUES list would have implied.
-	res, err := s.db.ExecContext(ctx, `INSERT INTO messages (id, submission_id, from_editor, author_id, body, created_at)
-		SELECT CAST($1 AS TEXT), id, CAST($2 AS BOOLEAN), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS BIGINT)
-		FROM submissions WHERE id = $6`,
-		m.ID, m.FromEditor, nullString(m.AuthorID), m.Body, micros(m.CreatedAt), id)
+	res, err := s.db.ExecContext(ctx, `INSERT INTO messages (id, submission_id, from_editor, author_id, body, kind, created_at)
+		SELECT CAST($1 AS TEXT), id, CAST($2 AS BOOLEAN), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS BIGINT)
+		FROM submissions WHERE id = $7`,
+		m.ID, m.FromEditor, nullString(m.AuthorID), m.Body, m.Kind, micros(m.CreatedAt), id)
 	if err != nil {
 		return Message{}, fmt.Errorf("store: add message %s: %w", id, err)
 	}

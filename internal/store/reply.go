@@ -12,6 +12,8 @@ import (
 // message and, optionally, a new version of the piece.
 type Reply struct {
 	Message string
+	// MessageKind names an automatic message (see Message.Kind); "" for one the submitter wrote.
+	MessageKind string
 	// Revision is the new version (nil for a message only); its "edited"
 	// history entry is Edited.
 	Revision *Revision
@@ -46,8 +48,8 @@ func (s *Store) AddReply(ctx context.Context, id string, r Reply) (Submission, [
 			return fmt.Errorf("status is %s: %w", cur, ErrConflict)
 		}
 		t := now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, submission_id, from_editor, author_id, body, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, newID(), id, false, nil, r.Message, micros(t)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, submission_id, from_editor, author_id, body, kind, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, newID(), id, false, nil, r.Message, r.MessageKind, micros(t)); err != nil {
 			return err
 		}
 		if r.Revision != nil {

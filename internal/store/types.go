@@ -114,7 +114,11 @@ type Message struct {
 	FromEditor   bool
 	AuthorID     string // user id for editors
 	Body         string
-	CreatedAt    time.Time
+	// Kind names an automatic message ("revision_sent"), which pages show in
+	// the reader's language; "" for one a person wrote. Body then holds an
+	// English text for readers that do not know kinds.
+	Kind      string
+	CreatedAt time.Time
 }
 
 // OutboxTask is a task that must reach the queue. It is written in the same
