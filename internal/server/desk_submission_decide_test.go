@@ -54,7 +54,7 @@ func TestDecisionLabels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		msgs := map[string]string{}
+		msgs := map[string]json.RawMessage{} // a plural message is an object
 		for _, f := range files {
 			raw, err := os.ReadFile(filepath.Join("..", "..", "web", f))
 			if err != nil {
@@ -70,7 +70,7 @@ func TestDecisionLabels(t *testing.T) {
 				keys = append(keys, "desk.decide."+r.Name+".confirm", "desk.decide."+r.Name+".yes")
 			}
 			for _, k := range keys {
-				if msgs[k] == "" {
+				if m := msgs[k]; len(m) == 0 || string(m) == `""` {
 					t.Errorf("%s: no message %s", lang, k)
 				}
 			}
