@@ -12,16 +12,6 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-// apiLogin is POST /api/v1/sessions.
-func (b *bundle) apiLogin(email, password, code string) (int, map[string]any) {
-	b.t.Helper()
-	body := map[string]string{"email": email, "password": password}
-	if code != "" {
-		body["code"] = code
-	}
-	return b.deskCall(http.MethodPost, "/api/v1/sessions", "", body)
-}
-
 // TestPasswordChange: the current password is required; every other session
 // ends and every API token is revoked (the CLI's too: a token is a credential
 // the old password could have minted), while this session stays.
@@ -134,21 +124,6 @@ func TestRecoveryEndsEveryCredential(t *testing.T) {
 			}
 		})
 	}
-}
-
-func countAudit(t *testing.T, b *bundle, target, action string) int {
-	t.Helper()
-	log, err := b.app.Store.AuditLog(context.Background(), target, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range log {
-		if e.Action == action {
-			n++
-		}
-	}
-	return n
 }
 
 // TestAPITokens: login tokens expire after 12 hours, CLI tokens do not; the

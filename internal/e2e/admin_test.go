@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,14 +11,6 @@ import (
 	"github.com/storydesk/storydesk/internal/auth"
 	"github.com/storydesk/storydesk/internal/store"
 )
-
-// adminToken creates an admin and returns an API token for it.
-func (b *bundle) adminToken() (string, store.User) {
-	b.t.Helper()
-	tok := b.editorToken("admin@example.org", "admin", "")
-	u, _ := b.app.Store.UserByEmail(context.Background(), "admin@example.org")
-	return tok, u
-}
 
 func TestUsersAPIAccess(t *testing.T) {
 	b := setup(t, options{db: "sqlite"})
@@ -53,8 +44,6 @@ func TestUsersAPIAccess(t *testing.T) {
 		t.Errorf("anonymous on /admin/users: %d", r.code)
 	}
 }
-
-var inviteLink = regexp.MustCompile(`/invite/[A-Za-z0-9_-]{40,}`)
 
 // TestInviteFlow: an admin invites, the link sets a password once, and the
 // new account signs in.

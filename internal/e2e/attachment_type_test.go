@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"github.com/storydesk/storydesk/internal/testenv"
 	"mime"
 	"net/http"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // Issue 11: a PDF sent as story.html downloaded as story.html, and a WebP

@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,22 +10,6 @@ import (
 // layer answers it.
 var securityHeaderNames = []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
 	"X-Frame-Options", "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy", "Permissions-Policy"}
-
-// raw sends a request without following redirects and returns the answer.
-func (b *bundle) raw(method, path, body string, hdr map[string]string) (int, http.Header, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest(method, b.url+path, strings.NewReader(body))
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := deskClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(out)
-}
 
 // TestEveryResponseHasSecurityHeaders: refusals made before the handlers
 // (cross-origin, compressed bodies), 404, 405, redirects and static files

@@ -35,9 +35,9 @@ func TestExportMatchesReadingView(t *testing.T) {
 		t.Fatalf("start export: %d %v", code, res)
 	}
 	var st map[string]any
-	waitFor(t, 30*time.Second, "export done", func() bool {
+	waitFor(t, 30*time.Second, "export done", func() (bool, any) {
 		_, st = b.call(http.MethodGet, "/api/v1/exports/"+res["id"].(string), staff, "")
-		return st["status"] == "done" || st["status"] == "failed"
+		return st["status"] == "done" || st["status"] == "failed", st
 	})
 	code, data := b.downloadAs(st["download_url"].(string), staff)
 	if code != http.StatusOK {

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -41,9 +42,9 @@ func TestWithdrawalRevokesExports(t *testing.T) {
 				t.Fatalf("start export: %d %v", code, res)
 			}
 			keep := res["id"].(string)
-			waitFor(t, 30*time.Second, "second export done", func() bool {
+			waitFor(t, 30*time.Second, "second export done", func() (bool, any) {
 				_, st := b.call(http.MethodGet, "/api/v1/exports/"+keep, staff, "")
-				return st["status"] == "done"
+				return st["status"] == "done", st
 			})
 			if code, body := b.fetch(link, staff); code != http.StatusOK || len(body) == 0 {
 				t.Fatalf("download before withdrawal: %d", code)
@@ -59,9 +60,9 @@ func TestWithdrawalRevokesExports(t *testing.T) {
 			if msg, _ := gone["error"].(string); code != http.StatusGone || !strings.Contains(msg, "withdrawn") {
 				t.Errorf("download after withdrawal: %d %.80q, want 410 saying a piece was withdrawn", code, body)
 			}
-			waitFor(t, 30*time.Second, "revoked archive deleted", func() bool {
+			waitFor(t, 30*time.Second, "revoked archive deleted", func() (bool, any) {
 				keys, err := b.app.Blob.Keys(ctx, "exports/")
-				return err == nil && slices.Equal(keys, []string{"exports/" + keep + ".zip"})
+				return err == nil && slices.Equal(keys, []string{"exports/" + keep + ".zip"}), fmt.Sprint(keys, err)
 			})
 
 			_, st := b.call(http.MethodGet, "/api/v1/exports/"+exp, staff, "")

@@ -67,9 +67,9 @@ func TestExport(t *testing.T) {
 				t.Errorf("editor reads export: %d, want 403", code)
 			}
 			var st map[string]any
-			waitFor(t, 30*time.Second, "export done", func() bool {
+			waitFor(t, 30*time.Second, "export done", func() (bool, any) {
 				_, st = b.call(http.MethodGet, "/api/v1/exports/"+exp, staff, "")
-				return st["status"] == "done" || st["status"] == "failed"
+				return st["status"] == "done" || st["status"] == "failed", st
 			})
 			if st["status"] != "done" || st["progress"] != float64(1) || st["count"] != float64(3) {
 				t.Fatalf("export = %v", st)
@@ -113,20 +113,6 @@ func TestExport(t *testing.T) {
 			}
 		})
 	}
-}
-
-// downloadAs fetches an export's download_url with token.
-func (b *bundle) downloadAs(link, token string) (int, []byte) {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.url+link[strings.Index(link, "/api/"):], nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, data
 }
 
 // checkArchive opens an export and checks every promise it makes.
@@ -214,9 +200,9 @@ func TestExportPage(t *testing.T) {
 	if code != http.StatusAccepted {
 		t.Fatal(res)
 	}
-	waitFor(t, 30*time.Second, "export done", func() bool {
+	waitFor(t, 30*time.Second, "export done", func() (bool, any) {
 		_, st := b.call(http.MethodGet, "/api/v1/exports/"+res["id"].(string), staff, "")
-		return st["status"] == "done"
+		return st["status"] == "done", st
 	})
 	cookie := b.login("staff2@example.org")
 	code, html, _ := b.page(http.MethodGet, "/desk/exports", nil, map[string]string{"Cookie": cookie})
@@ -228,27 +214,6 @@ func TestExportPage(t *testing.T) {
 	if code, _, _ := b.page(http.MethodGet, "/desk/exports", nil, map[string]string{"Cookie": editorCookie}); code != http.StatusForbidden {
 		t.Errorf("editor on exports page: %d, want 403", code)
 	}
-}
-
-// login signs in through the form and returns the session cookie header.
-func (b *bundle) login(email string) string {
-	b.t.Helper()
-	body := strings.NewReader("email=" + email + "&password=a+long+enough+password")
-	req, _ := http.NewRequest(http.MethodPost, b.url+"/login", body)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	resp.Body.Close()
-	for _, c := range resp.Cookies() {
-		if strings.Contains(c.Name, "storydesk") && c.Value != "" {
-			return c.Name + "=" + c.Value
-		}
-	}
-	b.t.Fatalf("login %s: %d, no session cookie", email, resp.StatusCode)
-	return ""
 }
 
 // checkPhotoLinks: every photo piece.md and piece.html show is a file in the
@@ -267,35 +232,5 @@ func checkPhotoLinks(t *testing.T, files map[string][]byte, id string) {
 				t.Errorf("%s shows %s, which the archive does not hold", name, r[1])
 			}
 		}
-	}
-}
-
-// checkDOCX: the photo is embedded, bold stays bold, and the properties name
-// StoryDesk, not godocx's template.
-func checkDOCX(t *testing.T, data []byte) {
-	t.Helper()
-	parts := testenv.Unzip(t, data)
-	doc := parts["word/document.xml"]
-	embed := regexp.MustCompile(`r:embed="([^"]+)"`).FindStringSubmatch(doc)
-	if embed == nil {
-		t.Errorf("piece.docx embeds no photo:\n%s", doc)
-	} else if rel := regexp.MustCompile(`Id="` + embed[1] + `"[^>]*Target="(media/[^"]+)"`).FindStringSubmatch(parts["word/_rels/document.xml.rels"]); rel == nil || parts["word/"+rel[1]] == "" {
-		t.Errorf("piece.docx's photo %s is not a part under word/media", embed[1])
-	}
-	if !regexp.MustCompile(`<w:b/>(</w:rPr>)?<w:t[^>]*>\s*2015</w:t>`).MatchString(doc) {
-		t.Errorf("piece.docx lost the bold:\n%s", doc)
-	}
-	if !strings.Contains(parts["docProps/core.xml"], "<dc:creator>StoryDesk</dc:creator>") {
-		t.Errorf("piece.docx core.xml:\n%s", parts["docProps/core.xml"])
-	}
-	for name, body := range parts {
-		for _, bad := range []string{"godocx", "gomutex", "2013-"} {
-			if !strings.HasPrefix(name, "word/media/") && strings.Contains(body, bad) {
-				t.Errorf("piece.docx %s holds %q", name, bad)
-			}
-		}
-	}
-	if _, ok := parts["docProps/thumbnail.jpeg"]; ok {
-		t.Error("piece.docx carries a blank thumbnail")
 	}
 }

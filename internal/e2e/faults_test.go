@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -79,13 +80,13 @@ func TestPostgresRestart(t *testing.T) {
 	pg.Restart()
 	// The pool's old connections are dead; the first use may fail, the app must recover.
 	var id string
-	waitFor(t, 20*time.Second, "a submission to be accepted after the restart", func() bool {
+	waitFor(t, 20*time.Second, "a submission to be accepted after the restart", func() (bool, any) {
 		code, res := b.submit(validFields())
 		if code == http.StatusCreated {
 			id = res["id"].(string)
-			return true
+			return true, nil
 		}
-		return false
+		return false, fmt.Sprint(code, res)
 	})
 	b.waitStatus(id, "ready", 20*time.Second)
 }

@@ -3,28 +3,10 @@ package e2e_test
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 )
-
-// fakeClock is a clock the test moves; requests read it concurrently.
-type fakeClock struct{ ns atomic.Int64 }
-
-func newFakeClock() *fakeClock {
-	c := &fakeClock{}
-	c.ns.Store(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC).UnixNano())
-	return c
-}
-
-func (c *fakeClock) now() time.Time      { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *fakeClock) add(d time.Duration) { c.ns.Add(int64(d)) }
-func (c *fakeClock) wait(r acctResp) time.Duration {
-	s, _ := strconv.Atoi(r.header.Get("Retry-After"))
-	return time.Duration(s) * time.Second
-}
 
 // TestLoginThrottlesTheAttacker: a client that guesses wrong 20 times is
 // slowed down more and more (429 with Retry-After), while the real person,

@@ -6,15 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/testenv"
 )
 
@@ -114,45 +111,6 @@ func TestSubmitToReady(t *testing.T) {
 			}
 		})
 	}
-}
-
-func countAction(events []store.Event, action string) int {
-	n := 0
-	for _, e := range events {
-		if e.Action == action {
-			n++
-		}
-	}
-	return n
-}
-
-func (b *bundle) download(link string) ([]byte, http.Header) {
-	b.t.Helper()
-	u, err := url.Parse(link)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	// Links are built on STORYDESK_BASE_URL; the test server listens elsewhere.
-	req, _ := http.NewRequest(http.MethodGet, b.url+u.RequestURI(), nil)
-	req.Header.Set("Authorization", "Bearer "+b.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		b.t.Fatalf("download %s: %d %s", link, resp.StatusCode, data)
-	}
-	return data, resp.Header
-}
-
-func (b *bundle) status(code string) (int, map[string]any) {
-	b.t.Helper()
-	js, _ := json.Marshal(map[string]string{"receipt": code})
-	req, _ := http.NewRequest(http.MethodPost, b.url+"/api/v1/status", bytes.NewReader(js))
-	req.Header.Set("Content-Type", "application/json")
-	return b.do(req)
 }
 
 // TestStatusUnknownReceipt: a malformed and an unknown code get the same answer.

@@ -9,29 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storydesk/storydesk/internal/auth"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
 )
-
-// queueUser creates an account and a browser session for it, returning
-// the account and the session cookie. Go's cookie jar would not send a
-// Secure cookie over http, so tests add the cookie themselves.
-func (b *bundle) queueUser(email, name, role, site string) (store.User, *http.Cookie) {
-	b.t.Helper()
-	ctx := context.Background()
-	u, err := b.app.Store.CreateUser(ctx, store.User{Email: email, Name: name, Role: role, Site: site})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	id := "session-" + email
-	now := time.Now()
-	if err := b.app.Store.CreateSession(ctx, store.Session{IDHash: auth.HashToken(id), UserID: u.ID,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
-		b.t.Fatal(err)
-	}
-	return u, &http.Cookie{Name: "__Host-storydesk", Value: id}
-}
 
 // queuePiece stores a reviewed submission directly, created at.
 func (b *bundle) queuePiece(title, body, site, lang string, at time.Time, findings string) string {

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -15,14 +16,6 @@ import (
 	"github.com/storydesk/storydesk/internal/testenv"
 	"github.com/storydesk/storydesk/workers"
 )
-
-// retention returns the retention job as the worker runs it, with the
-// bundle's configured windows.
-func (b *bundle) retention() *workers.Retention {
-	c := b.app.Config
-	return workers.NewRetention(b.app.Store, b.app.Blob, b.app.RedisOpt,
-		workers.PolicyFromDays(c.RetainContactDays, c.RetainRejectedDays, c.RetainUnreviewedDays), b.app.Log)
-}
 
 // TestDeletionLeavesNothing rejects a submission that has an attachment, a
 // published file, messages, a revision, consent entries and a queued task,
@@ -192,24 +185,18 @@ func TestRetentionScheduled(t *testing.T) {
 	if _, err := b.app.Queue.Enqueue(asynq.NewTask(task.TypeRetention, nil)); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	waitFor(t, 15*time.Second, "the scheduled job to delete the rejected submission", func() (bool, any) {
 		_, err := b.app.Store.Submission(ctx, ids[0])
-		if errors.Is(err, store.ErrNotFound) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("rejected submission not deleted by the scheduled job: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return errors.Is(err, store.ErrNotFound), err
+	})
 	// The same run goes on to the other rules: wait for their effect, then
 	// check that it went no further than they allow.
 	var a, p store.Submission
-	waitFor(t, 15*time.Second, "contact details dropped by the same run", func() bool {
+	waitFor(t, 15*time.Second, "contact details dropped by the same run", func() (bool, any) {
 		a, _ = b.app.Store.Submission(ctx, ids[1])
 		p, _ = b.app.Store.Submission(ctx, ids[2])
-		return a.ContactPhone == "" && p.ContactPhone == "" && p.AuthorName == ""
+		return a.ContactPhone == "" && p.ContactPhone == "" && p.AuthorName == "",
+			fmt.Sprintf("approved phone kept %t; published phone kept %t, name kept %t", a.ContactPhone != "", p.ContactPhone != "", p.AuthorName != "")
 	})
 	if a.ContactPhone != "" || a.AuthorName == "" {
 		t.Errorf("approved: phone %q name %q, want the phone gone and the name kept until publication", a.ContactPhone, a.AuthorName)

@@ -54,12 +54,12 @@ func TestGracefulShutdownFinishesUploads(t *testing.T) {
 	go func() { b.stop(); close(stopped) }()
 	// Shutdown has begun once the listener is closed.
 	addr := strings.TrimPrefix(b.url, "http://")
-	waitFor(t, 30*time.Second, "the server to stop listening", func() bool {
+	waitFor(t, 30*time.Second, "the server to stop listening", func() (bool, any) {
 		c, err := net.Dial("tcp", addr)
 		if err == nil {
 			c.Close()
 		}
-		return err != nil
+		return err != nil, "still accepting connections"
 	})
 	select {
 	case <-stopped:

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -89,13 +90,14 @@ func TestWithdrawnPieceIsUnpublished(t *testing.T) {
 			if err := b.app.Dispatch.Dispatch(ctx, un); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, 10*time.Second, "artifacts deleted", func() bool {
+			waitFor(t, 10*time.Second, "artifacts deleted", func() (bool, any) {
 				keys, err := b.app.Blob.Keys(ctx, "published/"+id+"/")
-				return err == nil && len(keys) == 0
+				return err == nil && len(keys) == 0, fmt.Sprint(keys, err)
 			})
-			waitFor(t, 10*time.Second, "publication cleared", func() bool {
+			waitFor(t, 10*time.Second, "publication cleared", func() (bool, any) {
 				p, err := b.app.Store.PublicationOf(ctx, id)
-				return err == nil && p.Title == "" && p.Byline == "" && p.BodyHTML == ""
+				return err == nil && p.Title == "" && p.Byline == "" && p.BodyHTML == "",
+					fmt.Sprintf("title %q, byline %q, %d bytes of body, %v", p.Title, p.Byline, len(p.BodyHTML), err)
 			})
 			for _, path := range []string{"/stories/" + slug, "/stories/" + slug + "/images/photo-1.jpg"} {
 				if code, _, _ := b.page(http.MethodGet, path, nil, nil); code != http.StatusGone {
@@ -154,10 +156,10 @@ func TestWebhookSignedAndRetried(t *testing.T) {
 	}})
 	id, slug := b.published(fieldsWith("title", "Hooked", "consent_publish", "anonymous", "contact_email", "maria@example.org"))
 	var rec map[string]any
-	waitFor(t, 20*time.Second, "webhook delivered", func() bool {
+	waitFor(t, 20*time.Second, "webhook delivered", func() (bool, any) {
 		_, rec = b.get("/api/v1/submissions/" + id)
 		wh, _ := rec["webhook"].(map[string]any)
-		return wh != nil && wh["state"] == "delivered"
+		return wh != nil && wh["state"] == "delivered", wh
 	})
 	wh := rec["webhook"].(map[string]any)
 	if wh["attempts"] != float64(2) || wh["last_status"] != float64(204) {

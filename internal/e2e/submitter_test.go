@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -12,24 +11,6 @@ import (
 
 	"github.com/storydesk/storydesk/internal/store"
 )
-
-// post sends a JSON body to path.
-func (b *bundle) postJSON(path string, v any) (int, map[string]any) {
-	b.t.Helper()
-	js, _ := json.Marshal(v)
-	req, _ := http.NewRequest(http.MethodPost, b.url+path, bytes.NewReader(js))
-	req.Header.Set("Content-Type", "application/json")
-	return b.do(req)
-}
-
-// move sets a submission's status as an editor's decision would.
-func (b *bundle) move(id string, from, to store.Status) {
-	b.t.Helper()
-	if _, err := b.app.Store.Transition(context.Background(), id, []store.Status{from}, to,
-		store.Event{Actor: "editor@example.org", Action: "status"}); err != nil {
-		b.t.Fatal(err)
-	}
-}
 
 // TestSubmitterAPI: replies, revisions (changes_requested → ready, the
 // original kept) and withdrawal by receipt code, with the refusals.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -45,8 +46,8 @@ func TestSubmitterWithdrawalUnpublishes(t *testing.T) {
 	if code, _, _ := b.page(http.MethodGet, "/stories/"+slug, nil, nil); code != http.StatusGone {
 		t.Errorf("withdrawn story: %d, want 410", code)
 	}
-	waitFor(t, 15*time.Second, "published files deleted", func() bool {
+	waitFor(t, 15*time.Second, "published files deleted", func() (bool, any) {
 		keys, err := b.app.Blob.Keys(ctx, "published/"+id+"/")
-		return err == nil && len(keys) == 0
+		return err == nil && len(keys) == 0, fmt.Sprint(keys, err)
 	})
 }
