@@ -21,11 +21,6 @@ func TestDecision(t *testing.T) {
 	}
 }
 
-func deskDecide(b *bundle, id, token, decision, message string) (int, map[string]any) {
-	b.t.Helper()
-	return b.deskCall(http.MethodPost, "/api/v1/submissions/"+id+"/decision", token, map[string]string{"decision": decision, "message": message})
-}
-
 func testDecisionRules(t *testing.T, b *bundle) {
 	ctx := context.Background()
 	id, receipt := b.deskReady(nil)

@@ -103,10 +103,7 @@ func TestExportRevokedWhileRunning(t *testing.T) {
 		t.Fatalf("submit: %d %v", code, res)
 	}
 	id, receipt := res["id"].(string), res["receipt"].(string)
-	if _, err := b.app.Store.Transition(ctx, id, []store.Status{store.StatusReceived}, store.StatusApproved,
-		store.Event{Actor: "test", Action: "status"}); err != nil {
-		t.Fatal(err)
-	}
+	b.move(id, store.StatusReceived, store.StatusApproved)
 	exp := store.NewExportID()
 	if _, err := b.app.Store.CreateExport(ctx, store.Export{ID: exp, RequestedBy: "staff"}, task.Export(exp)); err != nil {
 		t.Fatal(err)

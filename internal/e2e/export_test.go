@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/storydesk/storydesk/internal/cli"
-	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/internal/testenv"
 )
 
@@ -33,8 +33,7 @@ func exportFixture(b *bundle) map[string]string {
 		"author_name", "Real Anon Person", "site", "El Paso"))
 	ids["internal"] = b.approved(fieldsWith("title", "Internal only", "consent_publish", "internal", "author_name", "Real Internal Person"))
 	ids["withdrawn"] = b.approved(fieldsWith("title", "Withdrawn one", "consent_publish", "name", "author_name", "Real Withdrawn Person"))
-	if _, err := b.app.Store.Transition(context.Background(), ids["withdrawn"], []store.Status{store.StatusApproved}, store.StatusWithdrawn,
-		store.Event{Actor: "submitter", Action: "withdrawn"}); err != nil {
+	if _, err := b.app.Store.Withdraw(context.Background(), ids["withdrawn"], task.ExportRevoke); err != nil {
 		b.t.Fatal(err)
 	}
 	return ids

@@ -134,7 +134,13 @@ func TestRedisDownBurst(t *testing.T) {
 
 // TestManySubmitters: 200 concurrent clients for 60 s get no 5xx, and the
 // count of 201 answers equals the rows and the stored objects.
+//
+// It is not parallel, so that its load and its figures are its own, and
+// -short leaves it out.
 func TestManySubmitters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a minute of load from 200 clients; run without -short")
+	}
 	b := setup(t, options{db: "postgres", workers: true})
 	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(3, 4)), 2, 30<<10, 60<<10, loadgen.KindPhoto)
 	if err != nil {

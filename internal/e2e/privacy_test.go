@@ -100,7 +100,8 @@ func TestNoTraceOfSubmitter(t *testing.T) {
 }
 
 // TestStatusLookupTiming: unknown and malformed codes get the same status
-// and body, and their median times are within a factor of each other.
+// and body, and their median times are within a factor of each other. Not
+// parallel: other tests' load would be noise in the times it compares.
 func TestStatusLookupTiming(t *testing.T) {
 	b := setup(t, options{db: "sqlite", env: map[string]string{"STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
 	lookup := func(i int, code string) (time.Duration, int, string) {

@@ -131,10 +131,7 @@ func TestPublishIsIdempotent(t *testing.T) {
 			_, res := b.submit(fieldsWith())
 			id := res["id"].(string)
 			// No workers, so no review: approve straight from received.
-			if _, err := b.app.Store.Transition(ctx, id, []store.Status{store.StatusReceived}, store.StatusApproved,
-				store.Event{Actor: "test", Action: "status"}); err != nil {
-				t.Fatal(err)
-			}
+			b.move(id, store.StatusReceived, store.StatusApproved)
 			h := workers.NewPublish(b.app.Store, b.app.Blob, b.app.Dispatch, false, b.app.Log)
 			tk := task.Publish(id)
 			for range 2 {

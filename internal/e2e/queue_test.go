@@ -145,9 +145,7 @@ func TestQueuePage(t *testing.T) {
 			if code, res := b.deskCall(http.MethodPost, "/api/v1/submissions/"+court+"/assign", b.token, map[string]string{"user_id": ana.ID}); code != http.StatusOK || res["changed"] != true {
 				t.Errorf("assign ana: %d %v", code, res)
 			}
-			if _, err := b.app.Store.Transition(ctx, fresh, []store.Status{store.StatusReady}, store.StatusRejected, store.Event{Actor: "t", Action: "status"}); err != nil {
-				t.Fatal(err)
-			}
+			b.move(fresh, store.StatusReady, store.StatusRejected)
 			if code, _ := b.deskCall(http.MethodPost, "/api/v1/submissions/"+fresh+"/assign", b.token, map[string]string{"user_id": "me"}); code != http.StatusConflict {
 				t.Errorf("final status: %d, want 409", code)
 			}

@@ -9,6 +9,7 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -387,10 +388,7 @@ func (b *bundle) approved(fields map[string]string, files ...file) string {
 	}
 	id := res["id"].(string)
 	b.waitStatus(id, "ready", 10*time.Second)
-	if _, err := b.app.Store.Transition(context.Background(), id, []store.Status{store.StatusReady}, store.StatusApproved,
-		store.Event{Actor: "test", Action: "status"}); err != nil {
-		b.t.Fatal(err)
-	}
+	b.move(id, store.StatusReady, store.StatusApproved)
 	return id
 }
 
@@ -409,11 +407,15 @@ func (b *bundle) published(fields map[string]string, files ...file) (string, str
 	return id, pub["slug"].(string)
 }
 
-// move sets a submission's status as an editor's decision would.
+// move moves a submission from status from to status to with the write an
+// editor's decision makes (store.Decide: status, history and audit in one
+// compare-and-set). The desk's rules are not asked, so a test can also put a
+// piece where only a job would (received to approved without a review,
+// approved to published without the files).
 func (b *bundle) move(id string, from, to store.Status) {
 	b.t.Helper()
-	if _, err := b.app.Store.Transition(context.Background(), id, []store.Status{from}, to,
-		store.Event{Actor: "editor@example.org", Action: "status"}); err != nil {
+	if _, err := b.app.Store.Decide(context.Background(), id, store.Decision{From: []store.Status{from}, To: to,
+		Actor: "editor@example.org", Action: "test move"}); err != nil {
 		b.t.Fatal(err)
 	}
 }
@@ -513,6 +515,12 @@ func (b *bundle) status(code string) (int, map[string]any) {
 	req, _ := http.NewRequest(http.MethodPost, b.url+"/api/v1/status", bytes.NewReader(js))
 	req.Header.Set("Content-Type", "application/json")
 	return b.do(req)
+}
+
+// deskDecide takes an editor's decision through the API.
+func deskDecide(b *bundle, id, token, decision, message string) (int, map[string]any) {
+	b.t.Helper()
+	return b.deskCall(http.MethodPost, "/api/v1/submissions/"+id+"/decision", token, map[string]string{"decision": decision, "message": message})
 }
 
 // deskSubmitterView is what the submitter sees with the receipt code.
@@ -890,6 +898,47 @@ func (c *fakeClock) wait(r acctResp) time.Duration {
 }
 
 // Reading state: queue, store, receipt page, archives.
+
+// openDB opens the bundle's database directly (not through the store), for
+// reading what the application does not show.
+func (b *bundle) openDB() *sql.DB {
+	b.t.Helper()
+	url := b.env["STORYDESK_DATABASE_URL"]
+	driver, dsn := "pgx", url
+	if path, ok := strings.CutPrefix(url, "sqlite://"); ok {
+		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(5000)"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// consentActions are the actions of a submission's consent ledger, oldest
+// first, read from the table.
+func (b *bundle) consentActions(id string) []string {
+	b.t.Helper()
+	rows, err := b.openDB().QueryContext(context.Background(),
+		`SELECT action FROM consent_ledger WHERE submission_id = $1 ORDER BY created_at, id`, id)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			b.t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		b.t.Fatal(err)
+	}
+	return out
+}
 
 // queued counts tasks of every state in the default queue.
 func (b *bundle) queued() int {

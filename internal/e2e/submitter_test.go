@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,9 +91,8 @@ func TestSubmitterAPI(t *testing.T) {
 	if after := b.queued(); after != before {
 		t.Errorf("withdrawal enqueued %d tasks", after-before)
 	}
-	ledger, err := b.app.Store.ConsentLedger(ctx, id)
-	if err != nil || len(ledger) != 2 || ledger[0].Action != store.ConsentGiven || ledger[1].Action != store.ConsentWithdrawn {
-		t.Errorf("consent ledger: %v %+v", err, ledger)
+	if got, want := b.consentActions(id), []string{store.ConsentGiven, store.ConsentWithdrawn}; !slices.Equal(got, want) {
+		t.Errorf("consent ledger: %v, want %v", got, want)
 	}
 
 	code, res = b.submit(validFields())

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/testenv"
 )
 
@@ -25,8 +24,8 @@ func TestSubmitterWithdrawalUnpublishes(t *testing.T) {
 	}
 	id, receipt := res["id"].(string), res["receipt"].(string)
 	b.waitStatus(id, "ready", 10*time.Second)
-	if _, err := b.app.Store.Transition(ctx, id, []store.Status{store.StatusReady}, store.StatusApproved, store.Event{Actor: "test", Action: "status"}); err != nil {
-		t.Fatal(err)
+	if code, res := deskDecide(b, id, b.token, "approve", ""); code != http.StatusOK {
+		t.Fatalf("approve: %d %v", code, res)
 	}
 	if code, res := b.call(http.MethodPost, "/api/v1/submissions/"+id+"/publish", b.token, ""); code != http.StatusAccepted {
 		t.Fatalf("publish: %d %v", code, res)
