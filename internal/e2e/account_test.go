@@ -16,8 +16,10 @@ import (
 // ends and every API token is revoked (the CLI's too: a token is a credential
 // the old password could have minted), while this session stays.
 func TestPasswordChange(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			u := b.acctUser("ed@example.org", "editor", "")
 			here, other := b.acctLogin("ed@example.org"), b.acctLogin("ed@example.org")
@@ -75,8 +77,10 @@ func TestPasswordChange(t *testing.T) {
 // the recovery it leads to end every session, pending login and API token,
 // CLI tokens included, and the old password stops working at the reset.
 func TestRecoveryEndsEveryCredential(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			ctx := context.Background()
 			admin, _ := b.adminToken()
@@ -129,6 +133,7 @@ func TestRecoveryEndsEveryCredential(t *testing.T) {
 // TestAPITokens: login tokens expire after 12 hours, CLI tokens do not; the
 // account page lists and revokes one's own tokens only.
 func TestAPITokens(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres"})
 	ctx := context.Background()
 	u := b.acctUser("ed@example.org", "editor", "")

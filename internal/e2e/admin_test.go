@@ -13,6 +13,7 @@ import (
 )
 
 func TestUsersAPIAccess(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	admin, _ := b.adminToken()
 	staff := b.editorToken("staff@example.org", "staff", "")
@@ -48,8 +49,10 @@ func TestUsersAPIAccess(t *testing.T) {
 // TestInviteFlow: an admin invites, the link sets a password once, and the
 // new account signs in.
 func TestInviteFlow(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			admin, _ := b.adminToken()
 			for _, tc := range []struct {
@@ -154,8 +157,10 @@ func (b *bundle) acctLoginAdminPage(t *testing.T) string {
 // TestAdminChanges: role and site, disable (ends sessions and tokens),
 // enable, and the guards against locking oneself out.
 func TestAdminChanges(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			ctx := context.Background()
 			admin, self := b.adminToken()

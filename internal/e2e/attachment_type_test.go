@@ -21,6 +21,7 @@ import (
 // place that stores, names or serves an attachment must follow the type
 // actually stored.
 func TestAttachmentsNamedByStoredType(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	webp, err := os.ReadFile(filepath.Join("..", "media", "testdata", "blue-purple-pink.lossy.webp")) // opaque: stored as JPEG
 	if err != nil {

@@ -10,8 +10,10 @@ import (
 )
 
 func TestDecision(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			t.Run("rules", func(t *testing.T) { testDecisionRules(t, b) })
 			t.Run("concurrent", func(t *testing.T) { testDecisionRace(t, b) })

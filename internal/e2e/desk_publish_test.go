@@ -14,6 +14,7 @@ import (
 // piece with internal-only consent has no button, and forcing the post
 // changes nothing (409).
 func TestDeskPublishButton(t *testing.T) {
+	t.Parallel()
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	}))

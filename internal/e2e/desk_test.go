@@ -11,8 +11,10 @@ import (
 )
 
 func TestDesk(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			b.editorToken("desk@example.org", "editor", "")
 			cookie := b.deskSession("desk@example.org")

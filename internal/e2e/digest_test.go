@@ -102,8 +102,10 @@ func (s *smtpSink) received() []smtpMail {
 // SMTP conversation: each active account hears how many pieces reached
 // ready in its sites, and nothing else about them.
 func TestDigest(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			sink := startSMTP(t)
 			b := setup(t, options{db: db, workers: true, env: map[string]string{
 				"STORYDESK_SMTP_ADDR": sink.ln.Addr().String(), "STORYDESK_SMTP_FROM": "desk@example.org"}})

@@ -15,6 +15,7 @@ var securityHeaderNames = []string{"Content-Security-Policy", "X-Content-Type-Op
 // (cross-origin, compressed bodies), 404, 405, redirects and static files
 // carry the same headers as the pages.
 func TestEveryResponseHasSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	cross := map[string]string{"Sec-Fetch-Site": "cross-site", "Content-Type": "application/x-www-form-urlencoded"}
 	tests := []struct {
@@ -55,6 +56,7 @@ func TestEveryResponseHasSecurityHeaders(t *testing.T) {
 // TestStaticListsNoDirectory: files under /static/ are served, directories
 // answer 404 without a listing.
 func TestStaticListsNoDirectory(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	if code, _, _ := b.raw("GET", "/static/app.css", "", nil); code != http.StatusOK {
 		t.Errorf("a file: %d", code)
@@ -71,6 +73,7 @@ func TestStaticListsNoDirectory(t *testing.T) {
 // /metrics; with it, only a request bearing the token reads them, and no
 // label tells a submitter's withdrawal from a look-up.
 func TestMetricsNeedToken(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	if code, _, body := b.raw("GET", "/metrics", "", nil); code != http.StatusNotFound || strings.Contains(body, "storydesk_") {
 		t.Errorf("/metrics without a token set: %d, want 404", code)

@@ -25,8 +25,10 @@ import (
 // deletes its object and marks it expired, and a young export is
 // untouched. Several cleanup workers at once do the work once, without error.
 func TestExportCleanup(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			ctx := context.Background()
 			staff := b.editorToken("staff@example.org", "staff", "")

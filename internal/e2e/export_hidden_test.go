@@ -26,6 +26,7 @@ const hiddenHTMLBody = "We came in 2015. My old file was A-987-654-321.\n\n" +
 // the visible A-number is in all of them, in the editors' text, and among
 // the findings, and so is the one in a link's URL, which the files carry.
 func TestExportMatchesReadingView(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	staff := b.editorToken("staff@example.org", "staff", "")
 	id := b.approved(fieldsWith("body", hiddenHTMLBody, "consent_publish", "anonymous"))

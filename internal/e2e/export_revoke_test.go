@@ -26,8 +26,10 @@ import (
 // so staff can ask them to delete their copy. An export without the piece
 // is left alone.
 func TestWithdrawalRevokesExports(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			ctx := context.Background()
 			staff := b.editorToken("staff@example.org", "staff", "")
@@ -96,6 +98,7 @@ func TestWithdrawalRevokesExports(t *testing.T) {
 // writes no archive and closes its outbox row, so the reconciler stops
 // handing it back, while the revocation's own task stays due.
 func TestExportRevokedWhileRunning(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres"}) // no workers: the test runs the handler
 	ctx := context.Background()
 	code, res := b.submit(fieldsWith("title", "Goes during the export"))

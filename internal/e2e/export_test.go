@@ -40,8 +40,10 @@ func exportFixture(b *bundle) map[string]string {
 }
 
 func TestExport(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			staff := b.editorToken("staff@example.org", "staff", "")
 			ids := exportFixture(b)
@@ -192,6 +194,7 @@ func checkArchive(t *testing.T, data []byte, ids map[string]string) {
 }
 
 func TestExportPage(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	b.approved(fieldsWith())
 	staff := b.editorToken("staff2@example.org", "staff", "")

@@ -18,6 +18,7 @@ import (
 // TestRedisDownAtSubmit: with Redis stopped, submissions are still accepted;
 // once Redis is back the reconciler enqueues them and each is reviewed once.
 func TestRedisDownAtSubmit(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", workers: true})
 	b.redis.Stop()
 	var ids []string
@@ -56,6 +57,7 @@ func TestRedisDownAtSubmit(t *testing.T) {
 // SIGKILL while it holds the review task, and starts another: the task is
 // recovered and exactly one review is recorded.
 func TestWorkerKilledMidJob(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("takes about 90 s: asynq recovers a task once its lease has expired")
 	}

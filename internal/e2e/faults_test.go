@@ -23,6 +23,7 @@ import (
 // message and keeps nothing; an abandoned multipart upload is removed by the
 // cleanup job.
 func TestS3Down(t *testing.T) {
+	t.Parallel()
 	gw := testenv.StartS3Gateway(t)
 	b := setup(t, options{db: "sqlite", workers: true, s3: &gw.S3})
 	gw.Stop()
@@ -70,6 +71,7 @@ func TestS3Down(t *testing.T) {
 // TestPostgresRestart: the app keeps working across a database restart
 // without restarting itself.
 func TestPostgresRestart(t *testing.T) {
+	t.Parallel()
 	pg := testenv.StartPostgresServer(t)
 	b := setup(t, options{dbURL: pg.URL(), workers: true})
 	code, res := b.submit(validFields())
@@ -94,6 +96,7 @@ func TestPostgresRestart(t *testing.T) {
 // TestRedisDownBurst: a burst of concurrent submissions while Redis is down
 // is all accepted and all reviewed exactly once after Redis returns.
 func TestRedisDownBurst(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", workers: true})
 	b.redis.Stop()
 	const n = 40
@@ -174,6 +177,7 @@ func TestManySubmitters(t *testing.T) {
 // TestShutdownUnderLoad: SIGTERM (context cancellation) while clients are
 // submitting loses no accepted submission.
 func TestShutdownUnderLoad(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(5, 6)), 2, 20<<10, 40<<10, loadgen.KindPhoto)
 	if err != nil {

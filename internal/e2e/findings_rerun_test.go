@@ -33,8 +33,10 @@ func rechecks(rec map[string]any, n string) int {
 // dispatcher); no re-check moves the status; and a task delivered again
 // records nothing twice.
 func TestFindingsFollowRevisions(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			ctx := context.Background()
 			fields := validFields()

@@ -13,6 +13,7 @@ import (
 // the page in their language, mistakes marked on the re-rendered form, the
 // receipt page, and the status page reached with the code in a POST body.
 func TestHTMLForm(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 
 	code, html, _ := b.page("GET", "/", nil, map[string]string{"Accept-Language": "es-MX,es;q=0.9"})

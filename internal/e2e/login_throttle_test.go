@@ -12,6 +12,7 @@ import (
 // slowed down more and more (429 with Retry-After), while the real person,
 // on another client, still signs in, by the form and by the API.
 func TestLoginThrottlesTheAttacker(t *testing.T) {
+	t.Parallel()
 	clock := newFakeClock()
 	b := setup(t, options{db: "sqlite", clock: clock.now, env: map[string]string{"STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
 	b.acctUser("ed@example.org", "editor", "")

@@ -20,8 +20,10 @@ var receiptRE = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4
 // TestSubmitToReady follows a story from the API to the editors' queue on
 // each database: stored, sanitized, photo stripped, reviewed, readable.
 func TestSubmitToReady(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			fields := validFields()
 			xss := `<script>alert(1)</script><img src=x onerror=alert(1)>"><svg onload=alert(1)>`
@@ -115,6 +117,7 @@ func TestSubmitToReady(t *testing.T) {
 
 // TestStatusUnknownReceipt: a malformed and an unknown code get the same answer.
 func TestStatusUnknownReceipt(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	c1, b1 := b.status("AAAA-BBBB-CCCC-DDDD")
 	c2, b2 := b.status("not a code")
@@ -132,6 +135,7 @@ func TestStatusUnknownReceipt(t *testing.T) {
 // but only to the client that sent it: the same key and content from another
 // address is another person's submission, never a way to their receipt.
 func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", env: map[string]string{"STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
 	send := func(client, key string, fields map[string]string) map[string]any {
 		body, ct := form(t, fields)

@@ -17,8 +17,10 @@ import (
 )
 
 func TestPublish(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			ctx := context.Background()
 			id, slug := b.published(fieldsWith("title", "Año nuevo in Austin", "consent_publish", "pseudonym", "pseudonym", "M. Flores"),
@@ -103,6 +105,7 @@ func docxText(t *testing.T, key string, b *bundle) string {
 }
 
 func TestPublishDOCXOpensInLibreOffice(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	id, _ := b.published(fieldsWith("title", "Sanctuary & the law", "consent_publish", "name", "author_name", "Rosa Díaz", "consent_photos", "true",
 		"body", "## Our street\n\nWe came in **2015** and built a life here.\n\n- first bullet\n- second bullet\n\nOur children go to school in Austin."),
@@ -124,8 +127,10 @@ func TestPublishDOCXOpensInLibreOffice(t *testing.T) {
 }
 
 func TestPublishIsIdempotent(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db}) // no workers: the handler is run by hand
 			ctx := context.Background()
 			_, res := b.submit(fieldsWith())

@@ -38,6 +38,7 @@ func purgedOnEmbedded(t *testing.T, email, body string) (*bundle, string) {
 // piece's files without an error, the audit says so, and no empty folder
 // of the piece stays on disk.
 func TestEmbeddedPurgeSucceeds(t *testing.T) {
+	t.Parallel()
 	b, id := purgedOnEmbedded(t, "ana@example.org", "A story with a photo.")
 	ctx := context.Background()
 	rep, err := b.retention().Run(ctx, time.Now().Add(31*24*time.Hour))
@@ -74,6 +75,7 @@ func TestEmbeddedPurgeSucceeds(t *testing.T) {
 // old snapshot open keeps the write-ahead log from being emptied: the run
 // says so, and the next run, once the reader is gone, finishes the job.
 func TestPurgeLeavesNoBytesOnDisk(t *testing.T) {
+	t.Parallel()
 	mark := strings.ToLower(testenv.RandomHex(8))
 	email, word := "walsentinel"+mark+"@example.org", "walbodysentinel"+mark
 	b, _ := purgedOnEmbedded(t, email, "Our story: "+word+" stays with us.")

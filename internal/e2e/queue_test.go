@@ -29,6 +29,7 @@ func (b *bundle) queuePiece(title, body, site, lang string, at time.Time, findin
 }
 
 func TestQueuePage(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
 			t.Parallel()
@@ -171,6 +172,7 @@ func rowTitles(body string) []string {
 }
 
 func TestQueueAPI(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	old := time.Now().Add(-time.Hour)
 	b.queuePiece("Our garden", "Garden text.", "Austin", "en", old, `[]`)

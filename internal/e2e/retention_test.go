@@ -24,8 +24,10 @@ import (
 // object, every Redis key and value and the logs: nothing of it is left
 // but one audit entry without personal data. A young submission survives.
 func TestDeletionLeavesNothing(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			ctx := context.Background()
 			f := validFields()
@@ -102,6 +104,7 @@ func TestDeletionLeavesNothing(t *testing.T) {
 // TestRetentionConcurrentWorkers: three workers run retention at once; each
 // due submission is deleted and audited exactly once, without errors.
 func TestRetentionConcurrentWorkers(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", workers: true})
 	ctx := context.Background()
 	var ids []string
@@ -170,6 +173,7 @@ func TestRetentionConcurrentWorkers(t *testing.T) {
 // the worker mux, with windows from the configuration (0 days: at once),
 // and drops contact details and, after publication, the name.
 func TestRetentionScheduled(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true, env: map[string]string{
 		"STORYDESK_RETAIN_REJECTED_DAYS": "0", "STORYDESK_RETAIN_CONTACT_DAYS": "0"}})
 	ctx := context.Background()

@@ -16,6 +16,7 @@ import (
 // read Set-Cookie and send the Cookie header themselves.
 
 func TestSessionCookie(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("ed@example.org", "editor", "")
 	r := b.acctDo(http.MethodPost, "/login", nil, url.Values{"email": {"ed@example.org"}, "password": {acctPassword}}, nil)
@@ -38,6 +39,7 @@ func TestSessionCookie(t *testing.T) {
 }
 
 func TestSessionFixation(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("ed@example.org", "editor", "")
 	planted := "__Host-storydesk=attacker-chosen-value-0123456789abcdef"
@@ -62,6 +64,7 @@ func TestSessionFixation(t *testing.T) {
 }
 
 func TestLogout(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("ed@example.org", "editor", "")
 	cookie := b.acctLogin("ed@example.org")
@@ -85,8 +88,10 @@ func TestLogout(t *testing.T) {
 
 // TestSessionTimeouts sets session times in the store directly.
 func TestSessionTimeouts(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			u := b.acctUser("ed@example.org", "editor", "")
 			now := time.Now()
@@ -117,6 +122,7 @@ func TestSessionTimeouts(t *testing.T) {
 // TestCrossSite: a browser's cross-site POST is refused before it reaches
 // the handler, for the login, the logout and an admin action.
 func TestCrossSite(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("admin@example.org", "admin", "")
 	victim := b.acctUser("victim@example.org", "editor", "")
@@ -151,6 +157,7 @@ func TestCrossSite(t *testing.T) {
 // characters a browser would strip or re-read (internal/server's
 // TestLocalPath holds the full list and the browser's rules).
 func TestLoginNextStaysOnSite(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("ed@example.org", "editor", "")
 	cookie := b.acctLogin("ed@example.org")

@@ -18,6 +18,7 @@ import (
 // its body when the server is told to stop: the server waits for it, answers
 // 201 and the submission is stored.
 func TestGracefulShutdownFinishesUploads(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)

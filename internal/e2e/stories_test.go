@@ -21,6 +21,7 @@ import (
 )
 
 func TestBylineFollowsConsent(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	cases := []struct {
 		consent, pseudonym, en, es string
@@ -46,6 +47,7 @@ func TestBylineFollowsConsent(t *testing.T) {
 }
 
 func TestInternalPieceIsNeverPublished(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	id := b.approved(fieldsWith("consent_publish", "internal"))
 	code, res := b.call(http.MethodPost, "/api/v1/submissions/"+id+"/publish", b.token, "")
@@ -69,8 +71,10 @@ func TestInternalPieceIsNeverPublished(t *testing.T) {
 }
 
 func TestWithdrawnPieceIsUnpublished(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			ctx := context.Background()
 			keep, keepSlug := b.published(fieldsWith("title", "Staying up"))
@@ -124,6 +128,7 @@ func TestWithdrawnPieceIsUnpublished(t *testing.T) {
 }
 
 func TestWebhookSignedAndRetried(t *testing.T) {
+	t.Parallel()
 	secret := "a-webhook-secret-for-tests"
 	var (
 		mu       sync.Mutex

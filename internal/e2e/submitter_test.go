@@ -16,6 +16,7 @@ import (
 // TestSubmitterAPI: replies, revisions (changes_requested → ready, the
 // original kept) and withdrawal by receipt code, with the refusals.
 func TestSubmitterAPI(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", workers: true})
 	ctx := context.Background()
 	code, res := b.submit(validFields())
@@ -142,6 +143,7 @@ func jsonText(v any) string { j, _ := json.Marshal(v); return string(j) }
 // TestStatusPageForms: the HTML status page's reply, revise and withdraw
 // forms, their notices and mistakes, and the look-up's 404 for unknown codes.
 func TestStatusPageForms(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	code, res := b.submit(validFields())
 	if code != http.StatusCreated {

@@ -16,6 +16,7 @@ import (
 // piece with the receipt code alone; the page answers 410 and the published
 // files leave S3, with no editor involved.
 func TestSubmitterWithdrawalUnpublishes(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", workers: true})
 	ctx := context.Background()
 	code, res := b.submit(fieldsWith("title", "Changed my mind", "consent_photos", "true"), file{"p.jpg", "image/jpeg", testenv.JPEGWithGPS(t)})
