@@ -704,41 +704,18 @@ func (b *bundle) adminToken() (string, store.User) {
 	return tok, u
 }
 
-// login signs in through the form and returns the session cookie header.
+// login signs email in through the form and returns the session cookie
+// ("name=value"), as acctLogin does.
 func (b *bundle) login(email string) string {
 	b.t.Helper()
-	body := strings.NewReader("email=" + email + "&password=a+long+enough+password")
-	req, _ := http.NewRequest(http.MethodPost, b.url+"/login", body)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := deskClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	resp.Body.Close()
-	for _, c := range resp.Cookies() {
-		if strings.Contains(c.Name, "storydesk") && c.Value != "" {
-			return c.Name + "=" + c.Value
-		}
-	}
-	b.t.Fatalf("login %s: %d, no session cookie", email, resp.StatusCode)
-	return ""
+	return b.acctLogin(email)
 }
 
-// deskSession signs email in through the login form and returns its cookie.
+// deskSession signs email in through the form and returns its cookie.
 func (b *bundle) deskSession(email string) *http.Cookie {
 	b.t.Helper()
-	resp, err := deskClient.PostForm(b.url+"/login", url.Values{"email": {email}, "password": {"a long enough password"}})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	resp.Body.Close()
-	for _, c := range resp.Cookies() {
-		if c.Value != "" {
-			return &http.Cookie{Name: c.Name, Value: c.Value}
-		}
-	}
-	b.t.Fatalf("login %s: %d, no session cookie", email, resp.StatusCode)
-	return nil
+	name, value, _ := strings.Cut(b.acctLogin(email), "=")
+	return &http.Cookie{Name: name, Value: value}
 }
 
 // apiLogin is POST /api/v1/sessions.
