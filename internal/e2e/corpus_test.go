@@ -202,7 +202,10 @@ func (b *bundle) fetchPageReq(req *http.Request) (int, string, http.Header) {
 // client gets 429 with Retry-After, whatever its address.
 func TestGlobalSubmitLimit(t *testing.T) {
 	t.Parallel()
-	b := setup(t, options{db: "sqlite", env: map[string]string{
+	// A stopped clock: the four requests fall in one minute's window even
+	// when a loaded machine spreads them over a minute's boundary.
+	at := time.Now()
+	b := setup(t, options{db: "sqlite", clock: func() time.Time { return at }, env: map[string]string{
 		"STORYDESK_SUBMIT_GLOBAL_RATE": "3", "STORYDESK_SUBMIT_RATE": "20", "STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
 	for i := range 4 {
 		body, ct := form(t, validFields())
