@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -118,18 +117,8 @@ func TestExportCleanup(t *testing.T) {
 // itself: nothing in the app may change the past.
 func (b *bundle) backdateExport(id string, age time.Duration) {
 	b.t.Helper()
-	url := b.env["STORYDESK_DATABASE_URL"]
-	driver, dsn := "pgx", url
-	if path, ok := strings.CutPrefix(url, "sqlite://"); ok {
-		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(5000)"
-	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer db.Close()
 	at := time.Now().Add(-age).UnixMicro()
-	res, err := db.ExecContext(context.Background(), `UPDATE exports SET finished_at = $1 WHERE id = $2`, at, id)
+	res, err := b.openDB().ExecContext(context.Background(), `UPDATE exports SET finished_at = $1 WHERE id = $2`, at, id)
 	if err != nil {
 		b.t.Fatalf("backdate export %s: %v", id, err)
 	}
