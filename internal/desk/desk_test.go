@@ -165,7 +165,7 @@ func TestDecide(t *testing.T) {
 			if _, err := d.Decide(ctx, store.User{}, s, approve); !errors.Is(err, store.ErrConflict) || err.Error() != "cannot approve: status is received" {
 				t.Fatalf("approve from received: %v", err)
 			}
-			if _, err := st.Transition(ctx, sub.ID, []store.Status{store.StatusReceived}, store.StatusReady, store.Event{Action: "status"}); err != nil {
+			if _, err := st.CompleteReview(ctx, sub.ID, store.ReviewResult{}, "review:"+sub.ID); err != nil {
 				t.Fatal(err)
 			}
 			out, err := d.Decide(ctx, store.User{}, s, approve)

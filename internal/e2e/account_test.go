@@ -12,22 +12,14 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-// apiLogin is POST /api/v1/sessions.
-func (b *bundle) apiLogin(email, password, code string) (int, map[string]any) {
-	b.t.Helper()
-	body := map[string]string{"email": email, "password": password}
-	if code != "" {
-		body["code"] = code
-	}
-	return b.deskCall(http.MethodPost, "/api/v1/sessions", "", body)
-}
-
 // TestPasswordChange: the current password is required; every other session
 // ends and every API token is revoked (the CLI's too: a token is a credential
 // the old password could have minted), while this session stays.
 func TestPasswordChange(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			u := b.acctUser("ed@example.org", "editor", "")
 			here, other := b.acctLogin("ed@example.org"), b.acctLogin("ed@example.org")
@@ -85,8 +77,10 @@ func TestPasswordChange(t *testing.T) {
 // the recovery it leads to end every session, pending login and API token,
 // CLI tokens included, and the old password stops working at the reset.
 func TestRecoveryEndsEveryCredential(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			ctx := context.Background()
 			admin, _ := b.adminToken()
@@ -136,24 +130,10 @@ func TestRecoveryEndsEveryCredential(t *testing.T) {
 	}
 }
 
-func countAudit(t *testing.T, b *bundle, target, action string) int {
-	t.Helper()
-	log, err := b.app.Store.AuditLog(context.Background(), target, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range log {
-		if e.Action == action {
-			n++
-		}
-	}
-	return n
-}
-
 // TestAPITokens: login tokens expire after 12 hours, CLI tokens do not; the
 // account page lists and revokes one's own tokens only.
 func TestAPITokens(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres"})
 	ctx := context.Background()
 	u := b.acctUser("ed@example.org", "editor", "")

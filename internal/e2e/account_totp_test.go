@@ -42,8 +42,10 @@ func wrongCode(t *testing.T, secret string) string {
 // TestTwoFactor: enrollment on /account, then a two-step login on the web and
 // through the API; each code works once.
 func TestTwoFactor(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			u := b.acctUser("ed@example.org", "editor", "")
 			cookie := b.acctLogin("ed@example.org")
@@ -137,6 +139,7 @@ func (b *bundle) acctEnroll(userID string) string {
 // through enrollment right after the password; an admin reset makes a
 // person enroll again.
 func TestTwoFactorRequired(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres"})
 	admin, self := b.adminToken()
 	ed := b.acctUser("ed@example.org", "editor", "")
@@ -233,6 +236,7 @@ func TestTwoFactorRequired(t *testing.T) {
 // throttle (10 free failures, then waits) and a pending login allows 5
 // tries; another client still signs in.
 func TestTwoFactorThrottle(t *testing.T) {
+	t.Parallel()
 	clock := newFakeClock() // never moves: a wait stays a wait
 	b := setup(t, options{db: "sqlite", clock: clock.now, env: map[string]string{"STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
 	u := b.acctUser("ed@example.org", "editor", "")

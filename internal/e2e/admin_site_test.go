@@ -13,8 +13,10 @@ import (
 // API and through the admin page alike; only an unbound admin changes
 // instance-wide settings.
 func TestSiteBoundAdmin(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			ctx := context.Background()
 			bound := b.editorToken("austin-admin@example.org", "admin", "Austin")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,15 +12,8 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-// adminToken creates an admin and returns an API token for it.
-func (b *bundle) adminToken() (string, store.User) {
-	b.t.Helper()
-	tok := b.editorToken("admin@example.org", "admin", "")
-	u, _ := b.app.Store.UserByEmail(context.Background(), "admin@example.org")
-	return tok, u
-}
-
 func TestUsersAPIAccess(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	admin, _ := b.adminToken()
 	staff := b.editorToken("staff@example.org", "staff", "")
@@ -54,13 +46,13 @@ func TestUsersAPIAccess(t *testing.T) {
 	}
 }
 
-var inviteLink = regexp.MustCompile(`/invite/[A-Za-z0-9_-]{40,}`)
-
 // TestInviteFlow: an admin invites, the link sets a password once, and the
 // new account signs in.
 func TestInviteFlow(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			admin, _ := b.adminToken()
 			for _, tc := range []struct {
@@ -170,8 +162,10 @@ func (b *bundle) acctLoginAdminPage(t *testing.T) string {
 // TestAdminChanges: role and site, disable (ends sessions and tokens),
 // enable, and the guards against locking oneself out.
 func TestAdminChanges(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			ctx := context.Background()
 			admin, self := b.adminToken()

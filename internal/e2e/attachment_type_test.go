@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"github.com/storydesk/storydesk/internal/testenv"
 	"mime"
 	"net/http"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // Issue 11: a PDF sent as story.html downloaded as story.html, and a WebP
@@ -20,6 +21,7 @@ import (
 // place that stores, names or serves an attachment must follow the type
 // actually stored.
 func TestAttachmentsNamedByStoredType(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	webp, err := os.ReadFile(filepath.Join("..", "media", "testdata", "blue-purple-pink.lossy.webp")) // opaque: stored as JPEG
 	if err != nil {

@@ -46,6 +46,7 @@ func pixelFlood() []byte {
 // TestBadInputsLeaveNothing sends each bad submission and checks the status,
 // that the message names the field, and that no row, object, task or temp file remains.
 func TestBadInputsLeaveNothing(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true, env: map[string]string{"STORYDESK_MAX_FILE_MB": "1", "STORYDESK_MAX_FILES": "2"}})
 	with := func(k, v string) map[string]string {
 		f := validFields()

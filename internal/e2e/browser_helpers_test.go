@@ -252,17 +252,14 @@ func (br *browser) expectCSPReported() {
 	before := len(br.consoleProblems())
 	br.do("inject an inline script", chromedp.Evaluate[chromedp.Void](
 		`document.body.appendChild(Object.assign(document.createElement("script"), {textContent: "window.cspCanary = 1"}))`))
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		for _, p := range br.consoleProblems()[before:] {
+	waitFor(br.t, 5*time.Second, "the inline script to be reported as a CSP violation", func() (bool, any) {
+		seen := br.consoleProblems()[before:]
+		for _, p := range seen {
 			if strings.Contains(p, "Content Security Policy") {
 				br.t.Logf("the console watch sees CSP violations: %s", p)
-				return
+				return true, nil
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	ran := browserRun(br, "canary", chromedp.Evaluate[bool](`window.cspCanary === 1`))
-	br.t.Fatalf("an inline script was not reported as a CSP violation (it ran: %v); the console watch sees %q",
-		ran, br.consoleProblems()[before:])
+		return false, fmt.Sprintf("console problems %q", seen)
+	})
 }

@@ -80,6 +80,7 @@ func (br *browser) selectedRow() (title string, focused bool) {
 // the keyboard, edit, request changes, take the submitter's revision,
 // approve. Screenshots are left in the artifact directory.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	const editor = "browser-editor@example.org"
 	b.editorToken(editor, "editor", "")

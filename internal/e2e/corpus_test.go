@@ -71,6 +71,7 @@ func polyglotJPEG(t testing.TB) []byte {
 // executables, many-part and compressed bodies are refused with the right
 // status and a message naming the problem, and leave nothing behind.
 func TestBadInputCorpus(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true, env: map[string]string{"STORYDESK_MAX_FILE_MB": "2"}})
 	docx := func(bomb string, size int) []byte {
 		return zipOf(t, map[string]string{"[Content_Types].xml": contentTypesXML}, bomb, size)
@@ -146,6 +147,7 @@ func TestBadInputCorpus(t *testing.T) {
 // under their real type whatever their name says; a JPEG that is also an
 // HTML page is kept only as re-encoded pixels.
 func TestDisguisedFilesStoredSafely(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	pdf := testenv.MinimalPDF()
 	code, res := b.submit(validFields(),
@@ -199,7 +201,11 @@ func (b *bundle) fetchPageReq(req *http.Request) (int, string, http.Header) {
 // TestGlobalSubmitLimit: beyond STORYDESK_SUBMIT_GLOBAL_RATE a minute, every
 // client gets 429 with Retry-After, whatever its address.
 func TestGlobalSubmitLimit(t *testing.T) {
-	b := setup(t, options{db: "sqlite", env: map[string]string{
+	t.Parallel()
+	// A stopped clock: the four requests fall in one minute's window even
+	// when a loaded machine spreads them over a minute's boundary.
+	at := time.Now()
+	b := setup(t, options{db: "sqlite", clock: func() time.Time { return at }, env: map[string]string{
 		"STORYDESK_SUBMIT_GLOBAL_RATE": "3", "STORYDESK_SUBMIT_RATE": "20", "STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
 	for i := range 4 {
 		body, ct := form(t, validFields())

@@ -10,8 +10,10 @@ import (
 )
 
 func TestDecision(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			t.Run("rules", func(t *testing.T) { testDecisionRules(t, b) })
 			t.Run("concurrent", func(t *testing.T) { testDecisionRace(t, b) })
@@ -19,11 +21,6 @@ func TestDecision(t *testing.T) {
 			t.Run("access", func(t *testing.T) { testDeskAccess(t, b) })
 		})
 	}
-}
-
-func deskDecide(b *bundle, id, token, decision, message string) (int, map[string]any) {
-	b.t.Helper()
-	return b.deskCall(http.MethodPost, "/api/v1/submissions/"+id+"/decision", token, map[string]string{"decision": decision, "message": message})
 }
 
 func testDecisionRules(t *testing.T, b *bundle) {

@@ -14,6 +14,7 @@ import (
 // piece with internal-only consent has no button, and forcing the post
 // changes nothing (409).
 func TestDeskPublishButton(t *testing.T) {
+	t.Parallel()
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
@@ -34,9 +35,9 @@ func TestDeskPublishButton(t *testing.T) {
 	}
 	rec := b.waitStatus(id, "published", 15*time.Second)
 	slug, _ := rec["publication"].(map[string]any)["slug"].(string)
-	waitFor(t, 15*time.Second, "the webhook delivered", func() bool {
-		_, body := b.deskPage("/desk/s/"+id, cookie, nil)
-		return strings.Contains(body, `class="webhook-delivered"`)
+	waitFor(t, 15*time.Second, "the webhook delivered", func() (bool, any) {
+		resp, body := b.deskPage("/desk/s/"+id, cookie, nil)
+		return strings.Contains(body, `class="webhook-delivered"`), resp.Status + ", no webhook-delivered mark"
 	})
 	_, body := b.deskPage("/desk/s/"+id, cookie, nil)
 	if slug == "" || !strings.Contains(body, `href="/stories/`+slug+`"`) || strings.Contains(body, `/publish"`) {

@@ -1,145 +1,20 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/storydesk/storydesk/internal/testenv"
 )
 
-// deskCall sends a JSON request (body nil for none) to the API with token ("" for none).
-func (b *bundle) deskCall(method, path, token string, body any) (int, map[string]any) {
-	b.t.Helper()
-	var r io.Reader
-	if body != nil {
-		js, _ := json.Marshal(body)
-		r = bytes.NewReader(js)
-	}
-	req, _ := http.NewRequest(method, b.url+path, r)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	return b.do(req)
-}
-
-// noRedirect is a client that shows redirects instead of following them.
-var deskClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
-// session signs email in through the login form and returns its cookie.
-func (b *bundle) deskSession(email string) *http.Cookie {
-	b.t.Helper()
-	resp, err := deskClient.PostForm(b.url+"/login", url.Values{"email": {email}, "password": {"a long enough password"}})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	resp.Body.Close()
-	for _, c := range resp.Cookies() {
-		if c.Value != "" {
-			return &http.Cookie{Name: c.Name, Value: c.Value}
-		}
-	}
-	b.t.Fatalf("login %s: %d, no session cookie", email, resp.StatusCode)
-	return nil
-}
-
-// page requests an editors' page with a session cookie (nil for none);
-// form != nil makes it a POST.
-func (b *bundle) deskPage(path string, cookie *http.Cookie, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.url+path, nil)
-	if form != nil {
-		req, _ = http.NewRequest(http.MethodPost, b.url+path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if cookie != nil {
-		req.AddCookie(cookie)
-	}
-	resp, err := deskClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp, string(raw)
-}
-
-// deskFollow posts form to path as deskPage does and, when the answer is a
-// redirect (every desk form answers 303), follows it with the session and
-// the cookies the answer set (the flash), returning the page it leads to.
-func (b *bundle) deskFollow(path string, cookie *http.Cookie, form url.Values) (*http.Response, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, b.url+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(cookie)
-	resp, err := deskClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		return resp, string(raw)
-	}
-	get, _ := http.NewRequest(http.MethodGet, b.url+resp.Header.Get("Location"), nil)
-	get.AddCookie(cookie)
-	for _, c := range resp.Cookies() {
-		get.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-	}
-	if resp, err = deskClient.Do(get); err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ = io.ReadAll(resp.Body)
-	return resp, string(raw)
-}
-
-// readyPiece submits fields (valid ones with overrides) and waits for the review.
-func (b *bundle) deskReady(overrides map[string]string, files ...file) (id, receipt string) {
-	b.t.Helper()
-	f := validFields()
-	f["contact_email"] = "maria@example.org"
-	for k, v := range overrides {
-		f[k] = v
-	}
-	code, res := b.submit(f, files...)
-	if code != http.StatusCreated {
-		b.t.Fatalf("submit: %d %v", code, res)
-	}
-	id, receipt = res["id"].(string), res["receipt"].(string)
-	b.waitStatus(id, "ready", 15*time.Second)
-	return id, receipt
-}
-
-// submitterView is what the submitter sees with the receipt code.
-func (b *bundle) deskSubmitterView(receipt string) string {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, b.url+"/api/v1/status", strings.NewReader(`{"receipt":"`+receipt+`"}`))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		b.t.Fatalf("status lookup: %d %s", resp.StatusCode, raw)
-	}
-	return string(raw)
-}
-
 func TestDesk(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			b.editorToken("desk@example.org", "editor", "")
 			cookie := b.deskSession("desk@example.org")

@@ -104,8 +104,10 @@ func (s *smtpSink) received() []smtpMail {
 // SMTP conversation: each active account hears how many pieces reached
 // ready in its sites, and nothing else about them.
 func TestDigest(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			sink := startSMTP(t)
 			b := setup(t, options{db: db, workers: true, env: map[string]string{
 				"STORYDESK_SMTP_ADDR": sink.ln.Addr().String(), "STORYDESK_SMTP_FROM": "desk@example.org"}})
@@ -134,8 +136,9 @@ func TestDigest(t *testing.T) {
 			// editor@example.org (every site) hears of 3, austin of 2; El Paso
 			// (nothing new) and the disabled account get nothing.
 			want := map[string]string{"<editor@example.org>": "3 submissions reached", "<austin@example.org>": "2 submissions reached"}
-			waitFor(t, 15*time.Second, "two digests", func() bool { return len(sink.received()) >= 2 })
-			time.Sleep(300 * time.Millisecond)
+			// The job sends every message before it completes: once the
+			// queue is empty, a third message would have arrived.
+			b.waitQueueEmpty(15 * time.Second)
 			got := sink.received()
 			if len(got) != 2 {
 				t.Fatalf("%d messages, want 2", len(got))
@@ -164,8 +167,7 @@ func TestDigest(t *testing.T) {
 			}
 			b.waitStatus(res["id"].(string), "ready", 15*time.Second)
 			run()
-			waitFor(t, 15*time.Second, "two more digests", func() bool { return len(sink.received()) >= 4 })
-			time.Sleep(300 * time.Millisecond)
+			b.waitQueueEmpty(15 * time.Second)
 			got = sink.received()
 			if len(got) != 4 {
 				t.Fatalf("%d messages in all, want 4", len(got))

@@ -19,8 +19,10 @@ const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml
 // is stored and handed to editors holds none of them, its recorded size and
 // hash are those of the stored bytes, and LibreOffice still opens the DOCX.
 func TestStoredDocumentsAreClean(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			code, res := b.submit(validFields(),
 				file{"mi historia.docx", docxType, testenv.DOCXWithTraces(t)},
@@ -70,6 +72,7 @@ func TestStoredDocumentsAreClean(t *testing.T) {
 // TestActiveDocumentsRefused: a macro-enabled document whose content type
 // hides behind a character reference is refused with 415 naming the field.
 func TestActiveDocumentsRefused(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	parts := testenv.DOCXParts(t, testenv.DOCXWithTraces(t))
 	parts["[Content_Types].xml"] = []byte(strings.Replace(string(parts["[Content_Types].xml"]),

@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,26 +11,11 @@ import (
 var securityHeaderNames = []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
 	"X-Frame-Options", "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy", "Permissions-Policy"}
 
-// raw sends a request without following redirects and returns the answer.
-func (b *bundle) raw(method, path, body string, hdr map[string]string) (int, http.Header, string) {
-	b.t.Helper()
-	req, _ := http.NewRequest(method, b.url+path, strings.NewReader(body))
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := deskClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(out)
-}
-
 // TestEveryResponseHasSecurityHeaders: refusals made before the handlers
 // (cross-origin, compressed bodies), 404, 405, redirects and static files
 // carry the same headers as the pages.
 func TestEveryResponseHasSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	cross := map[string]string{"Sec-Fetch-Site": "cross-site", "Content-Type": "application/x-www-form-urlencoded"}
 	tests := []struct {
@@ -72,6 +56,7 @@ func TestEveryResponseHasSecurityHeaders(t *testing.T) {
 // TestStaticListsNoDirectory: files under /static/ are served, directories
 // answer 404 without a listing.
 func TestStaticListsNoDirectory(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	if code, _, _ := b.raw("GET", "/static/app.css", "", nil); code != http.StatusOK {
 		t.Errorf("a file: %d", code)
@@ -88,6 +73,7 @@ func TestStaticListsNoDirectory(t *testing.T) {
 // /metrics; with it, only a request bearing the token reads them, and no
 // label tells a submitter's withdrawal from a look-up.
 func TestMetricsNeedToken(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	if code, _, body := b.raw("GET", "/metrics", "", nil); code != http.StatusNotFound || strings.Contains(body, "storydesk_") {
 		t.Errorf("/metrics without a token set: %d, want 404", code)

@@ -2,9 +2,8 @@ package e2e_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"io"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -25,8 +24,10 @@ import (
 // deletes its object and marks it expired, and a young export is
 // untouched. Several cleanup workers at once do the work once, without error.
 func TestExportCleanup(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			ctx := context.Background()
 			staff := b.editorToken("staff@example.org", "staff", "")
@@ -46,9 +47,12 @@ func TestExportCleanup(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			waitFor(t, 15*time.Second, "the cleanup job to expire the export", func() bool {
+			waitFor(t, 15*time.Second, "the cleanup job to expire the export", func() (bool, any) {
 				e, err := b.app.Store.ExportByID(ctx, old)
-				return err == nil && e.Status == store.ExportExpired
+				if err != nil {
+					return false, err
+				}
+				return e.Status == store.ExportExpired, "status " + e.Status
 			})
 			if ok, err := b.app.Blob.Exists(ctx, blob.ExportKey(old)); ok || err != nil {
 				t.Errorf("expired archive still in S3: %v %v", ok, err)
@@ -96,41 +100,17 @@ func TestExportCleanup(t *testing.T) {
 			// The scheduler runs it: its entry is in Redis.
 			in := asynq.NewInspector(b.app.RedisOpt)
 			defer in.Close()
-			waitFor(t, 15*time.Second, "the export-cleanup schedule", func() bool {
-				entries, _ := in.SchedulerEntries()
+			waitFor(t, 15*time.Second, "the export-cleanup schedule", func() (bool, any) {
+				entries, err := in.SchedulerEntries()
 				for _, e := range entries {
 					if e.Task.Type() == task.TypeExportCleanup && e.Spec == "@every 1h" {
-						return true
+						return true, nil
 					}
 				}
-				return false
+				return false, fmt.Sprintf("%d scheduler entries, none for %s (%v)", len(entries), task.TypeExportCleanup, err)
 			})
 		})
 	}
-}
-
-// finishedExport starts an export, waits until it is done and returns its
-// id and its download link (path and query).
-func (b *bundle) finishedExport(token string) (id, link string) {
-	b.t.Helper()
-	code, res := b.call(http.MethodPost, "/api/v1/exports", token, `{}`)
-	if code != http.StatusAccepted {
-		b.t.Fatalf("start export: %d %v", code, res)
-	}
-	id = res["id"].(string)
-	var st map[string]any
-	for deadline := time.Now().Add(30 * time.Second); st["status"] != "done" && st["status"] != "failed"; {
-		if time.Now().After(deadline) {
-			b.t.Fatalf("export %s not done in 30s: %v", id, st)
-		}
-		time.Sleep(50 * time.Millisecond)
-		_, st = b.call(http.MethodGet, "/api/v1/exports/"+id, token, "")
-	}
-	url, _ := st["download_url"].(string)
-	if st["status"] != "done" || !strings.Contains(url, "/api/") {
-		b.t.Fatalf("export = %v", st)
-	}
-	return id, url[strings.Index(url, "/api/"):]
 }
 
 // backdateExport moves an export's finish back by age, in the database
@@ -144,37 +124,13 @@ func (b *bundle) backdateExport(id string, age time.Duration) {
 // database, bypassing the app: for states its rules would never produce.
 func (b *bundle) execOne(query string, args ...any) {
 	b.t.Helper()
-	url := b.env["STORYDESK_DATABASE_URL"]
-	driver, dsn := "pgx", url
-	if path, ok := strings.CutPrefix(url, "sqlite://"); ok {
-		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(5000)"
-	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer db.Close()
-	res, err := db.ExecContext(context.Background(), query, args...)
+	res, err := b.openDB().ExecContext(context.Background(), query, args...)
 	if err != nil {
 		b.t.Fatalf("%s: %v", query, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		b.t.Fatalf("%s: %d rows, %v", query, n, err)
 	}
-}
-
-// fetch GETs a link with a bearer token and returns the status and body.
-func (b *bundle) fetch(link, token string) (int, []byte) {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.url+link, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, body
 }
 
 // wantGone checks that a download link answers 410 with a message that

@@ -26,6 +26,7 @@ const hiddenHTMLBody = "We came in 2015. My old file was A-987-654-321.\n\n" +
 // the visible A-number is in all of them, in the editors' text, and among
 // the findings, and so is the one in a link's URL, which the files carry.
 func TestExportMatchesReadingView(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	staff := b.editorToken("staff@example.org", "staff", "")
 	id := b.approved(fieldsWith("body", hiddenHTMLBody, "consent_publish", "anonymous"))
@@ -35,9 +36,9 @@ func TestExportMatchesReadingView(t *testing.T) {
 		t.Fatalf("start export: %d %v", code, res)
 	}
 	var st map[string]any
-	waitFor(t, 30*time.Second, "export done", func() bool {
+	waitFor(t, 30*time.Second, "export done", func() (bool, any) {
 		_, st = b.call(http.MethodGet, "/api/v1/exports/"+res["id"].(string), staff, "")
-		return st["status"] == "done" || st["status"] == "failed"
+		return st["status"] == "done" || st["status"] == "failed", st
 	})
 	code, data := b.downloadAs(st["download_url"].(string), staff)
 	if code != http.StatusOK {

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -25,8 +26,10 @@ import (
 // so staff can ask them to delete their copy. An export without the piece
 // is left alone.
 func TestWithdrawalRevokesExports(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			ctx := context.Background()
 			staff := b.editorToken("staff@example.org", "staff", "")
@@ -41,9 +44,9 @@ func TestWithdrawalRevokesExports(t *testing.T) {
 				t.Fatalf("start export: %d %v", code, res)
 			}
 			keep := res["id"].(string)
-			waitFor(t, 30*time.Second, "second export done", func() bool {
+			waitFor(t, 30*time.Second, "second export done", func() (bool, any) {
 				_, st := b.call(http.MethodGet, "/api/v1/exports/"+keep, staff, "")
-				return st["status"] == "done"
+				return st["status"] == "done", st
 			})
 			if code, body := b.fetch(link, staff); code != http.StatusOK || len(body) == 0 {
 				t.Fatalf("download before withdrawal: %d", code)
@@ -59,9 +62,9 @@ func TestWithdrawalRevokesExports(t *testing.T) {
 			if msg, _ := gone["error"].(string); code != http.StatusGone || !strings.Contains(msg, "withdrawn") {
 				t.Errorf("download after withdrawal: %d %.80q, want 410 saying a piece was withdrawn", code, body)
 			}
-			waitFor(t, 30*time.Second, "revoked archive deleted", func() bool {
+			waitFor(t, 30*time.Second, "revoked archive deleted", func() (bool, any) {
 				keys, err := b.app.Blob.Keys(ctx, "exports/")
-				return err == nil && slices.Equal(keys, []string{"exports/" + keep + ".zip"})
+				return err == nil && slices.Equal(keys, []string{"exports/" + keep + ".zip"}), fmt.Sprint(keys, err)
 			})
 
 			_, st := b.call(http.MethodGet, "/api/v1/exports/"+exp, staff, "")
@@ -95,6 +98,7 @@ func TestWithdrawalRevokesExports(t *testing.T) {
 // writes no archive and closes its outbox row, so the reconciler stops
 // handing it back, while the revocation's own task stays due.
 func TestExportRevokedWhileRunning(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres"}) // no workers: the test runs the handler
 	ctx := context.Background()
 	code, res := b.submit(fieldsWith("title", "Goes during the export"))
@@ -102,10 +106,7 @@ func TestExportRevokedWhileRunning(t *testing.T) {
 		t.Fatalf("submit: %d %v", code, res)
 	}
 	id, receipt := res["id"].(string), res["receipt"].(string)
-	if _, err := b.app.Store.Transition(ctx, id, []store.Status{store.StatusReceived}, store.StatusApproved,
-		store.Event{Actor: "test", Action: "status"}); err != nil {
-		t.Fatal(err)
-	}
+	b.move(id, store.StatusReceived, store.StatusApproved)
 	exp := store.NewExportID()
 	if _, err := b.app.Store.CreateExport(ctx, store.Export{ID: exp, RequestedBy: "staff"}, task.Export(exp)); err != nil {
 		t.Fatal(err)

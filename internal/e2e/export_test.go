@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/storydesk/storydesk/internal/cli"
-	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/internal/testenv"
 )
 
@@ -33,16 +33,17 @@ func exportFixture(b *bundle) map[string]string {
 		"author_name", "Real Anon Person", "site", "El Paso"))
 	ids["internal"] = b.approved(fieldsWith("title", "Internal only", "consent_publish", "internal", "author_name", "Real Internal Person"))
 	ids["withdrawn"] = b.approved(fieldsWith("title", "Withdrawn one", "consent_publish", "name", "author_name", "Real Withdrawn Person"))
-	if _, err := b.app.Store.Transition(context.Background(), ids["withdrawn"], []store.Status{store.StatusApproved}, store.StatusWithdrawn,
-		store.Event{Actor: "submitter", Action: "withdrawn"}); err != nil {
+	if _, err := b.app.Store.Withdraw(context.Background(), ids["withdrawn"], task.ExportRevoke); err != nil {
 		b.t.Fatal(err)
 	}
 	return ids
 }
 
 func TestExport(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			staff := b.editorToken("staff@example.org", "staff", "")
 			ids := exportFixture(b)
@@ -67,9 +68,9 @@ func TestExport(t *testing.T) {
 				t.Errorf("editor reads export: %d, want 403", code)
 			}
 			var st map[string]any
-			waitFor(t, 30*time.Second, "export done", func() bool {
+			waitFor(t, 30*time.Second, "export done", func() (bool, any) {
 				_, st = b.call(http.MethodGet, "/api/v1/exports/"+exp, staff, "")
-				return st["status"] == "done" || st["status"] == "failed"
+				return st["status"] == "done" || st["status"] == "failed", st
 			})
 			if st["status"] != "done" || st["progress"] != float64(1) || st["count"] != float64(3) {
 				t.Fatalf("export = %v", st)
@@ -113,20 +114,6 @@ func TestExport(t *testing.T) {
 			}
 		})
 	}
-}
-
-// downloadAs fetches an export's download_url with token.
-func (b *bundle) downloadAs(link, token string) (int, []byte) {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.url+link[strings.Index(link, "/api/"):], nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, data
 }
 
 // checkArchive opens an export and checks every promise it makes.
@@ -207,6 +194,7 @@ func checkArchive(t *testing.T, data []byte, ids map[string]string) {
 }
 
 func TestExportPage(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	b.approved(fieldsWith())
 	staff := b.editorToken("staff2@example.org", "staff", "")
@@ -214,9 +202,9 @@ func TestExportPage(t *testing.T) {
 	if code != http.StatusAccepted {
 		t.Fatal(res)
 	}
-	waitFor(t, 30*time.Second, "export done", func() bool {
+	waitFor(t, 30*time.Second, "export done", func() (bool, any) {
 		_, st := b.call(http.MethodGet, "/api/v1/exports/"+res["id"].(string), staff, "")
-		return st["status"] == "done"
+		return st["status"] == "done", st
 	})
 	cookie := b.login("staff2@example.org")
 	code, html, _ := b.page(http.MethodGet, "/desk/exports", nil, map[string]string{"Cookie": cookie})
@@ -236,27 +224,6 @@ func TestExportPage(t *testing.T) {
 	}
 }
 
-// login signs in through the form and returns the session cookie header.
-func (b *bundle) login(email string) string {
-	b.t.Helper()
-	body := strings.NewReader("email=" + email + "&password=a+long+enough+password")
-	req, _ := http.NewRequest(http.MethodPost, b.url+"/login", body)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	resp.Body.Close()
-	for _, c := range resp.Cookies() {
-		if strings.Contains(c.Name, "storydesk") && c.Value != "" {
-			return c.Name + "=" + c.Value
-		}
-	}
-	b.t.Fatalf("login %s: %d, no session cookie", email, resp.StatusCode)
-	return ""
-}
-
 // checkPhotoLinks: every photo piece.md and piece.html show is a file in the
 // archive, beside them.
 func checkPhotoLinks(t *testing.T, files map[string][]byte, id string) {
@@ -273,35 +240,5 @@ func checkPhotoLinks(t *testing.T, files map[string][]byte, id string) {
 				t.Errorf("%s shows %s, which the archive does not hold", name, r[1])
 			}
 		}
-	}
-}
-
-// checkDOCX: the photo is embedded, bold stays bold, and the properties name
-// StoryDesk, not godocx's template.
-func checkDOCX(t *testing.T, data []byte) {
-	t.Helper()
-	parts := testenv.Unzip(t, data)
-	doc := parts["word/document.xml"]
-	embed := regexp.MustCompile(`r:embed="([^"]+)"`).FindStringSubmatch(doc)
-	if embed == nil {
-		t.Errorf("piece.docx embeds no photo:\n%s", doc)
-	} else if rel := regexp.MustCompile(`Id="` + embed[1] + `"[^>]*Target="(media/[^"]+)"`).FindStringSubmatch(parts["word/_rels/document.xml.rels"]); rel == nil || parts["word/"+rel[1]] == "" {
-		t.Errorf("piece.docx's photo %s is not a part under word/media", embed[1])
-	}
-	if !regexp.MustCompile(`<w:b/>(</w:rPr>)?<w:t[^>]*>\s*2015</w:t>`).MatchString(doc) {
-		t.Errorf("piece.docx lost the bold:\n%s", doc)
-	}
-	if !strings.Contains(parts["docProps/core.xml"], "<dc:creator>StoryDesk</dc:creator>") {
-		t.Errorf("piece.docx core.xml:\n%s", parts["docProps/core.xml"])
-	}
-	for name, body := range parts {
-		for _, bad := range []string{"godocx", "gomutex", "2013-"} {
-			if !strings.HasPrefix(name, "word/media/") && strings.Contains(body, bad) {
-				t.Errorf("piece.docx %s holds %q", name, bad)
-			}
-		}
-	}
-	if _, ok := parts["docProps/thumbnail.jpeg"]; ok {
-		t.Error("piece.docx carries a blank thumbnail")
 	}
 }

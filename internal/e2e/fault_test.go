@@ -2,10 +2,12 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 // TestRedisDownAtSubmit: with Redis stopped, submissions are still accepted;
 // once Redis is back the reconciler enqueues them and each is reviewed once.
 func TestRedisDownAtSubmit(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", workers: true})
 	b.redis.Stop()
 	var ids []string
@@ -26,7 +29,12 @@ func TestRedisDownAtSubmit(t *testing.T) {
 		}
 		ids = append(ids, res["id"].(string))
 	}
-	time.Sleep(time.Second)
+	// Each submission's enqueue was tried, and failed, before its 201; the
+	// outbox reconciler is the only other way to the queue. Once it has
+	// tried too (and failed, Redis being down), nothing can move them on.
+	waitFor(t, 20*time.Second, "the reconciler to try while Redis is down", func() (bool, any) {
+		return strings.Contains(b.logs.String(), `"msg":"reconcile outbox"`), "no failed reconcile logged yet"
+	})
 	for _, id := range ids {
 		if _, rec := b.get("/api/v1/submissions/" + id); rec["status"] != "received" {
 			t.Fatalf("%s: %v before Redis returned", id, rec["status"])
@@ -49,6 +57,7 @@ func TestRedisDownAtSubmit(t *testing.T) {
 // SIGKILL while it holds the review task, and starts another: the task is
 // recovered and exactly one review is recorded.
 func TestWorkerKilledMidJob(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("takes about 90 s: asynq recovers a task once its lease has expired")
 	}
@@ -74,9 +83,12 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	id := res["id"].(string)
 	in := asynq.NewInspector(b.app.RedisOpt)
 	defer in.Close()
-	waitFor(t, 20*time.Second, "the worker to take the task", func() bool {
+	waitFor(t, 20*time.Second, "the worker to take the task", func() (bool, any) {
 		info, err := in.GetQueueInfo("default")
-		return err == nil && info.Active == 1
+		if err != nil {
+			return false, err
+		}
+		return info.Active == 1, fmt.Sprintf("%d active, %d pending", info.Active, info.Pending)
 	})
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -92,17 +104,6 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	}
 	if n := countAction(events, "reviewed"); n != 1 {
 		t.Errorf("%d reviews recorded, want exactly 1", n)
-	}
-}
-
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", within, what)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 

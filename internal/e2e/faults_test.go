@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -22,6 +23,7 @@ import (
 // message and keeps nothing; an abandoned multipart upload is removed by the
 // cleanup job.
 func TestS3Down(t *testing.T) {
+	t.Parallel()
 	gw := testenv.StartS3Gateway(t)
 	b := setup(t, options{db: "sqlite", workers: true, s3: &gw.S3})
 	gw.Stop()
@@ -69,6 +71,7 @@ func TestS3Down(t *testing.T) {
 // TestPostgresRestart: the app keeps working across a database restart
 // without restarting itself.
 func TestPostgresRestart(t *testing.T) {
+	t.Parallel()
 	pg := testenv.StartPostgresServer(t)
 	b := setup(t, options{dbURL: pg.URL(), workers: true})
 	code, res := b.submit(validFields())
@@ -79,13 +82,13 @@ func TestPostgresRestart(t *testing.T) {
 	pg.Restart()
 	// The pool's old connections are dead; the first use may fail, the app must recover.
 	var id string
-	waitFor(t, 20*time.Second, "a submission to be accepted after the restart", func() bool {
+	waitFor(t, 20*time.Second, "a submission to be accepted after the restart", func() (bool, any) {
 		code, res := b.submit(validFields())
 		if code == http.StatusCreated {
 			id = res["id"].(string)
-			return true
+			return true, nil
 		}
-		return false
+		return false, fmt.Sprint(code, res)
 	})
 	b.waitStatus(id, "ready", 20*time.Second)
 }
@@ -93,6 +96,7 @@ func TestPostgresRestart(t *testing.T) {
 // TestRedisDownBurst: a burst of concurrent submissions while Redis is down
 // is all accepted and all reviewed exactly once after Redis returns.
 func TestRedisDownBurst(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", workers: true})
 	b.redis.Stop()
 	const n = 40
@@ -133,7 +137,13 @@ func TestRedisDownBurst(t *testing.T) {
 
 // TestManySubmitters: 200 concurrent clients for 60 s get no 5xx, and the
 // count of 201 answers equals the rows and the stored objects.
+//
+// It is not parallel, so that its load and its figures are its own, and
+// -short leaves it out.
 func TestManySubmitters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a minute of load from 200 clients; run without -short")
+	}
 	b := setup(t, options{db: "postgres", workers: true})
 	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(3, 4)), 2, 30<<10, 60<<10, loadgen.KindPhoto)
 	if err != nil {
@@ -167,6 +177,7 @@ func TestManySubmitters(t *testing.T) {
 // TestShutdownUnderLoad: SIGTERM (context cancellation) while clients are
 // submitting loses no accepted submission.
 func TestShutdownUnderLoad(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(5, 6)), 2, 20<<10, 40<<10, loadgen.KindPhoto)
 	if err != nil {

@@ -3,7 +3,6 @@ package e2e_test
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,38 +13,6 @@ import (
 	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/workers"
 )
-
-// findingKinds returns the kinds of the record's findings, sorted; nil
-// before the automated review.
-func findingKinds(rec map[string]any) []string {
-	list, ok := rec["findings"].([]any)
-	if !ok {
-		return nil
-	}
-	kinds := []string{}
-	for _, f := range list {
-		kinds = append(kinds, f.(map[string]any)["kind"].(string))
-	}
-	slices.Sort(kinds)
-	return kinds
-}
-
-// waitFindings polls the editors' API until the record's findings have
-// exactly the kinds want, and returns the record.
-func (b *bundle) waitFindings(id string, want []string, within time.Duration) map[string]any {
-	b.t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		code, rec := b.get("/api/v1/submissions/" + id)
-		if code == http.StatusOK && slices.Equal(findingKinds(rec), want) {
-			return rec
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("findings of %s: %v after %s, want %v", id, findingKinds(rec), within, want)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // rechecks counts the history entries of findings re-checked for revision n.
 func rechecks(rec map[string]any, n string) int {
@@ -66,8 +33,10 @@ func rechecks(rec map[string]any, n string) int {
 // dispatcher); no re-check moves the status; and a task delivered again
 // records nothing twice.
 func TestFindingsFollowRevisions(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			ctx := context.Background()
 			fields := validFields()
@@ -131,24 +100,5 @@ func TestFindingsFollowRevisions(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// waitQueueEmpty waits until the default queue holds no pending, active or
-// retrying task.
-func (b *bundle) waitQueueEmpty(within time.Duration) {
-	b.t.Helper()
-	in := asynq.NewInspector(b.app.RedisOpt)
-	defer in.Close()
-	deadline := time.Now().Add(within)
-	for {
-		info, err := in.GetQueueInfo(task.QueueDefault)
-		if err == nil && info.Pending+info.Active+info.Retry+info.Scheduled == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("queue not empty after %s: %+v %v", within, info, err)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }

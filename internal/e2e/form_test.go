@@ -2,52 +2,18 @@ package e2e_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 )
 
-func (b *bundle) page(method, path string, body io.Reader, hdr map[string]string) (int, string, http.Header) {
-	b.t.Helper()
-	req, _ := http.NewRequest(method, b.url+path, body)
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	// A jar of its own per request: the form's redirect to the receipt page
-	// carries the receipt slot's cookie, as a browser's would.
-	jar, _ := cookiejar.New(nil)
-	resp, err := (&http.Client{Jar: jar}).Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(data), resp.Header
-}
-
-var receiptBox = regexp.MustCompile(`class="receipt-code">(.*?)</p>`)
-
-// receiptOn reads the receipt code off the receipt page (shown in groups of four).
-func receiptOn(html string) string {
-	m := receiptBox.FindStringSubmatch(html)
-	if m == nil {
-		return ""
-	}
-	code := regexp.MustCompile(`<[^>]*>|\s`).ReplaceAllString(m[1], "")
-	if !regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{16}$`).MatchString(code) {
-		return ""
-	}
-	return code
-}
-
 // TestHTMLForm walks the public form as a person with JavaScript off would:
 // the page in their language, mistakes marked on the re-rendered form, the
 // receipt page, and the status page reached with the code in a POST body.
 func TestHTMLForm(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 
 	code, html, _ := b.page("GET", "/", nil, map[string]string{"Accept-Language": "es-MX,es;q=0.9"})

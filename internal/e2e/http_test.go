@@ -13,6 +13,7 @@ import (
 // TestAccess covers authentication on the editors' API: 401 without or with a
 // bad token, a session from e-mail and password, and site scoping.
 func TestAccess(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	code, res := b.submit(validFields()) // site Austin
 	if code != http.StatusCreated {
@@ -70,6 +71,7 @@ func TestAccess(t *testing.T) {
 
 // TestOperations checks the probes, metrics and the headers every page carries.
 func TestOperations(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", env: map[string]string{"STORYDESK_METRICS_TOKEN": "ops-metrics-token-0123456789"}})
 	for _, path := range []string{"/healthz", "/readyz"} {
 		if code, body := b.do(mustGet(t, b.url+path)); code != http.StatusOK {
@@ -133,6 +135,7 @@ func mustGet(t *testing.T, url string) *http.Request {
 // TestLogsHoldNoSubmitterData submits with marker values in every personal
 // field and a forwarded address, then searches everything the app logged.
 func TestLogsHoldNoSubmitterData(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	f := validFields()
 	f["author_name"] = "Markername Zyx"
@@ -163,6 +166,7 @@ func TestLogsHoldNoSubmitterData(t *testing.T) {
 
 // TestAPIErrorsAreJSON: every refusal under /api/ is JSON with an error message.
 func TestAPIErrorsAreJSON(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	big := `{"receipt":"` + strings.Repeat("A", 300<<10) + `"}`
 	tests := []struct {

@@ -13,6 +13,7 @@ import (
 // needs over 600 MB to decode and re-encode. It is refused from its header
 // alone with 413, naming the file, and nothing is stored.
 func TestDeepImageRefusedByMemory(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	code, res := b.submit(validFields(), file{"deep.png", "image/png", testenv.DeepPNG(t, 6300, 6300)})
 	fields, _ := res["fields"].(map[string]any)

@@ -13,6 +13,7 @@ import (
 // surrogate escape is refused with 400 naming the field, as a multipart
 // form is, and nothing is stored; a real surrogate pair (an emoji) passes.
 func TestJSONRefusesInvalidText(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	code, res := b.submit(validFields())
 	if code != http.StatusCreated {
@@ -69,8 +70,10 @@ func TestJSONRefusesInvalidText(t *testing.T) {
 // bodies: 400 naming the parameter under /api/, an error page elsewhere, on
 // either database.
 func TestQueryRefusesInvalidText(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			for _, param := range []string{"q", "site"} {
 				code, res := b.get("/api/v1/submissions?" + param + "=a%FFb")

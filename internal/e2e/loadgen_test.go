@@ -14,6 +14,7 @@ import (
 // baselines, and checks the books balance: every 201 is one row and its
 // photos are objects in S3.
 func TestLoadgen(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", workers: true})
 	ctx := context.Background()
 	corpus, err := loadgen.NewCorpus(rand.New(rand.NewPCG(1, 2)), 3, 20<<10, 200<<10, loadgen.KindMixed)

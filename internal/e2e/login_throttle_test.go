@@ -3,33 +3,16 @@ package e2e_test
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 )
-
-// fakeClock is a clock the test moves; requests read it concurrently.
-type fakeClock struct{ ns atomic.Int64 }
-
-func newFakeClock() *fakeClock {
-	c := &fakeClock{}
-	c.ns.Store(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC).UnixNano())
-	return c
-}
-
-func (c *fakeClock) now() time.Time      { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *fakeClock) add(d time.Duration) { c.ns.Add(int64(d)) }
-func (c *fakeClock) wait(r acctResp) time.Duration {
-	s, _ := strconv.Atoi(r.header.Get("Retry-After"))
-	return time.Duration(s) * time.Second
-}
 
 // TestLoginThrottlesTheAttacker: a client that guesses wrong 20 times is
 // slowed down more and more (429 with Retry-After), while the real person,
 // on another client, still signs in, by the form and by the API.
 func TestLoginThrottlesTheAttacker(t *testing.T) {
+	t.Parallel()
 	clock := newFakeClock()
 	b := setup(t, options{db: "sqlite", clock: clock.now, env: map[string]string{"STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
 	b.acctUser("ed@example.org", "editor", "")

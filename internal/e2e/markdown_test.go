@@ -16,8 +16,10 @@ import (
 // revision, the editor's edit, and the HTML forms in both languages), and
 // nothing of them is stored; an honest 60 KiB story passes every path.
 func TestMarkdownBombs(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			ctx := context.Background()
 			code, res := b.submit(fieldsWith())
@@ -90,6 +92,7 @@ func TestMarkdownBombs(t *testing.T) {
 // stored HTML here differs from what the source would render to, so a
 // fresh rendering would show.
 func TestPagesReadStoredHTML(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	ctx := context.Background()
 	sub := store.Submission{ReceiptHash: "stored-html-test", Kind: "story", Title: "Stored", Language: "en",

@@ -41,7 +41,8 @@ const (
 // spooled to disk and streamed to S3, and only those being cleaned are read
 // into memory, as far as the budget allows. The clients run in this process
 // too and stream their bodies through pipes, so the figure is an upper
-// bound on the server's own growth.
+// bound on the server's own growth. Not parallel: another test's memory
+// would count as ours.
 func TestUploadMemory(t *testing.T) {
 	b := setup(t, options{db: "sqlite", env: map[string]string{"STORYDESK_MAX_FILE_MB": "20",
 		"STORYDESK_IMAGE_MEMORY_MB": strconv.Itoa(decodeBudget >> 20)}})

@@ -6,15 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/testenv"
 )
 
@@ -23,8 +20,10 @@ var receiptRE = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4
 // TestSubmitToReady follows a story from the API to the editors' queue on
 // each database: stored, sanitized, photo stripped, reviewed, readable.
 func TestSubmitToReady(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			fields := validFields()
 			xss := `<script>alert(1)</script><img src=x onerror=alert(1)>"><svg onload=alert(1)>`
@@ -116,47 +115,9 @@ func TestSubmitToReady(t *testing.T) {
 	}
 }
 
-func countAction(events []store.Event, action string) int {
-	n := 0
-	for _, e := range events {
-		if e.Action == action {
-			n++
-		}
-	}
-	return n
-}
-
-func (b *bundle) download(link string) ([]byte, http.Header) {
-	b.t.Helper()
-	u, err := url.Parse(link)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	// Links are built on STORYDESK_BASE_URL; the test server listens elsewhere.
-	req, _ := http.NewRequest(http.MethodGet, b.url+u.RequestURI(), nil)
-	req.Header.Set("Authorization", "Bearer "+b.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		b.t.Fatalf("download %s: %d %s", link, resp.StatusCode, data)
-	}
-	return data, resp.Header
-}
-
-func (b *bundle) status(code string) (int, map[string]any) {
-	b.t.Helper()
-	js, _ := json.Marshal(map[string]string{"receipt": code})
-	req, _ := http.NewRequest(http.MethodPost, b.url+"/api/v1/status", bytes.NewReader(js))
-	req.Header.Set("Content-Type", "application/json")
-	return b.do(req)
-}
-
 // TestStatusUnknownReceipt: a malformed and an unknown code get the same answer.
 func TestStatusUnknownReceipt(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	c1, b1 := b.status("AAAA-BBBB-CCCC-DDDD")
 	c2, b2 := b.status("not a code")
@@ -174,6 +135,7 @@ func TestStatusUnknownReceipt(t *testing.T) {
 // but only to the client that sent it: the same key and content from another
 // address is another person's submission, never a way to their receipt.
 func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", env: map[string]string{"STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
 	send := func(client, key string, fields map[string]string) map[string]any {
 		body, ct := form(t, fields)

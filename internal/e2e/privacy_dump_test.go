@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"sort"
@@ -14,16 +13,11 @@ import (
 // it covers columns the code under test may not know about.
 func (b *bundle) dumpTables() map[string]string {
 	b.t.Helper()
-	url := b.env["STORYDESK_DATABASE_URL"]
-	driver, dsn, list := "pgx", url, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
-	if path, ok := strings.CutPrefix(url, "sqlite://"); ok {
-		driver, dsn, list = "sqlite", "file:"+path+"?_pragma=busy_timeout(5000)", `SELECT name FROM sqlite_master WHERE type = 'table'`
+	list := `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	if strings.HasPrefix(b.env["STORYDESK_DATABASE_URL"], "sqlite://") {
+		list = `SELECT name FROM sqlite_master WHERE type = 'table'`
 	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer db.Close()
+	db := b.openDB()
 	ctx := context.Background()
 	var tables []string
 	rows, err := db.QueryContext(ctx, list)

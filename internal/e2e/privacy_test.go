@@ -31,8 +31,10 @@ const (
 // table, every Redis key and value and every stored object for the
 // markers and the receipt codes: none may be found.
 func TestNoTraceOfSubmitter(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true, env: map[string]string{
 				"STORYDESK_TRUSTED_PROXIES": "127.0.0.1", "STORYDESK_SUBMIT_RATE": "20"}})
 			hdr := func(req *http.Request) {
@@ -102,7 +104,8 @@ func TestNoTraceOfSubmitter(t *testing.T) {
 }
 
 // TestStatusLookupTiming: unknown and malformed codes get the same status
-// and body, and their median times are within a factor of each other.
+// and body, and their median times are within a factor of each other. Not
+// parallel: other tests' load would be noise in the times it compares.
 func TestStatusLookupTiming(t *testing.T) {
 	b := setup(t, options{db: "sqlite", env: map[string]string{"STORYDESK_TRUSTED_PROXIES": "127.0.0.1"}})
 	lookup := func(i int, code string) (time.Duration, int, string) {
@@ -155,6 +158,7 @@ var offSiteRef = regexp.MustCompile(`(?i)https?://|(?:src|href|action|srcset)\s*
 // TestPublicPagesLoadNothingExternal renders every public page, in both
 // languages, and finds no reference to another origin.
 func TestPublicPagesLoadNothingExternal(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	code, res := b.submit(validFields())
 	if code != http.StatusCreated {
@@ -211,6 +215,7 @@ func TestPublicPagesLoadNothingExternal(t *testing.T) {
 // store.ConsentVersion, in each language; change the form's wording and this
 // fails until a new version with the new text is added.
 func TestConsentTextMatchesForm(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	for _, lang := range []string{"en", "es"} {
 		_, body, _ := b.page("GET", "/?lang="+lang, nil, nil)

@@ -3,15 +3,10 @@ package e2e_test
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -22,62 +17,11 @@ import (
 	"github.com/storydesk/storydesk/workers"
 )
 
-// call sends an authenticated JSON request.
-func (b *bundle) call(method, path, token, body string) (int, map[string]any) {
-	b.t.Helper()
-	req, _ := http.NewRequest(method, b.url+path, strings.NewReader(body))
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	return b.do(req)
-}
-
-// approved submits fields, waits for the review and approves the piece.
-func (b *bundle) approved(fields map[string]string, files ...file) string {
-	b.t.Helper()
-	code, res := b.submit(fields, files...)
-	if code != http.StatusCreated {
-		b.t.Fatalf("submit: %d %v", code, res)
-	}
-	id := res["id"].(string)
-	b.waitStatus(id, "ready", 10*time.Second)
-	if _, err := b.app.Store.Transition(context.Background(), id, []store.Status{store.StatusReady}, store.StatusApproved,
-		store.Event{Actor: "test", Action: "status"}); err != nil {
-		b.t.Fatal(err)
-	}
-	return id
-}
-
-// published approves and publishes a piece through the API and returns its slug.
-func (b *bundle) published(fields map[string]string, files ...file) (string, string) {
-	b.t.Helper()
-	id := b.approved(fields, files...)
-	if code, res := b.call(http.MethodPost, "/api/v1/submissions/"+id+"/publish", b.token, ""); code != http.StatusAccepted {
-		b.t.Fatalf("publish: %d %v", code, res)
-	}
-	rec := b.waitStatus(id, "published", 15*time.Second)
-	pub, _ := rec["publication"].(map[string]any)
-	if pub == nil {
-		b.t.Fatalf("record has no publication: %v", rec)
-	}
-	return id, pub["slug"].(string)
-}
-
-func fieldsWith(kv ...string) map[string]string {
-	f := validFields()
-	f["body"] = "We came in 2015 and built a life here.\n\nOur children go to school in Austin."
-	for i := 0; i+1 < len(kv); i += 2 {
-		f[kv[i]] = kv[i+1]
-	}
-	return f
-}
-
 func TestPublish(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db, workers: true})
 			ctx := context.Background()
 			id, slug := b.published(fieldsWith("title", "Año nuevo in Austin", "consent_publish", "pseudonym", "pseudonym", "M. Flores"),
@@ -138,32 +82,6 @@ func TestPublish(t *testing.T) {
 	}
 }
 
-// atomFeed is the part of an Atom feed the tests read.
-type atomFeed struct {
-	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
-	Entries []struct {
-		Title  string `xml:"title"`
-		ID     string `xml:"id"`
-		Author string `xml:"author>name"`
-		Link   struct {
-			Href string `xml:"href,attr"`
-		} `xml:"link"`
-	} `xml:"entry"`
-}
-
-func (b *bundle) feed() atomFeed {
-	b.t.Helper()
-	code, body, hdr := b.page(http.MethodGet, "/stories/feed.xml", nil, nil)
-	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "application/atom+xml") {
-		b.t.Fatalf("feed: %d %s", code, hdr.Get("Content-Type"))
-	}
-	var f atomFeed
-	if err := xml.Unmarshal([]byte(body), &f); err != nil {
-		b.t.Fatalf("feed is not Atom XML: %v\n%s", err, body)
-	}
-	return f
-}
-
 func trimPrefix(keys []string, prefix string) []string {
 	out := make([]string, len(keys))
 	for i, k := range keys {
@@ -187,37 +105,8 @@ func docxText(t *testing.T, key string, b *bundle) string {
 	return docxBytesText(t, buf.Bytes())
 }
 
-func docxBytesText(t *testing.T, data []byte) string {
-	t.Helper()
-	bin := ""
-	for _, name := range []string{"soffice", "libreoffice"} {
-		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
-		}
-	}
-	if bin == "" {
-		t.Fatal("LibreOffice (soffice) is not installed; run scripts/test, which installs it")
-	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "piece.docx")
-	if err := os.WriteFile(in, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	// A private profile: concurrent runs must not share LibreOffice's lock.
-	cmd := exec.Command(bin, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
-		"--convert-to", "txt:Text", "--outdir", dir, in)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
-	}
-	txt, err := os.ReadFile(filepath.Join(dir, "piece.txt"))
-	if err != nil {
-		t.Fatalf("soffice wrote no text: %v", err)
-	}
-	return string(txt)
-}
-
 func TestPublishDOCXOpensInLibreOffice(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	id, _ := b.published(fieldsWith("title", "Sanctuary & the law", "consent_publish", "name", "author_name", "Rosa Díaz", "consent_photos", "true",
 		"body", "## Our street\n\nWe came in **2015** and built a life here.\n\n- first bullet\n- second bullet\n\nOur children go to school in Austin."),
@@ -239,17 +128,16 @@ func TestPublishDOCXOpensInLibreOffice(t *testing.T) {
 }
 
 func TestPublishIsIdempotent(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db}) // no workers: the handler is run by hand
 			ctx := context.Background()
 			_, res := b.submit(fieldsWith())
 			id := res["id"].(string)
 			// No workers, so no review: approve straight from received.
-			if _, err := b.app.Store.Transition(ctx, id, []store.Status{store.StatusReceived}, store.StatusApproved,
-				store.Event{Actor: "test", Action: "status"}); err != nil {
-				t.Fatal(err)
-			}
+			b.move(id, store.StatusReceived, store.StatusApproved)
 			h := workers.NewPublish(b.app.Store, b.app.Blob, b.app.Dispatch, false, media.NewBudget(media.DefaultBudget), b.app.Log)
 			tk := task.Publish(id)
 			for range 2 {

@@ -16,6 +16,7 @@ import (
 // page shows the total as a floor ("2000+") and no per-status numbers. A
 // narrower search keeps exact counts.
 func TestQueueCountsCapped(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	ctx := context.Background()
 	at := time.Now().Add(-time.Hour)

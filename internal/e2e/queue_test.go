@@ -9,29 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storydesk/storydesk/internal/auth"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
 )
-
-// queueUser creates an account and a browser session for it, returning
-// the account and the session cookie. Go's cookie jar would not send a
-// Secure cookie over http, so tests add the cookie themselves.
-func (b *bundle) queueUser(email, name, role, site string) (store.User, *http.Cookie) {
-	b.t.Helper()
-	ctx := context.Background()
-	u, err := b.app.Store.CreateUser(ctx, store.User{Email: email, Name: name, Role: role, Site: site})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	id := "session-" + email
-	now := time.Now()
-	if err := b.app.Store.CreateSession(ctx, store.Session{IDHash: auth.HashToken(id), UserID: u.ID,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
-		b.t.Fatal(err)
-	}
-	return u, &http.Cookie{Name: "__Host-storydesk", Value: id}
-}
 
 // queuePiece stores a reviewed submission directly, created at.
 func (b *bundle) queuePiece(title, body, site, lang string, at time.Time, findings string) string {
@@ -49,6 +29,7 @@ func (b *bundle) queuePiece(title, body, site, lang string, at time.Time, findin
 }
 
 func TestQueuePage(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
 			t.Parallel()
@@ -160,9 +141,7 @@ func TestQueuePage(t *testing.T) {
 			if code, res := b.deskCall(http.MethodPost, "/api/v1/submissions/"+court+"/assign", b.token, map[string]string{"user_id": ana.ID}); code != http.StatusOK || res["changed"] != true {
 				t.Errorf("assign ana: %d %v", code, res)
 			}
-			if _, err := b.app.Store.Transition(ctx, fresh, []store.Status{store.StatusReady}, store.StatusRejected, store.Event{Actor: "t", Action: "status"}); err != nil {
-				t.Fatal(err)
-			}
+			b.move(fresh, store.StatusReady, store.StatusRejected)
 			if code, _ := b.deskCall(http.MethodPost, "/api/v1/submissions/"+fresh+"/assign", b.token, map[string]string{"user_id": "me"}); code != http.StatusConflict {
 				t.Errorf("final status: %d, want 409", code)
 			}
@@ -188,6 +167,7 @@ func rowTitles(body string) []string {
 }
 
 func TestQueueAPI(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	old := time.Now().Add(-time.Hour)
 	b.queuePiece("Our garden", "Garden text.", "Austin", "en", old, `[]`)

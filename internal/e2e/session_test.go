@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,91 +15,8 @@ import (
 // Go's cookiejar does not send Secure cookies over http://, so these tests
 // read Set-Cookie and send the Cookie header themselves.
 
-const acctPassword = "a long enough password"
-
-var acctClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
-// acctResp is one answer: status, body, headers and the cookies set.
-type acctResp struct {
-	code    int
-	body    string
-	header  http.Header
-	cookies []*http.Cookie
-}
-
-// cookie returns the value of the named cookie the response set, "" if none.
-func (r acctResp) cookie(name string) string {
-	for _, c := range r.cookies {
-		if c.Name == name {
-			return c.Value
-		}
-	}
-	return ""
-}
-
-// acctDo sends method path with a Cookie header (cookies "name=value"
-// joined) and, for a non-nil form, a form body; hdr adds headers.
-func (b *bundle) acctDo(method, path string, cookies []string, form url.Values, hdr map[string]string) acctResp {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, b.url+path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if len(cookies) > 0 {
-		req.Header.Set("Cookie", strings.Join(cookies, "; "))
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	resp, err := acctClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return acctResp{code: resp.StatusCode, body: string(raw), header: resp.Header, cookies: resp.Cookies()}
-}
-
-// acctUser creates an account with acctPassword.
-func (b *bundle) acctUser(email, role, site string) store.User {
-	b.t.Helper()
-	hash, err := auth.HashPassword(acctPassword)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	u, err := b.app.Store.CreateUser(context.Background(), store.User{Email: email, Name: "Secret Person Name", Role: role, Site: site, PasswordHash: hash})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return u
-}
-
-// acctLogin signs in through the form and returns the session cookie ("name=value").
-func (b *bundle) acctLogin(email string) string {
-	b.t.Helper()
-	r := b.acctDo(http.MethodPost, "/login", nil, url.Values{"email": {email}, "password": {acctPassword}}, nil)
-	v := r.cookie("__Host-storydesk")
-	if r.code != http.StatusSeeOther || v == "" {
-		b.t.Fatalf("login %s: %d, cookie %q", email, r.code, v)
-	}
-	return "__Host-storydesk=" + v
-}
-
-// signedIn reports whether cookie is a live session (GET /account answers 200).
-func (b *bundle) signedIn(cookie string) bool {
-	b.t.Helper()
-	r := b.acctDo(http.MethodGet, "/account", []string{cookie}, nil, nil)
-	if r.code != http.StatusOK && !(r.code == http.StatusSeeOther && strings.HasPrefix(r.header.Get("Location"), "/login")) {
-		b.t.Fatalf("GET /account: %d", r.code)
-	}
-	return r.code == http.StatusOK
-}
-
 func TestSessionCookie(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("ed@example.org", "editor", "")
 	r := b.acctDo(http.MethodPost, "/login", nil, url.Values{"email": {"ed@example.org"}, "password": {acctPassword}}, nil)
@@ -123,6 +39,7 @@ func TestSessionCookie(t *testing.T) {
 }
 
 func TestSessionFixation(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("ed@example.org", "editor", "")
 	planted := "__Host-storydesk=attacker-chosen-value-0123456789abcdef"
@@ -147,6 +64,7 @@ func TestSessionFixation(t *testing.T) {
 }
 
 func TestLogout(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("ed@example.org", "editor", "")
 	cookie := b.acctLogin("ed@example.org")
@@ -170,8 +88,10 @@ func TestLogout(t *testing.T) {
 
 // TestSessionTimeouts sets session times in the store directly.
 func TestSessionTimeouts(t *testing.T) {
+	t.Parallel()
 	for _, db := range dbs() {
 		t.Run(db, func(t *testing.T) {
+			t.Parallel()
 			b := setup(t, options{db: db})
 			u := b.acctUser("ed@example.org", "editor", "")
 			now := time.Now()
@@ -202,6 +122,7 @@ func TestSessionTimeouts(t *testing.T) {
 // TestCrossSite: a browser's cross-site POST is refused before it reaches
 // the handler, for the login, the logout and an admin action.
 func TestCrossSite(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("admin@example.org", "admin", "")
 	victim := b.acctUser("victim@example.org", "editor", "")
@@ -236,6 +157,7 @@ func TestCrossSite(t *testing.T) {
 // characters a browser would strip or re-read (internal/server's
 // TestLocalPath holds the full list and the browser's rules).
 func TestLoginNextStaysOnSite(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.acctUser("ed@example.org", "editor", "")
 	cookie := b.acctLogin("ed@example.org")

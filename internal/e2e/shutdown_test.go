@@ -18,6 +18,7 @@ import (
 // its body when the server is told to stop: the server waits for it, answers
 // 201 and the submission is stored.
 func TestGracefulShutdownFinishesUploads(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
@@ -54,12 +55,12 @@ func TestGracefulShutdownFinishesUploads(t *testing.T) {
 	go func() { b.stop(); close(stopped) }()
 	// Shutdown has begun once the listener is closed.
 	addr := strings.TrimPrefix(b.url, "http://")
-	waitFor(t, 30*time.Second, "the server to stop listening", func() bool {
+	waitFor(t, 30*time.Second, "the server to stop listening", func() (bool, any) {
 		c, err := net.Dial("tcp", addr)
 		if err == nil {
 			c.Close()
 		}
-		return err != nil
+		return err != nil, "still accepting connections"
 	})
 	select {
 	case <-stopped:

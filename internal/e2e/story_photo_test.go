@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -125,9 +126,9 @@ func TestPublishedPhotoFitsThePage(t *testing.T) {
 	if code, res := b.postJSON("/api/v1/status/withdraw", map[string]string{"receipt": receipt}); code != http.StatusOK {
 		t.Fatalf("withdraw: %d %v", code, res)
 	}
-	waitFor(t, 15*time.Second, "published files deleted", func() bool {
+	waitFor(t, 15*time.Second, "published files deleted", func() (bool, any) {
 		keys, err := b.app.Blob.Keys(ctx, "published/"+id+"/")
-		return err == nil && len(keys) == 0
+		return err == nil && len(keys) == 0, fmt.Sprint(keys, err)
 	})
 }
 

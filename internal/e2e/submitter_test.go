@@ -1,11 +1,11 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,27 +13,10 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-// post sends a JSON body to path.
-func (b *bundle) postJSON(path string, v any) (int, map[string]any) {
-	b.t.Helper()
-	js, _ := json.Marshal(v)
-	req, _ := http.NewRequest(http.MethodPost, b.url+path, bytes.NewReader(js))
-	req.Header.Set("Content-Type", "application/json")
-	return b.do(req)
-}
-
-// move sets a submission's status as an editor's decision would.
-func (b *bundle) move(id string, from, to store.Status) {
-	b.t.Helper()
-	if _, err := b.app.Store.Transition(context.Background(), id, []store.Status{from}, to,
-		store.Event{Actor: "editor@example.org", Action: "status"}); err != nil {
-		b.t.Fatal(err)
-	}
-}
-
 // TestSubmitterAPI: replies, revisions (changes_requested → ready, the
 // original kept) and withdrawal by receipt code, with the refusals.
 func TestSubmitterAPI(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", workers: true})
 	ctx := context.Background()
 	code, res := b.submit(validFields())
@@ -109,9 +92,8 @@ func TestSubmitterAPI(t *testing.T) {
 	if after := b.queued(); after != before {
 		t.Errorf("withdrawal enqueued %d tasks", after-before)
 	}
-	ledger, err := b.app.Store.ConsentLedger(ctx, id)
-	if err != nil || len(ledger) != 2 || ledger[0].Action != store.ConsentGiven || ledger[1].Action != store.ConsentWithdrawn {
-		t.Errorf("consent ledger: %v %+v", err, ledger)
+	if got, want := b.consentActions(id), []string{store.ConsentGiven, store.ConsentWithdrawn}; !slices.Equal(got, want) {
+		t.Errorf("consent ledger: %v, want %v", got, want)
 	}
 
 	code, res = b.submit(validFields())
@@ -161,6 +143,7 @@ func jsonText(v any) string { j, _ := json.Marshal(v); return string(j) }
 // TestStatusPageForms: the HTML status page's reply, revise and withdraw
 // forms, their notices and mistakes, and the look-up's 404 for unknown codes.
 func TestStatusPageForms(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	id, receipt := b.readySubmission()
 	post := b.statusPage

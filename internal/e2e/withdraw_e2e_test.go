@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
-	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/testenv"
 )
 
@@ -16,6 +16,7 @@ import (
 // piece with the receipt code alone; the page answers 410 and the published
 // files leave S3, with no editor involved.
 func TestSubmitterWithdrawalUnpublishes(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "postgres", workers: true})
 	ctx := context.Background()
 	code, res := b.submit(fieldsWith("title", "Changed my mind", "consent_photos", "true"), file{"p.jpg", "image/jpeg", testenv.JPEGWithGPS(t)})
@@ -24,8 +25,8 @@ func TestSubmitterWithdrawalUnpublishes(t *testing.T) {
 	}
 	id, receipt := res["id"].(string), res["receipt"].(string)
 	b.waitStatus(id, "ready", 10*time.Second)
-	if _, err := b.app.Store.Transition(ctx, id, []store.Status{store.StatusReady}, store.StatusApproved, store.Event{Actor: "test", Action: "status"}); err != nil {
-		t.Fatal(err)
+	if code, res := deskDecide(b, id, b.token, "approve", ""); code != http.StatusOK {
+		t.Fatalf("approve: %d %v", code, res)
 	}
 	if code, res := b.call(http.MethodPost, "/api/v1/submissions/"+id+"/publish", b.token, ""); code != http.StatusAccepted {
 		t.Fatalf("publish: %d %v", code, res)
@@ -45,8 +46,8 @@ func TestSubmitterWithdrawalUnpublishes(t *testing.T) {
 	if code, _, _ := b.page(http.MethodGet, "/stories/"+slug, nil, nil); code != http.StatusGone {
 		t.Errorf("withdrawn story: %d, want 410", code)
 	}
-	waitFor(t, 15*time.Second, "published files deleted", func() bool {
+	waitFor(t, 15*time.Second, "published files deleted", func() (bool, any) {
 		keys, err := b.app.Blob.Keys(ctx, "published/"+id+"/")
-		return err == nil && len(keys) == 0
+		return err == nil && len(keys) == 0, fmt.Sprint(keys, err)
 	})
 }

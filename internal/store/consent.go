@@ -29,16 +29,6 @@ type ConsentEntry struct {
 	CreatedAt    time.Time
 }
 
-// ConsentLedger returns a submission's consent entries, oldest first (empty
-// for an unknown id).
-func (s *Store) ConsentLedger(ctx context.Context, id string) ([]ConsentEntry, error) {
-	out, err := consentEntries(ctx, s.db, id)
-	if err != nil {
-		return nil, fmt.Errorf("store: consent ledger %s: %w", id, err)
-	}
-	return out, nil
-}
-
 func consentEntries(ctx context.Context, q queryer, id string) ([]ConsentEntry, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, submission_id, action, version, language, text_sha256, byline, photos, contact_given, created_at
 		FROM consent_ledger WHERE submission_id = $1 ORDER BY created_at, id`, id)

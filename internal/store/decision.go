@@ -21,9 +21,9 @@ type Decision struct {
 // Decide applies d to submission id as one compare-and-set: in one
 // transaction it checks that the status is one of d.From, moves it to d.To,
 // appends a "status" history entry, stores d.Message as an editor's message
-// (when not empty) and writes a "decision" audit entry. Unlike Transition
-// followed by AddMessage, a decision is never half stored: a status without
-// its message, or a message to the submitter about a move that lost a race.
+// (when not empty) and writes a "decision" audit entry. A decision is never
+// half stored: a status without its message, or a message to the submitter
+// about a move that lost a race.
 // If the status is not in d.From it changes nothing and returns an error
 // wrapping ErrConflict that names the current status; ErrNotFound for an
 // unknown id.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 )
 
 // AddEvent appends ev to the submission's history (internal notes, actions
@@ -136,4 +137,48 @@ func (s *Store) ListSubmissions(ctx context.Context, f Filter) ([]Submission, in
 		return nil, 0, fmt.Errorf("store: list submissions: %w", err)
 	}
 	return items, total, nil
+}
+
+// Transition moves submission id to status to if its current status is one
+// of from, appending ev (SubmissionID, FromStatus, ToStatus and CreatedAt
+// filled) in the same transaction, and returns the updated submission. If the
+// current status is not in from it changes nothing and returns an error
+// wrapping ErrConflict that names the current status. Which transitions are
+// allowed is the caller's rule; this is only the compare-and-set.
+func (s *Store) Transition(ctx context.Context, id string, from []Status, to Status, ev Event) (Submission, error) {
+	var sub Submission
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.lockStatus(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(from, cur) {
+			return fmt.Errorf("status is %s, not %v: %w", cur, from, ErrConflict)
+		}
+		t := now()
+		if _, err := tx.ExecContext(ctx, `UPDATE submissions SET status = $1, updated_at = $2 WHERE id = $3`,
+			string(to), micros(t), id); err != nil {
+			return err
+		}
+		ev.SubmissionID, ev.FromStatus, ev.ToStatus, ev.CreatedAt = id, cur, to, t
+		if err := insertEvent(ctx, tx, &ev); err != nil {
+			return err
+		}
+		sub, err = submissionWhere(ctx, tx, "id = $1", id)
+		return err
+	})
+	if err != nil {
+		return Submission{}, fmt.Errorf("store: transition %s to %s: %w", id, to, err)
+	}
+	return sub, nil
+}
+
+// ConsentLedger returns a submission's consent entries, oldest first (empty
+// for an unknown id).
+func (s *Store) ConsentLedger(ctx context.Context, id string) ([]ConsentEntry, error) {
+	out, err := consentEntries(ctx, s.db, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: consent ledger %s: %w", id, err)
+	}
+	return out, nil
 }

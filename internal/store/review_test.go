@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -142,57 +141,6 @@ func TestCompleteReviewConcurrent(t *testing.T) {
 		}
 		if n := countEvents(t, s, sub.ID, "reviewed"); n != 1 {
 			t.Errorf("%d reviewed events, want 1", n)
-		}
-	})
-}
-
-func TestTransition(t *testing.T) {
-	eachDialect(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
-		sub := newSubmission("Decide")
-		create(t, s, sub)
-		if _, err := s.CompleteReview(ctx, sub.ID, ReviewResult{WordCount: 3}, reviewID(sub.ID)); err != nil {
-			t.Fatal(err)
-		}
-		before, err := s.Submission(ctx, sub.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-
-		_, err = s.Transition(ctx, sub.ID, []Status{StatusApproved}, StatusPublished, Event{Actor: "ed@example.org", Action: "status"})
-		if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), string(StatusReady)) {
-			t.Fatalf("Transition from wrong status: err = %v, want ErrConflict naming %q", err, StatusReady)
-		}
-		after, err := s.Submission(ctx, sub.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(before, after); diff != "" {
-			t.Errorf("refused Transition changed the row (-before +after):\n%s", diff)
-		}
-		if n := countEvents(t, s, sub.ID, "status"); n != 0 {
-			t.Errorf("refused Transition appended %d events", n)
-		}
-
-		got, err := s.Transition(ctx, sub.ID, []Status{StatusReady, StatusChangesRequested}, StatusApproved,
-			Event{ActorID: "u1", Actor: "ed@example.org", Action: "status", Detail: "approve"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.Status != StatusApproved || !got.UpdatedAt.After(before.UpdatedAt) || len(got.Attachments) != 1 {
-			t.Errorf("Transition returned status=%s updated=%v attachments=%d", got.Status, got.UpdatedAt, len(got.Attachments))
-		}
-		evs, err := s.Events(ctx, sub.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		last := evs[len(evs)-1]
-		want := Event{SubmissionID: sub.ID, ActorID: "u1", Actor: "ed@example.org", Action: "status", FromStatus: StatusReady, ToStatus: StatusApproved, Detail: "approve"}
-		if diff := cmp.Diff(want, last, cmpopts.IgnoreFields(Event{}, "ID", "CreatedAt")); diff != "" {
-			t.Errorf("last event (-want +got):\n%s", diff)
-		}
-		if _, err := s.Transition(ctx, newID(), []Status{StatusReady}, StatusApproved, Event{Actor: "x", Action: "status"}); !errors.Is(err, ErrNotFound) {
-			t.Errorf("Transition unknown: err = %v, want ErrNotFound", err)
 		}
 	})
 }

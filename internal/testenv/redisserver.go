@@ -1,13 +1,17 @@
 package testenv
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // RedisServer is a private redis-server process for one test, so tests do
@@ -43,15 +47,36 @@ func (r *RedisServer) Start() {
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatalf("testenv: start redis-server: %v", err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	// Generous: a loaded machine may take seconds to start a process.
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		if c, err := net.DialTimeout("tcp", r.Addr, 100*time.Millisecond); err == nil {
-			c.Close()
+		if pid, err := r.pid(); err == nil {
+			// Another test's server on a port ours could not bind would
+			// answer too: tests would share a queue without knowing it.
+			if pid != r.cmd.Process.Pid {
+				r.t.Fatalf("testenv: %s answers as redis-server pid %d, not ours (%d): the port was taken", r.Addr, pid, r.cmd.Process.Pid)
+			}
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	r.t.Fatalf("testenv: redis-server on %s did not start", r.Addr)
+}
+
+// pid asks the server on r.Addr for its process id.
+func (r *RedisServer) pid() (int, error) {
+	c := redis.NewClient(&redis.Options{Addr: r.Addr, MaxRetries: -1, DialTimeout: time.Second})
+	defer c.Close()
+	info, err := c.Info(context.Background(), "server").Result()
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(info) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "process_id:"); ok {
+			return strconv.Atoi(v)
+		}
+	}
+	return 0, fmt.Errorf("no process_id in INFO server")
 }
 
 // Stop kills the server (its data is lost, as in a crash without persistence).
