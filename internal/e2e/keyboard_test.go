@@ -5,9 +5,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -168,6 +170,17 @@ func (b *bundle) keyboardFlows(t *testing.T, br *browser) {
 		{"es", "Escrita sin ratón", "Escribí esta historia solo con el teclado. Llegué a cada campo con el tabulador.",
 			"Un detalle más: llegamos en primavera.", a11ySizes[0]},
 	}
+	// The receipt page asks before it is left (its code is shown only
+	// there): a keyboard user answers the question with Enter, which accepts.
+	var asked atomic.Int32
+	if err := chromedp.Listen(br.ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok && (d.Type == page.DialogTypeConfirm || d.Type == page.DialogTypeBeforeunload) {
+			asked.Add(1)
+			go chromedp.Call(br.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range people {
 		br.setLang(p.lang)
 		br.do("viewport "+p.size.name, chromedp.EmulateViewport(p.size.width, p.size.height))
@@ -203,8 +216,12 @@ func (b *bundle) keyboardFlows(t *testing.T, br *browser) {
 
 		t.Run("status-and-reply-"+p.lang+"-"+p.size.name, func(t *testing.T) {
 			defer br.use(t)()
-			br.tabTo(`main a[href^="/status"]`)
+			before := asked.Load()
+			br.tabTo(`footer a[href^="/status"]`)
 			br.press(kb.Enter, http.StatusOK)
+			if asked.Load() == before {
+				t.Error("the receipt page was left for the status page without asking")
+			}
 			br.tabRound()
 			br.tabTo("#receipt")
 			br.typeText(receipt)
