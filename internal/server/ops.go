@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -23,23 +24,37 @@ func (h *opsHandler) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// readyz checks every service a request needs, each with a short deadline.
+// readyz checks every service a request needs. The checks run at once, each
+// with its own short deadline: a shared one would let a hung service use it
+// up and report the others unavailable too.
 func (h *opsHandler) readyz(c *gin.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
-	defer cancel()
+	probes := []struct {
+		name string
+		ping func(context.Context) error
+	}{
+		{"database", h.store.Ping},
+		{"redis", func(ctx context.Context) error { return h.redis.Ping(ctx).Err() }},
+		{"s3", h.blob.Ping},
+	}
+	results := make([]error, len(probes))
+	var wg sync.WaitGroup
+	for i, p := range probes {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+			defer cancel()
+			results[i] = p.ping(ctx)
+		})
+	}
+	wg.Wait()
 	checks := gin.H{}
 	ready := true
-	check := func(name string, err error) {
-		if err != nil {
-			checks[name] = "unavailable"
+	for i, p := range probes {
+		checks[p.name] = "ok"
+		if results[i] != nil {
+			checks[p.name] = "unavailable"
 			ready = false
-			return
 		}
-		checks[name] = "ok"
 	}
-	check("database", h.store.Ping(ctx))
-	check("redis", h.redis.Ping(ctx).Err())
-	check("s3", h.blob.Ping(ctx))
 	status := http.StatusOK
 	if !ready {
 		status = http.StatusServiceUnavailable
