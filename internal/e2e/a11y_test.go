@@ -73,6 +73,7 @@ type a11yData struct {
 // (keyboard_test.go). A GET page in routes.go that the sweep does not open
 // fails the test.
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true, env: map[string]string{
 		// A small body cap, so the sweep can show the form refusing a large request.
 		"STORYDESK_MAX_FILES": "1", "STORYDESK_MAX_FILE_MB": "1",

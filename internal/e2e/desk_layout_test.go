@@ -57,6 +57,7 @@ func (br *browser) shot(name, css string) {
 // asks for confirmation, with and without JavaScript; after a decision the
 // page offers the next piece of the queue.
 func TestDeskSubmissionLayout(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	const editor = "layout-editor@example.org"
 	b.editorToken(editor, "editor", "")

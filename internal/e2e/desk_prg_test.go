@@ -84,6 +84,7 @@ func head(s string) string {
 // again and the address can be shared; a GET on a form's address leads to
 // its page, not to a bare 405.
 func TestDeskPostRedirectGet(t *testing.T) {
+	t.Parallel()
 	const admin = "prg-admin@example.org"
 	b, d := deskAdmin(t, admin)
 	id, _ := b.deskReady(nil)
@@ -188,6 +189,7 @@ var (
 // TestDeskPageWords: the desk keeps the language chosen, labels its fields
 // uniquely, ties hints to their fields and links an error to its field.
 func TestDeskPageWords(t *testing.T) {
+	t.Parallel()
 	b, d := deskAdmin(t, "words-admin@example.org")
 	id, _ := b.deskReady(nil)
 	b.deskReady(map[string]string{"title": "A second piece"}) // two rows: the queue's row labels must differ

@@ -44,6 +44,7 @@ func elements(s, tag string) []string {
 // changed sentences whole in the diff, plain excerpts, language names,
 // human file sizes and counts with their plural forms.
 func TestDeskReadsLikeProse(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	ana, cookie := b.queueUser("ana.editor@example.org", "Ana Editor", "editor", "")
 	id, _ := b.deskReady(map[string]string{"language": "es", "title": "Nuestra calle", "consent_photos": "true",

@@ -20,6 +20,7 @@ import (
 // language and as a text file; Redis holds it only encrypted; "I have kept
 // it" removes it.
 func TestReceiptAfterRedirect(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -135,6 +136,7 @@ func TestReceiptAfterRedirect(t *testing.T) {
 // the page prints without the site's chrome, and Back does not send the
 // story again.
 func TestReceiptStaysReachable(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	br := startBrowser(t, b.url)
 	br.phone()
@@ -200,6 +202,7 @@ func TestReceiptStaysReachable(t *testing.T) {
 // TestReceiptWithoutRedis: with Redis down the receipt cannot be kept for
 // the redirect, so it is shown at once (201), never lost.
 func TestReceiptWithoutRedis(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	b.redis.Stop()
 	defer b.redis.Start()

@@ -37,6 +37,7 @@ func (b *bundle) statusPage(v url.Values) (int, string) {
 // was sent from; an empty code is asked for (400 naming the field), not
 // "not found"; a published piece links to its story.
 func TestStatusPageForTheViewer(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	id, receipt := b.readySubmission()
 	post := b.statusPage
@@ -84,6 +85,7 @@ func TestStatusPageForTheViewer(t *testing.T) {
 // TestSummaryUsesTheQuestions: each line of the error summary starts with
 // the words of the question it links to, in both languages (issue 13, item 3).
 func TestSummaryUsesTheQuestions(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	for lang, want := range map[string][]string{
 		"en": {"What are you sending?", "Which language did you write in?", "Which describes you best?", "How may we publish your piece?"},
@@ -107,6 +109,7 @@ func TestSummaryUsesTheQuestions(t *testing.T) {
 // with the code still in its box and the real wait (issue 13, item 1's
 // class on the status page).
 func TestStatusLimitKeepsTheReply(t *testing.T) {
+	t.Parallel()
 	clock := newFakeClock()
 	b := setup(t, options{db: "sqlite", clock: clock.now})
 	const reply = "Quité el nombre de la calle, como me pidieron."

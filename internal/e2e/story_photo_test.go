@@ -49,6 +49,7 @@ type photoLayout struct {
 // its size for the layout and, on the phone, load the narrower copy. When
 // the piece is withdrawn, the copy goes with the original.
 func TestPublishedPhotoFitsThePage(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	ctx := context.Background()
 	code, res := b.submit(fieldsWith("title", "A wide photo", "consent_publish", "name", "author_name", "Rosa Díaz", "consent_photos", "true"),

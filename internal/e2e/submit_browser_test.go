@@ -43,6 +43,7 @@ func bigFile(t *testing.T, name string, n int) string {
 // own check (form.submit() skips the submit event) to see the server's
 // refusal page; then, with the script, the check stops the send and says why.
 func TestTooLargeKeepsStoryInBrowser(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", env: map[string]string{"STORYDESK_MAX_FILE_MB": "1", "STORYDESK_MAX_FILES": "2"}})
 	br := startBrowser(t, b.url)
 	br.phone()
@@ -75,6 +76,7 @@ func TestTooLargeKeepsStoryInBrowser(t *testing.T) {
 // with focus on the message; the picker's button and the chosen files are
 // in the page's language too (issue 13, items 1 and 3).
 func TestFileCheckBeforeSending(t *testing.T) {
+	t.Parallel()
 	b := setup(t, options{db: "sqlite", env: map[string]string{"STORYDESK_MAX_FILE_MB": "1", "STORYDESK_MAX_FILES": "2"}})
 	br := startBrowser(t, b.url)
 	br.phone()

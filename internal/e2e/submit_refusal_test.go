@@ -42,6 +42,7 @@ func keptStory(html string) []string {
 // cap, a file type, a body too complex, the rate limit), it comes back in
 // the submitter's language with everything they typed, and nothing is stored.
 func TestRefusalsKeepTheStory(t *testing.T) {
+	t.Parallel()
 	clock := newFakeClock()
 	b := setup(t, options{db: "sqlite", clock: clock.now, env: map[string]string{
 		"STORYDESK_MAX_FILE_MB": "1", "STORYDESK_MAX_FILES": "2", "STORYDESK_SUBMIT_RATE": "1"}})
