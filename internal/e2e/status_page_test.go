@@ -54,6 +54,15 @@ func TestStatusPageForTheViewer(t *testing.T) {
 	if !strings.Contains(es, "Envié una nueva versión de mi texto.") {
 		t.Errorf("the Spanish status page does not show the automatic message in Spanish")
 	}
+	// The desk shows it in the editor's language too.
+	b.editorToken("viewer@example.org", "editor", "")
+	cookie := b.deskSession("viewer@example.org")
+	for lang, want := range map[string]string{"en": "I sent a new version of my piece.", "es": "Envié una nueva versión de mi texto."} {
+		_, page := b.deskPage("/desk/s/"+id+"?lang="+lang, cookie, nil)
+		if msgs := section(t, page, `<section id="messages"`, `</section>`); !strings.Contains(msgs, want) {
+			t.Errorf("the %s desk page does not show the automatic message as %q:\n%s", lang, want, plain(msgs))
+		}
+	}
 
 	// An empty code: ask for it.
 	for lang, want := range map[string]string{"en": "please enter", "es": "por favor, escriba"} {

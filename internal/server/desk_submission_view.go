@@ -16,6 +16,7 @@ import (
 	"github.com/storydesk/storydesk/internal/finding"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/web"
 )
 
 // deskView is what desk_submission.html shows about one submission.
@@ -36,7 +37,7 @@ type deskView struct {
 	Contact                                 *contactView // set only after the audited reveal
 	Revisions                               []revisionView
 	Notes                                   []store.Note
-	Messages                                []store.Message
+	Messages                                []web.Message // shown in the editor's language when automatic
 	Timeline                                []timelineEntry
 	Decisions                               []decisionButton
 	Confirm                                 string // a Final decision asked for, to confirm (?confirm=NAME)
@@ -172,9 +173,13 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 	if err != nil {
 		return nil, err
 	}
-	msgs, err := h.store.Messages(ctx, s.ID)
+	stored, err := h.store.Messages(ctx, s.ID)
 	if err != nil {
 		return nil, err
+	}
+	msgs := make([]web.Message, 0, len(stored))
+	for _, m := range stored {
+		msgs = append(msgs, web.Message{FromEditor: m.FromEditor, Body: m.Body, Kind: m.Kind, At: m.CreatedAt})
 	}
 	names := newPeople(h.store)
 	timeline, err := h.timeline(c, s.ID, names)
