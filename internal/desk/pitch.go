@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/storydesk/storydesk/internal/finding"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
 )
@@ -79,7 +80,9 @@ func CheckPitch(now time.Time, sub store.Submission, o store.Outlet, language st
 			return store.Pitch{}, conflictf("the piece is offered exclusively to %s in %s until %s", q.Outlet.Name, language, end.UTC().Format(time.DateOnly))
 		}
 	}
-	return store.Pitch{Language: language, Status: store.PitchPitched, WordCount: sub.WordCount}, nil
+	// Counted from the current text: an edit after the review changes it.
+	words := finding.WordCount(sanitize.Text(sub.BodyHTML))
+	return store.Pitch{Language: language, Status: store.PitchPitched, WordCount: words}, nil
 }
 
 // WindowEnd is when p's outlet's exclusivity window closes, which is also

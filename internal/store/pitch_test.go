@@ -45,7 +45,8 @@ func TestOutlets(t *testing.T) {
 
 // TestPitchesWithdrawAndDue: a pitch past its outlet's window is due,
 // withdrawing consent marks the open pitches withdrawn (not the declined
-// one) and lists their outlets to tell, and a pitch goes with its piece.
+// one) and lists their outlets to tell, and the retention purge deletes
+// the pitches with the piece.
 func TestPitchesWithdrawAndDue(t *testing.T) {
 	eachDialect(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
@@ -117,7 +118,8 @@ func TestPitchesWithdrawAndDue(t *testing.T) {
 			t.Errorf("outlets to tell = %+v %v, want A", tell, err)
 		}
 
-		if _, err := s.DeleteSubmission(ctx, sub.ID, revokeTask); err != nil {
+		late := time.Now().Add(time.Hour)
+		if _, err := s.PurgeSubmission(ctx, sub.ID, RetentionCutoffs{ContactBefore: late, ClosedBefore: late, UnreviewedBefore: late}, revokeTask); err != nil {
 			t.Fatal(err)
 		}
 		if n := countRows(t, s, "pitches"); n != 0 {
