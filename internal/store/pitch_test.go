@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -124,6 +125,51 @@ func TestPitchesWithdrawAndDue(t *testing.T) {
 		}
 		if n := countRows(t, s, "pitches"); n != 0 {
 			t.Errorf("%d pitches left after the piece was deleted", n)
+		}
+	})
+}
+
+// TestCreatePitchSerialised: pitches of one piece to several outlets at
+// once are checked one after the other, so a rule that admits only the
+// first ("nobody holds it yet") admits exactly one.
+func TestCreatePitchSerialised(t *testing.T) {
+	eachDialect(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		sub := approve(t, s, "Wanted everywhere")
+		const n = 16
+		outlets := make([]string, n)
+		for i := range outlets {
+			o, err := s.CreateOutlet(ctx, Outlet{Name: "Outlet " + strconv.Itoa(i), Language: "en", ExclusiveDays: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			outlets[i] = o.ID
+		}
+		held := errors.New("held elsewhere")
+		first := func(sub Submission, o Outlet, others []Pitch) (Pitch, error) {
+			if len(others) > 0 {
+				return Pitch{}, held
+			}
+			return pitchAs("en")(sub, o, others)
+		}
+		errs := make(chan error, n)
+		for _, id := range outlets {
+			go func() {
+				_, err := s.CreatePitch(ctx, sub.ID, id, first)
+				errs <- err
+			}()
+		}
+		ok := 0
+		for range outlets {
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case !errors.Is(err, held):
+				t.Errorf("CreatePitch: %v", err)
+			}
+		}
+		if ok != 1 || countRows(t, s, "pitches") != 1 {
+			t.Errorf("%d pitches admitted, %d stored; want exactly one", ok, countRows(t, s, "pitches"))
 		}
 	})
 }
