@@ -98,6 +98,8 @@ func TestApplyPitch(t *testing.T) {
 		{"published with a javascript URL", pitched, PitchChange{Status: str("published"), PublishedURL: str("javascript:alert(1)")}, "published_url", false, store.Pitch{}},
 		{"a bad date", pitched, PitchChange{PublishedOn: str("6 May")}, "published_on", false, store.Pitch{}},
 		{"an unknown status", pitched, PitchChange{Status: str("lost")}, "status", false, store.Pitch{}},
+		{"a withdrawn piece cannot be accepted", store.Pitch{Status: store.PitchPitched, Piece: store.PitchPiece{Status: store.StatusWithdrawn}},
+			PitchChange{Status: str("accepted")}, "", true, store.Pitch{}},
 		{"declined is over", store.Pitch{Status: store.PitchDeclined}, PitchChange{Status: str("accepted")}, "", true, store.Pitch{}},
 		{"a note on a declined pitch", store.Pitch{Status: store.PitchDeclined}, PitchChange{Status: str("declined"), Note: str(" next year ")}, "", false,
 			store.Pitch{Status: store.PitchDeclined, Note: "next year"}},
