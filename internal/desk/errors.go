@@ -20,6 +20,15 @@ var problems = map[string]string{
 	"too_complex":      "is too complex to display: it has too many table cells, repeats long links too often or would make too much HTML for its length",
 	"invalid_text":     "contains characters that are not accepted (invalid UTF-8 or NUL)",
 	"message_required": "is required when requesting changes: tell the submitter what to change",
+	"invalid_language": "must be en or es",
+	"negative":         "must be a whole number, zero or more",
+	"invalid_email":    "must be an e-mail address",
+	"invalid_takes":    "must list only story, oped and letter",
+	"invalid_status":   "must be pitched, accepted, declined, no_response, published or withdrawn",
+	"invalid_url":      "must be an http or https address",
+	"url_required":     "is required when the status is published: where the piece ran, as an http or https address",
+	"invalid_date":     "must be a date as YYYY-MM-DD",
+	"unknown_outlet":   "is not an outlet",
 }
 
 // FieldError is an editor's field the desk refuses, with the code of the

@@ -40,6 +40,8 @@ func TestClassify(t *testing.T) {
 			httpError{status: 400, fields: map[string]string{"message": desk.Invalid("message", "message_required").Problem()}}, "message is required"},
 		{"desk conflict", fmt.Errorf("decide: %w", &desk.ConflictError{Msg: "cannot approve: status is rejected"}),
 			httpError{status: 409}, "cannot approve: status is rejected"},
+		{"desk conflict wrapped by the store", fmt.Errorf("store: create pitch of x: %w", &desk.ConflictError{Msg: "offered to A until 2026-01-02"}),
+			httpError{status: 409, msg: "offered to A until 2026-01-02"}, ""},
 		{"validation", &intake.ValidationError{Fields: map[string]string{"title": intake.CodeRequired}},
 			httpError{status: 400, fields: (&intake.ValidationError{Fields: map[string]string{"title": intake.CodeRequired}}).Messages()}, "title"},
 		{"storage down", fmt.Errorf("submit: %w", intake.ErrUnavailable),

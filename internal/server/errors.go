@@ -46,6 +46,7 @@ func classify(err error) *httpError {
 	var he *httpError
 	var ve *intake.ValidationError
 	var fe *desk.FieldError
+	var ce *desk.ConflictError
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &he):
@@ -55,6 +56,8 @@ func classify(err error) *httpError {
 			fields: map[string]string{"form": "request is too large"}}
 	case errors.As(err, &fe):
 		return &httpError{status: http.StatusBadRequest, msg: fe.Error(), fields: map[string]string{fe.Field: fe.Problem()}}
+	case errors.As(err, &ce): // its message alone: the store's wrapping names ids the client need not read
+		return &httpError{status: http.StatusConflict, msg: ce.Msg}
 	case errors.As(err, &ve):
 		return &httpError{status: validationStatus(ve), msg: ve.Error(), fields: ve.Messages()}
 	case errors.Is(err, intake.ErrUnavailable):

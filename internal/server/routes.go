@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -48,6 +49,9 @@ func routes(e *gin.Engine, d Deps) {
 	stories := &storiesHandler{store: d.Store, blob: d.Blob, render: r, baseURL: d.BaseURL}
 	users := &adminPage{admin: admin, render: r, flash: flashes}
 	usersAPI := &adminAPI{admin: admin}
+	outlets := &outletsHandler{store: d.Store}
+	pitches := &pitchesHandler{store: d.Store, place: desk.NewPlacement(d.Store, time.Now)}
+	placements := &placementsHandler{store: d.Store}
 	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
 
 	// Guards. A page guard sends a visitor without a session to /login and
@@ -143,6 +147,15 @@ func routes(e *gin.Engine, d Deps) {
 	v1.POST("/submissions/:id/decision", allowed(deskRoles), asJSON(onDesk.decisionAPI))
 	v1.POST("/submissions/:id/contact", allowed(deskRoles), asJSON(onDesk.contactAPI))
 	v1.POST("/submissions/:id/publish", allowed(deskRoles), asJSON(pub.publish))
+
+	v1.GET("/submissions/:id/pitches", allowed(deskRoles), asJSON(pitches.listOf))
+	v1.POST("/submissions/:id/pitches", allowed(deskRoles), asJSON(pitches.create))
+	v1.GET("/pitches", allowed(deskRoles), asJSON(pitches.list))
+	v1.PATCH("/pitches/:id", allowed(deskRoles), asJSON(pitches.patch))
+	v1.GET("/outlets", allowed(deskRoles), asJSON(outlets.list))
+	v1.POST("/outlets", allowed(staffRoles), asJSON(outlets.create))
+	v1.PATCH("/outlets/:id", allowed(staffRoles), asJSON(outlets.patch))
+	v1.GET("/placements", allowed(staffRoles), asJSON(placements.report))
 
 	v1.POST("/exports", allowed(staffRoles), asJSON(exports.create))
 	v1.GET("/exports/:id", allowed(staffRoles), asJSON(exports.get))

@@ -90,7 +90,8 @@ func consentGiven(sub *Submission) ConsentEntry {
 // ifPublished are outbox tasks (the unpublish job) written in the same
 // transaction when the piece was published. The exports that hold the
 // piece are revoked in the same transaction too, each with its revoke task
-// (see revokeExportsOf).
+// (see revokeExportsOf), and its open pitches are marked withdrawn (see
+// withdrawPitches).
 func (s *Store) Withdraw(ctx context.Context, id string, revoke RevokeTask, ifPublished ...OutboxTask) (Withdrawal, error) {
 	var w Withdrawal
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -136,6 +137,9 @@ func (s *Store) Withdraw(ctx context.Context, id string, revoke RevokeTask, ifPu
 				}
 			}
 			w.Tasks = append(w.Tasks, ifPublished...)
+		}
+		if err := withdrawPitches(ctx, tx, id, t); err != nil {
+			return err
 		}
 		_, revokeTasks, err := revokeExportsOf(ctx, tx, id, RevokedWithdrawn, revoke)
 		if err != nil {
