@@ -20,6 +20,8 @@ var problems = map[string]string{
 	"too_complex":      "is too complex to display: it has too many table cells, repeats long links too often or would make too much HTML for its length",
 	"invalid_text":     "contains characters that are not accepted (invalid UTF-8 or NUL)",
 	"message_required": "is required when requesting changes: tell the submitter what to change",
+	"invalid_language": "must be en or es",
+	"reason_required":  "is required when an editor approves a translation in the author's stead",
 }
 
 // FieldError is an editor's field the desk refuses, with the code of the
