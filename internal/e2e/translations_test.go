@@ -102,6 +102,12 @@ func TestTranslationsFlow(t *testing.T) {
 			t.Errorf("translator %s %s: %d %v, want 403", c.method, c.path, code, res)
 		}
 	}
+	// It reads the queue and the piece, translations included.
+	for _, path := range []string{"/api/v1/submissions", "/api/v1/submissions/" + id} {
+		if code, res := b.call(http.MethodGet, path, tr, ""); code != http.StatusOK {
+			t.Errorf("translator GET %s: %d %v, want 200", path, code, res)
+		}
+	}
 	// Site scoping: a translator of another site does not see the piece.
 	elsewhere := b.editorToken("translator2@example.org", "translator", "Elsewhere")
 	if code, _ := b.deskCall(http.MethodPut, base+"/es", elsewhere, map[string]string{"title": "X", "body": "Y"}); code != http.StatusNotFound {
