@@ -108,6 +108,12 @@ func TestTranslationsFlow(t *testing.T) {
 			t.Errorf("translator GET %s: %d %v, want 200", path, code, res)
 		}
 	}
+	_, cookie := b.queueUser("translator3@example.org", "Tere", "translator", "")
+	for _, path := range []string{"/desk", "/desk/s/" + id} {
+		if resp, _ := b.deskPage(path, cookie, nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("translator page %s: %d, want 200", path, resp.StatusCode)
+		}
+	}
 	// Site scoping: a translator of another site does not see the piece.
 	elsewhere := b.editorToken("translator2@example.org", "translator", "Elsewhere")
 	if code, _ := b.deskCall(http.MethodPut, base+"/es", elsewhere, map[string]string{"title": "X", "body": "Y"}); code != http.StatusNotFound {
