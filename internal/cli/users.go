@@ -16,13 +16,13 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-var roles = []string{"editor", "staff", "admin"}
+var roles = []string{"editor", "staff", "admin", "translator"}
 
 func userAdd(ctx context.Context, env Env, args []string) error {
 	var email, role, name, site string
 	if err := flags("user add", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "e-mail address (the login)")
-		fs.StringVar(&role, "role", "", "editor, staff or admin")
+		fs.StringVar(&role, "role", "", "editor, staff, admin or translator")
 		fs.StringVar(&name, "name", "", "display name")
 		fs.StringVar(&site, "site", "", "limit the account to one site's submissions")
 	}); err != nil {

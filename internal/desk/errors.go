@@ -29,6 +29,7 @@ var problems = map[string]string{
 	"url_required":     "is required when the status is published: where the piece ran, as an http or https address",
 	"invalid_date":     "must be a date as YYYY-MM-DD",
 	"unknown_outlet":   "is not an outlet",
+	"reason_required":  "is required when an editor approves a translation in the author's stead",
 }
 
 // FieldError is an editor's field the desk refuses, with the code of the

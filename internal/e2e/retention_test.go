@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -20,10 +21,11 @@ import (
 )
 
 // TestDeletionLeavesNothing rejects a submission that has an attachment, a
-// published file, messages, a revision, consent entries and a queued task,
-// lets the retention windows pass, and then searches every table, every
-// object, every Redis key and value and the logs: nothing of it is left
-// but one audit entry without personal data. A young submission survives.
+// published file, messages, a revision, a translation with two revisions,
+// consent entries and a queued task, lets the retention windows pass, and
+// then searches every table, every object, every Redis key and value and
+// the logs: nothing of it is left but one audit entry without personal
+// data. A young submission survives.
 func TestDeletionLeavesNothing(t *testing.T) {
 	t.Parallel()
 	for _, db := range dbs() {
@@ -48,6 +50,15 @@ func TestDeletionLeavesNothing(t *testing.T) {
 			b.waitStatus(keep, "ready", 15*time.Second)
 			if code, _ := b.postJSON("/api/v1/status/reply", map[string]string{"receipt": receipt, "message": "Deletable reply"}); code != 200 {
 				t.Fatalf("reply: %d", code)
+			}
+			// A translation with two revisions: the purge takes them too.
+			if code, res := b.deskCall(http.MethodPost, "/api/v1/submissions/"+id+"/translations", b.token,
+				map[string]string{"language": "es", "title": "Deletable traducción", "body": "Texto Deletable traducido."}); code != http.StatusCreated {
+				t.Fatalf("translation: %d %v", code, res)
+			}
+			if code, res := b.deskCall(http.MethodPut, "/api/v1/submissions/"+id+"/translations/es", b.token,
+				map[string]string{"title": "Deletable traducción", "body": "Texto Deletable revisado."}); code != http.StatusOK {
+				t.Fatalf("translation edit: %d %v", code, res)
 			}
 			if _, err := b.app.Store.AddMessage(ctx, id, store.Message{FromEditor: true, Body: "Editor note"}); err != nil {
 				t.Fatal(err)

@@ -21,6 +21,9 @@ type View struct {
 	// Story is the published piece's path (/stories/SLUG) while it is
 	// published; "" otherwise.
 	Story string
+	// Translations are the piece's translations, for the author to read
+	// and approve; none once the piece is withdrawn.
+	Translations []store.Translation
 }
 
 // Lookup finds a submission by its receipt code. Malformed and unknown codes
@@ -43,6 +46,11 @@ func (s *Service) Lookup(ctx context.Context, code string) (View, error) {
 		return View{}, fmt.Errorf("intake: messages: %w", err)
 	}
 	v := View{Submission: sub, Messages: msgs}
+	if sub.Status != store.StatusWithdrawn {
+		if v.Translations, err = s.store.Translations(ctx, sub.ID); err != nil {
+			return View{}, fmt.Errorf("intake: translations: %w", err)
+		}
+	}
 	if sub.Status == store.StatusPublished {
 		pub, err := s.store.PublicationOf(ctx, sub.ID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

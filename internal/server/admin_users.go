@@ -67,7 +67,7 @@ func scoped(err error) error {
 
 func checkAccess(r, site string) error {
 	if !deskRoles.has(role(r)) { // deskRoles is every role
-		return &problem{"role", "acct_role", "must be editor, staff or admin"}
+		return &problem{"role", "acct_role", "must be editor, staff, admin or translator"}
 	}
 	if utf8.RuneCountInString(site) > 100 || strings.ContainsAny(site, "\r\n\t") {
 		return &problem{"site", "acct_site", "must be one line of at most 100 characters"}

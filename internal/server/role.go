@@ -14,6 +14,10 @@ const (
 	roleEditor role = "editor" // reads, edits, decides on and publishes submissions
 	roleStaff  role = "staff"  // an editor who also exports
 	roleAdmin  role = "admin"  // staff who also manage accounts and settings
+	// roleTranslator reads the queue and the pieces and writes their
+	// translations; it never edits the original, decides, publishes, sees
+	// contact details or exports.
+	roleTranslator role = "translator"
 )
 
 // roleSet is who may use a route or be given a piece of work.
@@ -21,9 +25,10 @@ type roleSet []role
 
 // The role sets the route table guards with.
 var (
-	deskRoles  = roleSet{roleEditor, roleStaff, roleAdmin} // every account: the desk and one's own account page
-	staffRoles = roleSet{roleStaff, roleAdmin}             // exports
-	adminRoles = roleSet{roleAdmin}                        // accounts and instance settings
+	deskRoles   = roleSet{roleEditor, roleStaff, roleAdmin, roleTranslator} // every account: reading the desk, translations, one's own account page
+	editorRoles = roleSet{roleEditor, roleStaff, roleAdmin}                 // the editors' work: edits, notes, messages, decisions, publishing
+	staffRoles  = roleSet{roleStaff, roleAdmin}                             // exports
+	adminRoles  = roleSet{roleAdmin}                                        // accounts and instance settings
 )
 
 // allows reports whether u has one of the roles in s.

@@ -86,6 +86,7 @@ func (h *statusHandler) writeStatus(c *gin.Context, code string) error {
 	if v.Story != "" {
 		out["story_path"] = v.Story
 	}
+	out["translations"] = submitterTranslations(v.Translations)
 	c.JSON(http.StatusOK, out)
 	return nil
 }

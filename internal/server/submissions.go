@@ -94,6 +94,9 @@ func (h *submissionsHandler) get(c *gin.Context) error {
 	if err := h.addOutletsToTell(ctx, rec, s.ID); err != nil {
 		return err
 	}
+	if err := h.addTranslations(ctx, rec, s.ID); err != nil {
+		return err
+	}
 	c.JSON(http.StatusOK, rec)
 	return nil
 }

@@ -76,6 +76,8 @@ func conflictText(err error) string {
 	switch {
 	case errors.Is(err, intake.ErrWithdrawn):
 		return "the submission was withdrawn; it can no longer be changed"
+	case errors.Is(err, intake.ErrNotAwaiting):
+		return "the translation is not awaiting your approval"
 	case errors.Is(err, intake.ErrDecided):
 		return "the submission has been decided on; a new version can no longer be sent"
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 )
 
 // Messages returns the messages between editors and the submitter, oldest
@@ -53,4 +54,12 @@ func (s *Store) AddMessage(ctx context.Context, id string, m Message) (Message, 
 		return Message{}, fmt.Errorf("store: add message %s: %w", id, err)
 	}
 	return m, nil
+}
+
+// insertMessage writes m on submission id at t, for transactions that do more.
+func insertMessage(ctx context.Context, q execer, id string, m *Message, t time.Time) error {
+	m.ID, m.SubmissionID, m.CreatedAt = newID(), id, t
+	_, err := q.ExecContext(ctx, `INSERT INTO messages (id, submission_id, from_editor, author_id, body, kind, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, m.ID, id, m.FromEditor, nullString(m.AuthorID), m.Body, m.Kind, micros(t))
+	return err
 }
