@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -117,6 +118,10 @@ func TestTranslationsFlow(t *testing.T) {
 		if resp, _ := b.deskPage(path, cookie, nil); resp.StatusCode != http.StatusOK {
 			t.Errorf("translator page %s: %d, want 200", path, resp.StatusCode)
 		}
+	}
+	// The piece's page offers a translator no form it would be refused.
+	if _, page := b.deskPage("/desk/s/"+id, cookie, nil); strings.Contains(page, `method="post" action="/desk/s/`+id) {
+		t.Errorf("the translator's page offers editors' forms: %q", regexp.MustCompile(`action="/desk/s/[^"]*"`).FindAllString(page, -1))
 	}
 	// The admin page shows them as translators, so saving a row keeps the role.
 	_, chief := b.queueUser("chief@example.org", "Chief", "admin", "")

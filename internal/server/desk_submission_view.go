@@ -37,6 +37,7 @@ type deskView struct {
 	Contact                                 *contactView // set only after the audited reveal
 	Revisions                               []revisionView
 	Notes                                   []store.Note
+	Editor                                  bool          // may edit, decide, write and reveal (not a translator)
 	Messages                                []web.Message // shown in the editor's language when automatic
 	Timeline                                []timelineEntry
 	Decisions                               []decisionButton
@@ -205,7 +206,7 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		HasContact: s.ContactEmail != "" || s.ContactPhone != "",
 		Notes:      notes, Messages: msgs, Timeline: timeline, CreatedAt: s.CreatedAt,
 		AssigneeID: who.UserID, Assignee: cmp.Or(who.Name, who.Email), Mine: who.UserID != "" && who.UserID == currentUser(c).ID,
-		Final: s.Status.Final(),
+		Final: s.Status.Final(), Editor: editorRoles.allows(currentUser(c)),
 	}
 	for i, n := range v.Notes {
 		v.Notes[i].Author = names.name(ctx, n.AuthorID, n.Author)
