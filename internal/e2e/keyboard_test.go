@@ -154,6 +154,17 @@ func (br *browser) keyboardSignIn(email, want string) {
 	}
 }
 
+// TestKeyboardOnly walks the four main flows (submit, status and reply,
+// desk review, export) with the keyboard alone, on its own app and browser
+// so that it runs beside the accessibility sweep.
+func TestKeyboardOnly(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{db: "sqlite", workers: true})
+	b.a11ySeed()
+	br := startBrowserFor(t, b.url, 4*time.Minute)
+	b.keyboardFlows(t, br)
+}
+
 // keyboardFlows walks the four flows with Tab, Shift+Tab, Space, the arrow
 // keys, Enter and typing: no click, no value set from script. Every page
 // on the way is gone round with Tab first.
@@ -170,17 +181,7 @@ func (b *bundle) keyboardFlows(t *testing.T, br *browser) {
 		{"es", "Escrita sin ratón", "Escribí esta historia solo con el teclado. Llegué a cada campo con el tabulador.",
 			"Un detalle más: llegamos en primavera.", a11ySizes[0]},
 	}
-	// The receipt page asks before it is left (its code is shown only
-	// there): a keyboard user answers the question with Enter, which accepts.
-	var asked atomic.Int32
-	if err := chromedp.Listen(br.ctx, func(ev any) {
-		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok && (d.Type == page.DialogTypeConfirm || d.Type == page.DialogTypeBeforeunload) {
-			asked.Add(1)
-			go chromedp.Call(br.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	asked := br.acceptLeaving()
 	for _, p := range people {
 		br.setLang(p.lang)
 		br.do("viewport "+p.size.name, chromedp.EmulateViewport(p.size.width, p.size.height))
@@ -319,4 +320,21 @@ func (b *bundle) idOf(title string) string {
 	}
 	b.t.Fatalf("no submission titled %q: %d %v", title, code, res)
 	return ""
+}
+
+// acceptLeaving answers every "leave this page?" question (confirm and
+// beforeunload) as a user who means to leave does, and counts them. The
+// receipt page asks, its code being shown only there.
+func (br *browser) acceptLeaving() *atomic.Int32 {
+	br.t.Helper()
+	var asked atomic.Int32
+	if err := chromedp.Listen(br.ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok && (d.Type == page.DialogTypeConfirm || d.Type == page.DialogTypeBeforeunload) {
+			asked.Add(1)
+			go chromedp.Call(br.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}); err != nil {
+		br.t.Fatal(err)
+	}
+	return &asked
 }
