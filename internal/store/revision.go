@@ -16,6 +16,17 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]Revision, error) {
 		return nil, fmt.Errorf("store: revisions %s: %w", id, err)
 	}
 	defer rows.Close()
+	out, err := scanRevisions(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: revisions %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// scanRevisions reads the rows of a revisions or translation_revisions
+// query selecting id, submission_id, number, title, body, body_html,
+// author_id, author_name and created_at, in that order.
+func scanRevisions(rows *sql.Rows) ([]Revision, error) {
 	var out []Revision
 	for rows.Next() {
 		var (
@@ -25,15 +36,12 @@ func (s *Store) Revisions(ctx context.Context, id string) ([]Revision, error) {
 			created  int64
 		)
 		if err := rows.Scan(&r.ID, &r.SubmissionID, &number, &r.Title, &r.Body, &r.BodyHTML, &authorID, &r.AuthorName, &created); err != nil {
-			return nil, fmt.Errorf("store: revisions %s: %w", id, err)
+			return nil, err
 		}
 		r.Number, r.AuthorID, r.CreatedAt = int(number), authorID.String, fromMicros(created)
 		out = append(out, r)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: revisions %s: %w", id, err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // FollowUp returns the outbox tasks a new revision needs (re-checking its

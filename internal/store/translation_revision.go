@@ -17,21 +17,8 @@ func (s *Store) TranslationRevisions(ctx context.Context, id, lang string) ([]Re
 		return nil, fmt.Errorf("store: translation revisions %s %s: %w", id, lang, err)
 	}
 	defer rows.Close()
-	var out []Revision
-	for rows.Next() {
-		var (
-			r        Revision
-			authorID sql.NullString
-			number   int64
-			created  int64
-		)
-		if err := rows.Scan(&r.ID, &r.SubmissionID, &number, &r.Title, &r.Body, &r.BodyHTML, &authorID, &r.AuthorName, &created); err != nil {
-			return nil, fmt.Errorf("store: translation revisions %s %s: %w", id, lang, err)
-		}
-		r.Number, r.AuthorID, r.CreatedAt = int(number), authorID.String, fromMicros(created)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanRevisions(rows)
+	if err != nil {
 		return nil, fmt.Errorf("store: translation revisions %s %s: %w", id, lang, err)
 	}
 	return out, nil
