@@ -61,7 +61,10 @@ type Report struct {
 	Uploaded []int `json:"-"`
 }
 
-// Run drives the load until the duration or the request cap is reached.
+// Run drives the load until the duration or the request cap is reached, or
+// ctx is cancelled. Cancelling stops new operations only: a request already
+// sent may have been carried out by the server, so it runs to its answer and
+// is counted (aborting it would leave a stored submission no 201 accounts for).
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Concurrency < 1 || cfg.BaseURL == "" || cfg.Corpus == nil {
 		return nil, fmt.Errorf("loadgen: concurrency, base URL and corpus are required")
@@ -157,7 +160,7 @@ func (r *runner) submit(ctx context.Context, rng *rand.Rand) {
 		total += len(f.Data)
 	}
 	mw.Close()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, r.cfg.BaseURL+"/api/v1/submissions", &buf)
+	req, _ := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPost, r.cfg.BaseURL+"/api/v1/submissions", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	start := time.Now()
 	resp, err := r.client.Do(req)
@@ -216,7 +219,7 @@ var queueWords = []string{"", "", "familia", "church", "school", "abogado", "hop
 
 func (r *runner) queue(ctx context.Context, rng *rand.Rand) {
 	url := fmt.Sprintf("%s/api/v1/submissions?status=ready&per_page=25&page=%d&q=%s", r.cfg.BaseURL, 1+rng.IntN(3), queueWords[rng.IntN(len(queueWords))])
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, _ := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodGet, url, nil)
 	req.Header.Set("Authorization", "Bearer "+r.cfg.Token)
 	start := time.Now()
 	resp, err := r.client.Do(req)
