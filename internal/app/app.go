@@ -36,8 +36,8 @@ type App struct {
 	Log       *slog.Logger
 	Store     *store.Store
 	Blob      *blob.Store
-	Redis     *redis.Client // rate limits and readiness
-	RedisOpt  asynq.RedisClientOpt
+	Redis     redis.UniversalClient // rate limits and readiness
+	RedisOpt  asynq.RedisConnOpt
 	Queue     *asynq.Client
 	Dispatch  *task.Dispatcher
 	Sanitizer *sanitize.Sanitizer
@@ -135,21 +135,13 @@ func (a *App) openServices(ctx context.Context) error {
 		return fmt.Errorf("app: %w", err)
 	}
 
-	opts, err := redis.ParseURL(redisURL)
+	rc, err := config.ParseRedis(redisURL)
 	if err != nil {
 		return fmt.Errorf("app: STORYDESK_REDIS_URL: %w", err)
 	}
-	// Short timeouts: when Redis is down, a submitter should wait a moment,
-	// not minutes; the outbox makes up for it later.
-	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = 2*time.Second, 2*time.Second, 2*time.Second
-	a.Redis = redis.NewClient(opts)
+	a.Redis, a.RedisOpt = redisClient(rc), asynqRedis(rc)
 	a.closers = append(a.closers, a.Redis)
-	a.RedisOpt = asynq.RedisClientOpt{
-		Network: opts.Network, Addr: opts.Addr, Username: opts.Username, Password: opts.Password,
-		DB: opts.DB, TLSConfig: opts.TLSConfig, DialTimeout: opts.DialTimeout,
-		ReadTimeout: opts.ReadTimeout, WriteTimeout: opts.WriteTimeout,
-	}
-	qc := redis.NewClient(opts)
+	qc := redisClient(rc)
 	a.Queue = asynq.NewClientFromRedisClient(qc)
 	a.closers = append(a.closers, a.Queue, qc)
 	return nil

@@ -160,8 +160,8 @@ func Load(getenv func(string) string) (Config, error) {
 		r.fail("STORYDESK_DATABASE_URL", "must start with postgres:// or sqlite://")
 	}
 	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			r.fail("STORYDESK_REDIS_URL", "must look like redis://[:password@]host:port/db")
+		if _, err := ParseRedis(c.RedisURL); err != nil {
+			r.fail("STORYDESK_REDIS_URL", err.Error())
 		}
 	}
 	if c.S3Endpoint != "" {

@@ -21,13 +21,13 @@ import (
 
 // Limiter is a fixed-window counter in Redis.
 type Limiter struct {
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 	secret []byte
 	now    func() time.Time
 }
 
 // New returns a Limiter over rdb; secret keys the client hashes.
-func New(rdb *redis.Client, secret []byte) *Limiter {
+func New(rdb redis.UniversalClient, secret []byte) *Limiter {
 	return &Limiter{rdb: rdb, secret: secret, now: time.Now}
 }
 

@@ -30,13 +30,13 @@ var ErrNoSlot = errors.New("receipt: no receipt is kept for this token")
 // only the submitter's cookie holds, and filed in Redis under the token's
 // keyed hash: neither a copy of Redis nor the secret alone can read it.
 type Slots struct {
-	rdb *redis.Client
+	rdb redis.UniversalClient
 	h   *Hasher
 	ttl time.Duration
 }
 
 // NewSlots returns Slots in rdb, keyed by h.
-func NewSlots(rdb *redis.Client, h *Hasher, ttl time.Duration) *Slots {
+func NewSlots(rdb redis.UniversalClient, h *Hasher, ttl time.Duration) *Slots {
 	return &Slots{rdb: rdb, h: h, ttl: ttl}
 }
 

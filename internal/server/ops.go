@@ -16,7 +16,7 @@ import (
 // opsHandler answers health and readiness probes.
 type opsHandler struct {
 	store *store.Store
-	redis *redis.Client
+	redis redis.UniversalClient
 	blob  *blob.Store
 }
 

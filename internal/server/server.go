@@ -33,8 +33,8 @@ type Deps struct {
 	Sanitizer *sanitize.Sanitizer
 	Renderer  *web.Renderer
 	Limiter   *limit.Limiter
-	Passwords *auth.Passwords // every password hash and check, capped at once
-	Redis     *redis.Client   // for readiness checks
+	Passwords *auth.Passwords       // every password hash and check, capped at once
+	Redis     redis.UniversalClient // for readiness checks
 	Registry  *prometheus.Registry
 	Log       *slog.Logger
 	// Dispatch enqueues outbox tasks after commit (publish, export).

@@ -22,16 +22,17 @@ type RedisServer struct {
 	port int
 	dir  string
 	cmd  *exec.Cmd
+	args []string // more redis-server arguments (a replica's --replicaof)
 }
 
 // StartRedisServer starts a fresh redis-server on a free loopback port and
 // stops it when the test ends. It fails the test if redis-server is missing.
-func StartRedisServer(t testing.TB) *RedisServer {
+func StartRedisServer(t testing.TB, args ...string) *RedisServer {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatalf("testenv: redis-server is not installed (run scripts/test, which installs it): %v", err)
 	}
-	r := &RedisServer{t: t, port: freePort(t), dir: t.TempDir()}
+	r := &RedisServer{t: t, port: freePort(t), dir: t.TempDir(), args: args}
 	r.Addr = "127.0.0.1:" + strconv.Itoa(r.port)
 	r.Start()
 	t.Cleanup(r.Stop)
@@ -41,8 +42,8 @@ func StartRedisServer(t testing.TB) *RedisServer {
 // Start (re)starts the server on the same port.
 func (r *RedisServer) Start() {
 	r.t.Helper()
-	r.cmd = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", r.dir, "--maxmemory-policy", "noeviction")
+	r.cmd = exec.Command("redis-server", append([]string{"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", r.dir, "--maxmemory-policy", "noeviction"}, r.args...)...)
 	r.cmd.Stdout, r.cmd.Stderr = nil, os.Stderr
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatalf("testenv: start redis-server: %v", err)
