@@ -161,7 +161,7 @@ func TestKeyboardOnly(t *testing.T) {
 	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
 	b.a11ySeed()
-	br := startBrowserFor(t, b.url, 4*time.Minute)
+	br := startBrowser(t, b.url)
 	b.keyboardFlows(t, br)
 }
 
