@@ -77,7 +77,7 @@ func TestAccessibility(t *testing.T) {
 		"STORYDESK_MAX_FILES": "1", "STORYDESK_MAX_FILE_MB": "1",
 	}})
 	d := b.a11ySeed()
-	br := startBrowserFor(t, b.url, 4*time.Minute)
+	br := startBrowser(t, b.url)
 	br.acceptLeaving() // the sweep leaves the receipt page, which asks
 	start := time.Now()
 	public, staff := a11yPages(b, d)
@@ -278,6 +278,7 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 			br.open("/desk/exports", http.StatusOK)
 		}},
 		{"admin-users", "/admin/users", func(br *browser, _ string) { br.open("/admin/users", http.StatusOK) }},
+		{"admin-queues", "/admin/queues", func(br *browser, _ string) { br.open("/admin/queues", http.StatusOK) }},
 		{"account", "/account", func(br *browser, _ string) { br.open("/account", http.StatusOK) }},
 		{"account-totp", "/account/totp", func(br *browser, _ string) { br.open("/account/totp", http.StatusOK) }},
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/storydesk/storydesk/internal/desk"
@@ -53,6 +54,7 @@ func routes(e *gin.Engine, d Deps) {
 	pitches := &pitchesHandler{store: d.Store, place: desk.NewPlacement(d.Store, time.Now)}
 	placements := &placementsHandler{store: d.Store}
 	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
+	queues := &queueAdmin{inspector: asynq.NewInspectorFromRedisClient(d.Redis), store: d.Store, render: r, flash: flashes}
 
 	// Guards. A page guard sends a visitor without a session to /login and
 	// back; a JSON guard answers 401. Both answer a wrong role with 403. A
@@ -127,6 +129,8 @@ func routes(e *gin.Engine, d Deps) {
 	e.POST("/admin/users/:id/reset-two-factor", noStore, signedIn(adminRoles), asPage(users.action("two_factor_reset", users.resetTwoFactor)))
 	e.POST("/admin/users/:id/invite", noStore, signedIn(adminRoles), asPage(users.reinvite))
 	e.POST("/admin/settings", noStore, signedIn(adminRoles), asPage(users.action("setting_changed", users.settings)))
+	e.GET("/admin/queues", noStore, signedIn(adminRoles), asPage(queues.page))
+	e.POST("/admin/queues/:queue/tasks/:id/run", noStore, signedIn(adminRoles), asPage(queues.runPage))
 
 	// The JSON API: errors as JSON, bodies capped.
 	v1 := e.Group("/api/v1", noStore, capJSON)
@@ -171,6 +175,8 @@ func routes(e *gin.Engine, d Deps) {
 	v1.PATCH("/users/:id", allowed(adminRoles), asJSON(usersAPI.patch))
 	v1.GET("/settings", allowed(adminRoles), asJSON(usersAPI.getSettings))
 	v1.PUT("/settings", allowed(adminRoles), asJSON(usersAPI.putSettings))
+	v1.GET("/admin/queues", allowed(adminRoles), asJSON(queues.list))
+	v1.POST("/admin/queues/:queue/tasks/:id/run", allowed(adminRoles), asJSON(queues.runAPI))
 
 	// Operations.
 	e.GET("/healthz", ops.healthz)
