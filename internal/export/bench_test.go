@@ -86,8 +86,9 @@ func sampleHeap(peak *uint64) (stop func()) {
 	}
 }
 
-// seed makes a SQLite store with n pieces (no attachments: the archive's
-// own memory is measured, not S3's) and a bucket on the test S3 server.
+// seed makes a SQLite store with n pieces, every second one with an
+// approved Spanish translation (no attachments: the archive's own memory is
+// measured, not S3's), and a bucket on the test S3 server.
 func seed(b *testing.B, n int) (*store.Store, *blob.Store) {
 	b.Helper()
 	ctx := context.Background()
@@ -108,7 +109,29 @@ func seed(b *testing.B, n int) (*store.Store, *blob.Store) {
 		if err := st.CreateSubmission(ctx, sub, nil, nil); err != nil {
 			b.Fatal(err)
 		}
+		if i%2 == 0 {
+			translate(b, st, sub.ID, "es", "Llegamos en 2015.\n\nConstruimos una vida aquí.", store.ApprovedByAuthor)
+		}
 	}
 	bl := testenv.Bucket(b)
 	return st, bl
+}
+
+// translate gives submission id an approved translation into lang, approved
+// by approvedBy (store.ApprovedByAuthor or an editor's id) with reason.
+func translate(tb testing.TB, st *store.Store, id, lang, body, approvedBy string) {
+	tb.Helper()
+	ctx := context.Background()
+	rev := store.Revision{Title: "Pieza " + id, Body: body, BodyHTML: "<p>" + body + "</p>", AuthorName: "T"}
+	if _, err := st.CreateTranslation(ctx, store.Translation{SubmissionID: id, Language: lang}, rev, store.Event{Action: "translation_created"}); err != nil {
+		tb.Fatal(err)
+	}
+	m := store.TranslationMove{From: []store.TranslationStatus{store.TranslationDraft}, To: store.TranslationApproved,
+		ApprovedBy: approvedBy, Event: store.Event{Action: "translation_approved"}}
+	if approvedBy != store.ApprovedByAuthor {
+		m.ApprovalReason = "The author is unreachable."
+	}
+	if err := st.MoveTranslation(ctx, id, lang, m); err != nil {
+		tb.Fatal(err)
+	}
 }

@@ -1,6 +1,7 @@
 // Package export writes the staff export: one ZIP with manifest.csv,
 // manifest.json and a folder per piece (piece.md, piece.html, piece.docx,
-// consent.json, attachments/). The staff UI's job and `storydesk export`
+// piece.{lang}.md, .html and .docx per approved translation, consent.json,
+// attachments/). The staff UI's job and `storydesk export`
 // share it.
 //
 // Memory stays flat however many pieces there are: pieces are read in
@@ -139,6 +140,9 @@ type Row struct {
 	WordCount   int      `json:"word_count"`
 	Folder      string   `json:"folder"`
 	Attachments []string `json:"attachments"`
+	// Languages are the original's and each approved translation's.
+	Languages    []string   `json:"languages"`
+	Translations []Approval `json:"translations"`
 }
 
 // piece writes one piece's folder and returns its manifest row.
@@ -164,18 +168,33 @@ func (x *Writer) piece(ctx context.Context, zw *zipWriter, p store.ExportPiece) 
 		rp.Images = append(rp.Images, render.Image{Path: PhotoPath(ph), Data: data})
 	}
 	dir := p.ID + "/"
-	files := []struct {
-		name string
-		fn   func(io.Writer, render.Piece) error
-	}{{"piece.md", render.Markdown}, {"piece.html", render.HTML}, {"piece.docx", render.DOCX}, {"consent.json", func(w io.Writer, rp render.Piece) error { return consentJSON(w, rp, p.ConsentPublish, p.ConsentPhotos) }}}
-	for _, f := range files {
-		fw, err := create(zw, dir+f.name, p.UpdatedAt, zipDeflate)
+	write := func(name string, fn func(io.Writer) error) error {
+		fw, err := create(zw, dir+name, p.UpdatedAt, zipDeflate)
 		if err != nil {
+			return err
+		}
+		if err := fn(fw); err != nil {
+			return fmt.Errorf("export: %s%s: %w", dir, name, err)
+		}
+		return nil
+	}
+	if err := writeFormats(write, "", rp); err != nil {
+		return Row{}, err
+	}
+	approvals := make([]Approval, 0, len(p.Translations))
+	for _, t := range p.Translations {
+		if err := checkLanguage(t.Language); err != nil {
 			return Row{}, err
 		}
-		if err := f.fn(fw, rp); err != nil {
-			return Row{}, fmt.Errorf("export: %s%s: %w", dir, f.name, err)
+		if err := writeFormats(write, t.Language, translationPiece(rp, t)); err != nil {
+			return Row{}, err
 		}
+		approvals = append(approvals, approvalOf(t))
+	}
+	if err := write("consent.json", func(w io.Writer) error {
+		return consentJSON(w, rp, p.ConsentPublish, p.ConsentPhotos, approvals...)
+	}); err != nil {
+		return Row{}, err
 	}
 	names := []string{}
 	for i, ph := range kept {
@@ -192,12 +211,27 @@ func (x *Writer) piece(ctx context.Context, zw *zipWriter, p store.ExportPiece) 
 	row := Row{
 		ID: p.ID, Kind: p.Kind, Title: p.Title, Byline: by.Text(p.Language), BylineKind: by.Kind, Site: p.Site,
 		Language: p.Language, Status: string(p.Status), SubmittedAt: p.CreatedAt.Format(time.RFC3339),
-		WordCount: p.WordCount, Folder: dir, Attachments: names,
+		WordCount: p.WordCount, Folder: dir, Attachments: names, Languages: languages(p.Language, approvals),
+		Translations: make([]Approval, len(approvals)),
+	}
+	for i, a := range approvals {
+		row.Translations[i] = manifestApproval(a)
 	}
 	if !p.PublishedAt.IsZero() {
 		row.PublishedAt = p.PublishedAt.Format(time.RFC3339)
 	}
 	return row, nil
+}
+
+// writeFormats writes p's piece.md, piece.html and piece.docx, or with a
+// lang their translation's piece.{lang}.md, … (see pieceFile).
+func writeFormats(write func(string, func(io.Writer) error) error, lang string, p render.Piece) error {
+	for _, f := range formats {
+		if err := write(pieceFile(lang, f.ext), func(w io.Writer) error { return f.fn(w, p) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PhotoPath is where a photo lies in the archive, relative to its piece's

@@ -25,7 +25,7 @@ type manifests struct {
 }
 
 var csvHeader = []string{"id", "kind", "title", "byline", "byline_kind", "site", "language", "status",
-	"submitted_at", "published_at", "word_count", "attachments", "folder"}
+	"submitted_at", "published_at", "word_count", "attachments", "folder", "languages"}
 
 func newManifests(dir string) (*manifests, error) {
 	cf, err := spoolFile(dir, "export-csv-*")
@@ -50,7 +50,8 @@ func newManifests(dir string) (*manifests, error) {
 
 func (m *manifests) add(r Row) error {
 	rec := []string{r.ID, r.Kind, r.Title, r.Byline, r.BylineKind, r.Site, r.Language, r.Status,
-		r.SubmittedAt, r.PublishedAt, strconv.Itoa(r.WordCount), strings.Join(r.Attachments, ";"), r.Folder}
+		r.SubmittedAt, r.PublishedAt, strconv.Itoa(r.WordCount), strings.Join(r.Attachments, ";"), r.Folder,
+		strings.Join(r.Languages, ";")}
 	for i := range rec {
 		rec[i] = CSVCell(rec[i])
 	}
@@ -132,13 +133,19 @@ func CSVCell(s string) string {
 func isCSVSeparator(r rune) bool { return r == ';' || r == ',' || r == '\t' || r == '\n' || r == '\r' }
 
 // consentJSON writes what the author agreed to, without the real name unless
-// the byline is the real name.
-func consentJSON(w io.Writer, p render.Piece, publish string, photos bool) error {
+// the byline is the real name, and who approved each translation and when:
+// the author (through the receipt code, so never named), or an editor in
+// their stead, with the reason the editor wrote.
+func consentJSON(w io.Writer, p render.Piece, publish string, photos bool, translations ...Approval) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	if translations == nil {
+		translations = []Approval{}
+	}
 	return enc.Encode(map[string]any{
 		"id": p.ID, "publish": publish, "photos": photos,
 		"byline_kind": p.Byline.Kind, "byline": p.Byline.Text(p.Language), "photo_credits": credits(p),
+		"translations": translations,
 	})
 }
 

@@ -103,3 +103,40 @@ func slimTemplate() ([]templatePart, error) {
 	})
 	return slimDocx, slimErr
 }
+
+// templateLang is the language godocx's styles and settings name; each
+// document puts its own in its place, so that Word and LibreOffice check
+// the spelling of a Spanish piece (or translation) in Spanish.
+const templateLang = `w:val="en-US"`
+
+// withLanguage is template part name with lang as the document's default
+// language (w:lang in the styles' defaults, w:themeFontLang in the settings).
+func withLanguage(name string, data []byte, lang string) []byte {
+	tag := docxLang(lang)
+	if tag == "en-US" {
+		return data
+	}
+	var elem string
+	switch name {
+	case "word/styles.xml", "word/stylesWithEffects.xml":
+		elem = "<w:lang "
+	case "word/settings.xml":
+		elem = "<w:themeFontLang "
+	default:
+		return data
+	}
+	return bytes.Replace(data, []byte(elem+templateLang), []byte(elem+`w:val="`+xmlText(tag)+`"`), 1)
+}
+
+// docxLang is the language tag a DOCX gives for a piece in lang: Word and
+// LibreOffice choose dictionaries by region, and the pieces are written in
+// the United States.
+func docxLang(lang string) string {
+	switch lang {
+	case "", "en":
+		return "en-US"
+	case "es":
+		return "es-US"
+	}
+	return lang
+}

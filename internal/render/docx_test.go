@@ -97,25 +97,11 @@ func TestDOCXFormatsPhotosAndProperties(t *testing.T) {
 // TestDOCXOpensInLibreOffice converts the DOCX with LibreOffice: the text
 // comes out whole and the photo comes through as a picture.
 func TestDOCXOpensInLibreOffice(t *testing.T) {
-	bin, err := exec.LookPath("soffice")
-	if err != nil {
-		t.Fatal("LibreOffice (soffice) is not installed; run scripts/test, which installs it")
-	}
 	var out bytes.Buffer
 	if err := DOCX(&out, docxTestPiece(t)); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "piece.docx")
-	if err := os.WriteFile(in, out.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, to := range []string{"txt:Text", "odt"} {
-		cmd := exec.Command(bin, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless", "--convert-to", to, "--outdir", dir, in)
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("soffice: %v\n%s", err, b)
-		}
-	}
+	dir := convertWithLibreOffice(t, out.Bytes(), "txt:Text", "odt")
 	txt, err := os.ReadFile(filepath.Join(dir, "piece.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -137,6 +123,76 @@ func TestDOCXOpensInLibreOffice(t *testing.T) {
 	}
 	if pictures != 1 {
 		t.Errorf("LibreOffice found %d pictures, want 1", pictures)
+	}
+}
+
+// convertWithLibreOffice converts docx to each format as a user's
+// LibreOffice would open it, and returns the directory of piece.docx and its
+// conversions (piece.txt, piece.odt, …).
+func convertWithLibreOffice(t *testing.T, docx []byte, formats ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Fatal("LibreOffice (soffice) is not installed; run scripts/test, which installs it")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "piece.docx")
+	if err := os.WriteFile(in, docx, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range formats {
+		cmd := exec.Command(bin, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless", "--convert-to", to, "--outdir", dir, in)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("soffice: %v\n%s", err, b)
+		}
+	}
+	return dir
+}
+
+// TestDOCXLanguage: a DOCX names its piece's language as its default (a
+// Spanish piece or translation is checked in Spanish), and LibreOffice
+// reads it so; the byline and credits are in that language too.
+func TestDOCXLanguage(t *testing.T) {
+	for _, c := range []struct{ lang, tag, language, country, byline, credit string }{
+		{"en", "en-US", "en", "US", "By Rosa Díaz", "Photo 1: courtesy of Rosa Díaz"},
+		{"es", "es-US", "es", "US", "Por Rosa Díaz", "Foto 1: cortesía de Rosa Díaz"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			p := docxTestPiece(t)
+			p.Language = c.lang
+			var out bytes.Buffer
+			if err := DOCX(&out, p); err != nil {
+				t.Fatal(err)
+			}
+			parts := testenv.Unzip(t, out.Bytes())
+			for _, name := range []string{"word/styles.xml", "word/stylesWithEffects.xml"} {
+				if got := regexp.MustCompile(`<w:lang w:val="([^"]*)"`).FindAllStringSubmatch(parts[name], -1); len(got) != 1 || got[0][1] != c.tag {
+					t.Errorf("%s: w:lang %v, want %s", name, got, c.tag)
+				}
+			}
+			if !strings.Contains(parts["word/settings.xml"], `<w:themeFontLang w:val="`+c.tag+`"`) {
+				t.Errorf("settings.xml does not name %s", c.tag)
+			}
+			dir := convertWithLibreOffice(t, out.Bytes(), "txt:Text", "odt")
+			txt, err := os.ReadFile(filepath.Join(dir, "piece.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{c.byline, c.credit} {
+				if !strings.Contains(string(txt), want) {
+					t.Errorf("LibreOffice's text lacks %q:\n%s", want, txt)
+				}
+			}
+			odt, err := os.ReadFile(filepath.Join(dir, "piece.odt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			styles := testenv.Unzip(t, odt)["styles.xml"]
+			want := `fo:language="` + c.language + `" fo:country="` + c.country + `"`
+			if !strings.Contains(styles, want) {
+				t.Errorf("LibreOffice does not read the document as %s: no %s in its styles", c.tag, want)
+			}
+		})
 	}
 }
 

@@ -51,7 +51,7 @@ func DOCX(w io.Writer, p Piece) error {
 	}
 	zw := zip.NewWriter(w)
 	for _, part := range parts {
-		if err := writePart(zw, part.name, part.data); err != nil {
+		if err := writePart(zw, part.name, withLanguage(part.name, part.data, p.Language)); err != nil {
 			return err
 		}
 	}

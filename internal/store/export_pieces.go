@@ -24,11 +24,13 @@ type ExportCursor struct {
 	ID        string
 }
 
-// ExportPiece is one submission of an export, with its attachments and its
-// publication time (zero when not published).
+// ExportPiece is one submission of an export, with its attachments, its
+// publication time (zero when not published) and its approved
+// translations, by language.
 type ExportPiece struct {
 	Submission
-	PublishedAt time.Time
+	PublishedAt  time.Time
+	Translations []ExportTranslation
 }
 
 // extraScanner scans the submission columns followed by extra ones.
@@ -126,11 +128,22 @@ func (s *Store) ExportBatchFor(ctx context.Context, exportID string, f ExportFil
 	if err != nil {
 		return nil, fmt.Errorf("store: export batch: %w", err)
 	}
-	// Attachments after the rows are closed: SQLite's pool may be small.
+	// Attachments and translations after the rows are closed: SQLite's pool
+	// may be small. A piece withdrawn meanwhile is recorded as the export's
+	// already, so its withdrawal revokes the archive, translations and all.
+	ids := make([]string, len(out))
 	for i := range out {
 		if out[i].Attachments, err = attachments(ctx, s.db, out[i].ID); err != nil {
 			return nil, fmt.Errorf("store: export batch: %w", err)
 		}
+		ids[i] = out[i].ID
+	}
+	translations, err := approvedTranslations(ctx, s.db, ids)
+	if err != nil {
+		return nil, fmt.Errorf("store: export batch: %w", err)
+	}
+	for i := range out {
+		out[i].Translations = translations[out[i].ID]
 	}
 	return out, nil
 }
