@@ -67,7 +67,6 @@ require (
 	github.com/goccy/go-yaml v1.19.2 // indirect
 	github.com/gomutex/godocx v0.1.5
 	github.com/gorilla/css v1.0.1 // indirect
-	github.com/gorilla/feeds v1.2.0
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect

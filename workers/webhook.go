@@ -52,6 +52,18 @@ type WebhookNotice struct {
 	Title       string    `json:"title"`
 	Byline      string    `json:"byline"`
 	PublishedAt time.Time `json:"published_at"`
+	// Language is the original's; Languages lists every language the piece
+	// is published in when the notice is sent, the original first.
+	Language  string           `json:"language"`
+	Languages []NoticeLanguage `json:"languages"`
+}
+
+// NoticeLanguage is one language of a published piece in the notice.
+type NoticeLanguage struct {
+	Language string `json:"language"`
+	URL      string `json:"url"`
+	Title    string `json:"title"`
+	Original bool   `json:"original"`
 }
 
 // Sign returns the hex HMAC-SHA256 of "<timestamp>.<body>", the value of
@@ -81,9 +93,18 @@ func (h *Webhook) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		// Withdrawn before the notice went out: announcing it now would be wrong.
 		return markDone(ctx, h.store, taskID)
 	}
+	versions, err := h.store.PublishedVersions(ctx, pub)
+	if err != nil {
+		return fmt.Errorf("webhook %s: %w", id, err)
+	}
 	by := render.Byline{Kind: pub.BylineKind, Name: pub.Byline}
-	body, err := json.Marshal(WebhookNotice{ID: id, Slug: pub.Slug, URL: h.baseURL + "/stories/" + pub.Slug,
-		Title: pub.Title, Byline: by.Text(pub.Language), PublishedAt: pub.PublishedAt})
+	notice := WebhookNotice{ID: id, Slug: pub.Slug, URL: h.baseURL + "/stories/" + pub.Slug,
+		Title: pub.Title, Byline: by.Text(pub.Language), PublishedAt: pub.PublishedAt, Language: pub.Language}
+	for _, v := range versions {
+		notice.Languages = append(notice.Languages, NoticeLanguage{Language: v.Language, URL: h.baseURL + v.Path(),
+			Title: v.Title, Original: v.Original})
+	}
+	body, err := json.Marshal(notice)
 	if err != nil {
 		return fmt.Errorf("webhook %s: %w", id, err)
 	}

@@ -56,7 +56,7 @@ type a11yData struct {
 	rich     string            // a piece with findings, a photo, two revisions, messages and a note
 	receipt  string            // its receipt code
 	withdraw map[string]string // by language, a receipt the sweep withdraws
-	slug     string            // a published story
+	slug     string            // a published story, with an approved Spanish translation
 	invite   string            // an invitation's path
 	enrollee string            // an account that must enroll in two-factor
 	totpUser string            // an account with two-factor
@@ -227,6 +227,7 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 		{"privacy", "/privacy", func(br *browser, _ string) { br.open("/privacy", http.StatusOK) }},
 		{"stories", "/stories", func(br *browser, _ string) { br.open("/stories", http.StatusOK) }},
 		{"story", "/stories/:slug", func(br *browser, _ string) { br.open("/stories/"+d.slug, http.StatusOK) }},
+		{"story-translation", "/stories/:slug/:lang", func(br *browser, _ string) { br.open("/stories/"+d.slug+"/es", http.StatusOK) }},
 		{"not-found", "", func(br *browser, _ string) { br.open("/no/such/page", http.StatusNotFound) }},
 		{"login", "/login", func(br *browser, _ string) { br.open("/login", http.StatusOK) }},
 		// The password once; the step's page then opens again in the other
@@ -344,7 +345,18 @@ func (b *bundle) a11ySeed() a11yData {
 		}
 		d.withdraw[lang] = res["receipt"].(string)
 	}
-	_, d.slug = b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
+	id, slug := b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
+	d.slug = slug
+	// Its Spanish translation, approved by an editor: the story's pages
+	// then carry the language switch.
+	for _, c := range []struct{ path, body string }{
+		{"/translations", `{"language": "es", "title": "Temporada de cosecha en el valle", "body": "Llegamos en 2015.\n\nEl pueblo nos recibió."}`},
+		{"/translations/es/approve", `{"reason": "The author approved it by phone."}`},
+	} {
+		if code, res := b.call(http.MethodPost, "/api/v1/submissions/"+id+c.path, b.token, c.body); code/100 != 2 {
+			b.t.Fatalf("POST %s: %d %v", c.path, code, res)
+		}
+	}
 	d.export, _ = b.finishedExport(d.adminAPI)
 	return d
 }

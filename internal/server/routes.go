@@ -86,6 +86,7 @@ func routes(e *gin.Engine, d Deps) {
 	e.GET("/stories/feed.xml", asPage(stories.feed))
 	e.GET("/stories/:slug", asPage(stories.show))
 	e.GET("/stories/:slug/images/:name", asPage(stories.image))
+	e.GET("/stories/:slug/:lang", asPage(stories.showTranslation))
 
 	// Signing in (account_login.go for the second step) and invitations.
 	e.GET("/login", noStore, asPage(ses.loginPage))

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/gorilla/feeds"
 
 	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/render"
@@ -36,6 +36,8 @@ type StoryItem struct {
 type StoriesView struct {
 	Items            []StoryItem
 	PrevURL, NextURL string
+	Language         string           // the ?language= filter; "" for every language
+	Filters          []LanguageFilter // the links that filter the list by language
 }
 
 // StoryView is the data of one story's page.
@@ -44,6 +46,10 @@ type StoryView struct {
 	Body                          template.HTML // sanitized when stored
 	PublishedAt                   time.Time
 	Images                        []StoryImage
+	// Alternates are the languages the piece is published in (the hreflang
+	// links and the language switch); empty when it is in one language only.
+	Alternates []StoryAlternate
+	DefaultURL string // the original's absolute URL: hreflang x-default
 }
 
 // StoryImage is a published photo and its credit. Width and Height (0 when
@@ -70,22 +76,26 @@ func (h *storiesHandler) list(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	pubs, err := h.store.LivePublications(c.Request.Context(), storiesPerPage+1, (pg-1)*storiesPerPage)
+	language, err := contentLanguage(c)
+	if err != nil {
+		return err
+	}
+	versions, err := h.store.LiveVersions(c.Request.Context(), language, storiesPerPage+1, (pg-1)*storiesPerPage)
 	if err != nil {
 		return err
 	}
 	p := newPage(c, h.render, "")
-	v := StoriesView{}
-	if len(pubs) > storiesPerPage {
-		pubs = pubs[:storiesPerPage]
-		v.NextURL = fmt.Sprintf("/stories?page=%d&lang=%s", pg+1, p.Lang)
+	v := StoriesView{Language: language, Filters: languageFilters(p.Lang, language)}
+	if len(versions) > storiesPerPage {
+		versions = versions[:storiesPerPage]
+		v.NextURL = listURL(p.Lang, language, pg+1)
 	}
 	if pg > 1 {
-		v.PrevURL = fmt.Sprintf("/stories?page=%d&lang=%s", pg-1, p.Lang)
+		v.PrevURL = listURL(p.Lang, language, pg-1)
 	}
-	for _, pub := range pubs {
-		v.Items = append(v.Items, StoryItem{URL: "/stories/" + pub.Slug + "?lang=" + p.Lang, Title: pub.Title,
-			Byline: bylineOf(pub).Text(p.Lang), Language: pub.Language, PublishedAt: pub.PublishedAt})
+	for _, pv := range versions {
+		v.Items = append(v.Items, StoryItem{URL: pv.Path() + "?lang=" + p.Lang, Title: pv.Title,
+			Byline: versionByline(pv).Text(p.Lang), Language: pv.Language, PublishedAt: pv.PublishedAt})
 	}
 	p.Data = v
 	c.Header("Cache-Control", "no-cache")
@@ -109,15 +119,46 @@ func (h *storiesHandler) live(c *gin.Context) (store.Publication, error) {
 	return pub, nil
 }
 
-func (h *storiesHandler) show(c *gin.Context) error {
+// show is GET /stories/{slug}: the piece in its original language.
+func (h *storiesHandler) show(c *gin.Context) error { return h.showVersion(c, "") }
+
+// showTranslation is GET /stories/{slug}/{lang}: the piece in an approved
+// translation; 404 for a language it is not published in, and a redirect
+// to /stories/{slug} for its own language.
+func (h *storiesHandler) showTranslation(c *gin.Context) error {
+	return h.showVersion(c, c.Param("lang"))
+}
+
+// showVersion renders the piece at slug in lang ("" for the original),
+// with the links to every language it is published in.
+func (h *storiesHandler) showVersion(c *gin.Context, lang string) error {
 	pub, err := h.live(c)
 	if err != nil {
 		return err
 	}
+	versions, err := h.store.PublishedVersions(c.Request.Context(), pub)
+	if err != nil {
+		return err
+	}
+	cur := versions[0]
+	if lang != "" {
+		if lang == pub.Language {
+			u := *c.Request.URL
+			u.Path = cur.Path()
+			c.Redirect(http.StatusMovedPermanently, u.String())
+			return nil
+		}
+		i := slices.IndexFunc(versions, func(v store.PublishedVersion) bool { return !v.Original && v.Language == lang })
+		if i < 0 {
+			return fmt.Errorf("story %s in %q: %w", pub.Slug, lang, store.ErrNotFound)
+		}
+		cur = versions[i]
+	}
 	p := newPage(c, h.render, "")
 	by := bylineOf(pub)
-	v := StoryView{Title: pub.Title, Byline: by.Text(p.Lang), Language: pub.Language, Kind: pub.Kind,
-		Body: template.HTML(pub.BodyHTML), PublishedAt: pub.PublishedAt}
+	v := StoryView{Title: cur.Title, Byline: by.Text(p.Lang), Language: cur.Language, Kind: pub.Kind,
+		Body: template.HTML(cur.BodyHTML), PublishedAt: cur.PublishedAt}
+	v.Alternates, v.DefaultURL = h.alternates(versions, cur, p.Lang)
 	credits := render.Piece{Language: p.Lang, Byline: by}
 	for i, img := range pub.Images {
 		v.Images = append(v.Images, storyImage(pub.Slug, img, credits.Credit(i)))
@@ -127,6 +168,7 @@ func (h *storiesHandler) show(c *gin.Context) error {
 	// page speaks the visitor's language, so a cache keeps one per language.
 	c.Header("Cache-Control", "public, max-age=60")
 	c.Header("Vary", "Accept-Language")
+	c.Header("Content-Language", cur.Language)
 	return renderPage(c, h.render, http.StatusOK, "story", p)
 }
 
@@ -156,34 +198,4 @@ func (h *storiesHandler) image(c *gin.Context) error {
 			contentType: img.ContentType, disposition: disposition("inline", img.Name), cache: "public, max-age=60"})
 	}
 	return fmt.Errorf("image: %w", store.ErrNotFound)
-}
-
-// feed is the Atom feed of the latest pieces.
-func (h *storiesHandler) feed(c *gin.Context) error {
-	pubs, err := h.store.LivePublications(c.Request.Context(), storiesPerPage, 0)
-	if err != nil {
-		return err
-	}
-	f := &feeds.Feed{
-		Title: "StoryDesk stories", Link: &feeds.Link{Href: h.baseURL + "/stories"},
-		Id: h.baseURL + "/stories/feed.xml", Updated: time.Unix(0, 0).UTC(),
-	}
-	for _, pub := range pubs {
-		u := h.baseURL + "/stories/" + pub.Slug
-		f.Items = append(f.Items, &feeds.Item{
-			Title: pub.Title, Link: &feeds.Link{Href: u}, Id: u,
-			Author:  &feeds.Author{Name: bylineOf(pub).Text(pub.Language)},
-			Created: pub.PublishedAt, Updated: pub.PublishedAt, Content: pub.BodyHTML,
-		})
-		if pub.PublishedAt.After(f.Updated) {
-			f.Updated = pub.PublishedAt
-		}
-	}
-	atom, err := f.ToAtom()
-	if err != nil {
-		return err
-	}
-	c.Header("Cache-Control", "public, max-age=60")
-	c.Data(http.StatusOK, "application/atom+xml; charset=utf-8", []byte(atom))
-	return nil
 }
