@@ -93,7 +93,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 func (a *App) Work(ctx context.Context, o WorkerOptions) error {
 	jobs := workers.NewJobs(workers.Deps{
 		Store: a.Store, Blob: a.Blob, Dispatch: a.Dispatch, Redis: a.RedisOpt,
-		Config: a.Config, Log: a.Log, ReviewPause: o.ReviewPause,
+		Config: a.Config, Log: a.Log, ReviewPause: o.ReviewPause, TempDir: a.TempDir,
 	})
 	srv := workers.NewServer(a.RedisOpt, workers.Options{Concurrency: o.Concurrency}, a.Log)
 	if err := srv.Start(jobs.Mux()); err != nil {
