@@ -31,7 +31,7 @@ func TestStartupFailures(t *testing.T) {
 	const deadAddr = "127.0.0.1:1"
 	tests := []struct {
 		name  string
-		break_ func(t *testing.T, vars map[string]string)
+		spoil func(t *testing.T, vars map[string]string)
 		want  []string
 	}{
 		{"postgres unreachable", func(_ *testing.T, v map[string]string) {
@@ -54,7 +54,7 @@ func TestStartupFailures(t *testing.T) {
 			t.Run(tt.name+"/"+cmd, func(t *testing.T) {
 				t.Parallel()
 				vars := base(t)
-				tt.break_(t, vars)
+				tt.spoil(t, vars)
 				code, _, stderr := run(t, vars, "", cmd)
 				lines := strings.Split(strings.TrimSpace(stderr), "\n")
 				if code != 1 || len(lines) != 1 || !strings.HasPrefix(lines[0], "storydesk: ") {
