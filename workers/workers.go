@@ -60,6 +60,7 @@ func NewJobs(d Deps) *Jobs {
 		{task.TypeRetention, NewRetention(d.Store, d.Blob, d.Redis, policy, d.Log), hourly},
 		{task.TypeDigest, NewDigest(d.Store, smtp, c.BaseURL, d.Log), hourly}, // a no-op without STORYDESK_SMTP_ADDR
 		{task.TypeExportCleanup, NewExportCleanup(d.Store, d.Blob, d.Log), hourly},
+		{task.TypePurgeExpired, NewPurgeExpired(d.Store, d.Log), hourly},
 	}}
 }
 
