@@ -46,3 +46,17 @@ func TestCrossOriginRefusalPage(t *testing.T) {
 		t.Errorf("API: %d %q %s", code, hdr.Get("Content-Type"), body)
 	}
 }
+
+// TestPlainHTTPWarning: a public URL of plain HTTP on another host is
+// named at start-up, once: its forms will be refused.
+func TestPlainHTTPWarning(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{db: "sqlite", env: map[string]string{"STORYDESK_BASE_URL": "http://192.0.2.10:8080"}})
+	if n := strings.Count(b.logs.String(), "STORYDESK_BASE_URL is plain http"); n != 1 {
+		t.Errorf("%d warnings about plain HTTP, want 1:\n%s", n, b.logs.String())
+	}
+	local := setup(t, options{db: "sqlite"})
+	if strings.Contains(local.logs.String(), "STORYDESK_BASE_URL is plain http") {
+		t.Error("warned about plain HTTP on localhost")
+	}
+}
