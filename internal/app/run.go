@@ -67,7 +67,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		ErrorLog:          nil,
 	}
 	if a.Config.InsecureRemote() {
-		a.Log.Warn("STORYDESK_BASE_URL is plain http on another host: browsers there will refuse every form as cross-origin " +
+		a.Log.Warn("STORYDESK_BASE_URL is plain http on another host: browsers there will refuse every form as cross-origin "+
 			"(the session cookie and the origin check need HTTPS, or localhost); serve StoryDesk over HTTPS (docs/operations.md)",
 			"base_url", a.Config.BaseURL)
 	}
