@@ -89,7 +89,8 @@ func (sp *spool) Close() error {
 }
 
 // removeDead removes the directories of dead processes under root, and
-// files of the layout before this one once they are legacyAge old.
+// any other file (the layout before this one, a lock file a crash left
+// before its rename) once it is legacyAge old.
 func removeDead(root string, log *slog.Logger) {
 	entries, err := os.ReadDir(root)
 	if err != nil {
@@ -100,7 +101,7 @@ func removeDead(root string, log *slog.Logger) {
 		path := filepath.Join(root, e.Name())
 		var err error
 		switch name := e.Name(); {
-		case strings.HasPrefix(name, ".new-"), strings.HasPrefix(name, spoolPrefix) && strings.HasSuffix(name, ".lock"):
+		case strings.HasPrefix(name, spoolPrefix) && strings.HasSuffix(name, ".lock"):
 			err = removeIfDead(path)
 		case strings.HasPrefix(name, spoolPrefix) && e.IsDir():
 			// Its lock file is made before it: without one, no process owns it.
@@ -108,6 +109,8 @@ func removeDead(root string, log *slog.Logger) {
 				err = os.RemoveAll(path)
 			}
 		default:
+			// A lock file not yet renamed (.new-*) may be a process starting
+			// at this moment; one left by a crash is empty, and goes with age.
 			if info, ierr := e.Info(); ierr == nil && time.Since(info.ModTime()) > legacyAge {
 				err = os.RemoveAll(path)
 			}
