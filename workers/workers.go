@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -29,6 +28,8 @@ type Deps struct {
 	Redis    asynq.RedisConnOpt
 	Config   config.Config
 	Log      *slog.Logger
+	// TempDir is the process's own spool directory (app.App.TempDir).
+	TempDir string
 	// ReviewPause, when set, is slept mid-review: fault-injection tests
 	// kill a worker while it holds a task.
 	ReviewPause time.Duration
@@ -42,7 +43,7 @@ const hourly = "@every 1h"
 // line here.
 func NewJobs(d Deps) *Jobs {
 	c := d.Config
-	tmp := filepath.Join(c.DataDir, "tmp")
+	tmp := d.TempDir
 	smtp := SMTP{Addr: c.SMTPAddr, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom}
 	policy := PolicyFromDays(c.RetainContactDays, c.RetainRejectedDays, c.RetainUnreviewedDays)
 	return &Jobs{list: []job{
@@ -59,6 +60,7 @@ func NewJobs(d Deps) *Jobs {
 		{task.TypeRetention, NewRetention(d.Store, d.Blob, d.Redis, policy, d.Log), hourly},
 		{task.TypeDigest, NewDigest(d.Store, smtp, c.BaseURL, d.Log), hourly}, // a no-op without STORYDESK_SMTP_ADDR
 		{task.TypeExportCleanup, NewExportCleanup(d.Store, d.Blob, d.Log), hourly},
+		{task.TypePurgeExpired, NewPurgeExpired(d.Store, d.Log), hourly},
 	}}
 }
 

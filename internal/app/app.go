@@ -46,41 +46,53 @@ type App struct {
 	Registry  *prometheus.Registry
 	// Receipts keep a receipt page showable for a few minutes after a form submission.
 	Receipts *receipt.Slots
+	// TempDir is this process's own spool directory (uploads, exports):
+	// removed when the process stops, or by the next start after it died.
+	TempDir string
 
 	closers []io.Closer
 }
 
 // New builds the App. On error everything already started is closed.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err error) {
-	a = &App{Config: cfg, Log: log}
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	a := &App{Config: cfg, Log: log}
+	if err := a.build(ctx); err != nil {
+		// a, not the nil the caller gets back: what started must stop.
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// build starts and connects what New returns.
+func (a *App) build(ctx context.Context) error {
+	cfg, log := a.Config, a.Log
 	quietRedis(log)
-	defer func() {
-		if err != nil {
-			a.Close()
-			a = nil
-		}
-	}()
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("app: data dir %s: %w", cfg.DataDir, err)
+		return fmt.Errorf("app: data directory %s (STORYDESK_DATA_DIR): %w", cfg.DataDir, err)
 	}
 	secret, err := loadSecret(cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	a.Config.Secret = secret
+	// The spool directory comes before the services: a data directory that
+	// cannot be written to is named as such, not as an embedded service's failure.
+	spool, err := openSpool(filepath.Join(cfg.DataDir, "tmp"), log)
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, spool)
+	a.TempDir = spool.dir
 	if err := a.openServices(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	a.Sanitizer = sanitize.New()
 	hasher, err := receipt.NewHasher(secret)
 	if err != nil {
-		return nil, fmt.Errorf("app: %w", err)
+		return fmt.Errorf("app: %w", err)
 	}
-	tmp := filepath.Join(cfg.DataDir, "tmp")
-	if err := os.MkdirAll(tmp, 0o700); err != nil {
-		return nil, fmt.Errorf("app: temp dir: %w", err)
-	}
-	cleanTemp(tmp, log)
+	tmp := spool.dir
 	a.Limiter = limit.New(a.Redis, secret)
 	a.Receipts = receipt.NewSlots(a.Redis, hasher, receipt.SlotTTL)
 	a.Dispatch = task.NewDispatcher(a.Queue, a.Store, log)
@@ -89,7 +101,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err 
 	}, tmp, log, media.NewBudget(int64(cfg.ImageMemoryMB)<<20))
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return a, nil
+	return nil
 }
 
 // openServices connects to (or starts) the database, S3 and Redis.
@@ -120,19 +132,19 @@ func (a *App) openServices(ctx context.Context) error {
 
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
-		return fmt.Errorf("app: %w", err)
+		return fmt.Errorf("app: database (STORYDESK_DATABASE_URL): %w", err)
 	}
 	a.Store = st
 	a.closers = append(a.closers, st)
 	if err := st.Migrate(ctx); err != nil {
-		return fmt.Errorf("app: %w", err)
+		return fmt.Errorf("app: database (STORYDESK_DATABASE_URL): %w", err)
 	}
 
 	if a.Blob, err = blob.New(s3opt); err != nil {
-		return fmt.Errorf("app: %w", err)
+		return fmt.Errorf("app: S3 (STORYDESK_S3_*): %w", err)
 	}
 	if err := retry(ctx, 10*time.Second, func() error { return a.Blob.EnsureBucket(ctx) }); err != nil {
-		return fmt.Errorf("app: %w", err)
+		return fmt.Errorf("app: S3 bucket %q at %s (STORYDESK_S3_ENDPOINT): %w", s3opt.Bucket, s3opt.Endpoint, err)
 	}
 
 	rc, err := config.ParseRedis(redisURL)
@@ -170,19 +182,6 @@ func retry(ctx context.Context, total time.Duration, f func() error) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(500 * time.Millisecond):
-		}
-	}
-}
-
-// cleanTemp removes spooled uploads left by a crash: they may hold a submitter's files.
-func cleanTemp(dir string, log *slog.Logger) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			log.Warn("remove stale temp file", "err", err)
 		}
 	}
 }

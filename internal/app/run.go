@@ -66,6 +66,11 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          nil,
 	}
+	if a.Config.InsecureRemote() {
+		a.Log.Warn("STORYDESK_BASE_URL is plain http on another host: browsers there will refuse every form as cross-origin "+
+			"(the session cookie and the origin check need HTTPS, or localhost); serve StoryDesk over HTTPS (docs/operations.md)",
+			"base_url", a.Config.BaseURL)
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -93,7 +98,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 func (a *App) Work(ctx context.Context, o WorkerOptions) error {
 	jobs := workers.NewJobs(workers.Deps{
 		Store: a.Store, Blob: a.Blob, Dispatch: a.Dispatch, Redis: a.RedisOpt,
-		Config: a.Config, Log: a.Log, ReviewPause: o.ReviewPause,
+		Config: a.Config, Log: a.Log, ReviewPause: o.ReviewPause, TempDir: a.TempDir,
 	})
 	srv := workers.NewServer(a.RedisOpt, workers.Options{Concurrency: o.Concurrency}, a.Log)
 	if err := srv.Start(jobs.Mux()); err != nil {

@@ -36,19 +36,28 @@ func loadSecret(cfg config.Config) ([]byte, error) {
 		return nil, fmt.Errorf("app: generate secret: %w", err)
 	}
 	s := hex.EncodeToString(raw)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return loadSecret(cfg) // another process created it first
-	}
+	// Written whole under a private name, then linked to its final name:
+	// the link fails if another process got there first, and a process
+	// that reads the file never sees it empty or half written.
+	f, err := os.CreateTemp(cfg.DataDir, ".secret-*")
 	if err != nil {
 		return nil, fmt.Errorf("app: create %s: %w", path, err)
 	}
-	if _, err := f.WriteString(s + "\n"); err != nil {
-		f.Close()
+	defer os.Remove(f.Name())
+	_, err = f.WriteString(s + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return nil, fmt.Errorf("app: write %s: %w", path, err)
 	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("app: write %s: %w", path, err)
+	if err := os.Link(f.Name(), path); errors.Is(err, fs.ErrExist) {
+		return loadSecret(cfg) // another process created it first: use that one
+	} else if err != nil {
+		return nil, fmt.Errorf("app: create %s: %w", path, err)
 	}
 	return []byte(s), nil
 }

@@ -45,6 +45,7 @@ commands:
   token create --email E [--name N] [--expires 90d]
   export     --out FILE.zip [--status approved,published] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--site S] [--kind story|oped]
   bench      drive a running StoryDesk with load and measure baselines (see docs/benchmarks.md)
+  healthcheck [--worker]   exit 0 if the web server (or this host's worker) is healthy, else 1
   version    print the version
 
 Configuration comes from STORYDESK_* environment variables; see README.md.`
@@ -107,6 +108,8 @@ func dispatch(ctx context.Context, env Env) error {
 		return runExport(ctx, env, args)
 	case "bench":
 		return bench(ctx, env, args)
+	case "healthcheck":
+		return healthcheck(ctx, env, args)
 	}
 	return usageErr("unknown command %q", cmd)
 }

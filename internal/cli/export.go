@@ -58,7 +58,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	if err := tmp.Chmod(0o600); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	w := export.New(a.Store, a.Blob, filepath.Join(a.Config.DataDir, "tmp"))
+	w := export.New(a.Store, a.Blob, a.TempDir)
 	bar := newProgress(env.Stderr)
 	n, err := w.Write(ctx, tmp, f, bar.update)
 	bar.finish()

@@ -120,6 +120,7 @@ func Load(getenv func(string) string) (Config, error) {
 		if len(s) < 32 {
 			r.fail("STORYDESK_SECRET", "must be at least 32 characters (try: openssl rand -hex 32)")
 		}
+		r.refusePlaceholder("STORYDESK_SECRET", s)
 		c.Secret = []byte(s)
 	}
 	c.DatabaseURL = r.str("STORYDESK_DATABASE_URL", "sqlite://"+filepath.Join(c.DataDir, "storydesk.db"))
@@ -127,6 +128,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.MetricsToken = r.str("STORYDESK_METRICS_TOKEN", ""); c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		r.fail("STORYDESK_METRICS_TOKEN", "must be at least 16 characters (try: openssl rand -hex 32)")
 	}
+	r.refusePlaceholder("STORYDESK_METRICS_TOKEN", c.MetricsToken)
 	c.WebhookURL, c.WebhookSecret = r.str("STORYDESK_WEBHOOK_URL", ""), r.str("STORYDESK_WEBHOOK_SECRET", "")
 	c.SMTPAddr, c.SMTPUser, c.SMTPPassword = r.str("STORYDESK_SMTP_ADDR", ""), r.str("STORYDESK_SMTP_USER", ""), r.str("STORYDESK_SMTP_PASSWORD", "")
 	c.SMTPFrom = r.str("STORYDESK_SMTP_FROM", "")
@@ -148,6 +150,7 @@ func Load(getenv func(string) string) (Config, error) {
 		if len(c.WebhookSecret) < 16 {
 			r.fail("STORYDESK_WEBHOOK_SECRET", "must be at least 16 characters when STORYDESK_WEBHOOK_URL is set")
 		}
+		r.refusePlaceholder("STORYDESK_WEBHOOK_SECRET", c.WebhookSecret)
 	}
 
 	if c.Addr == "" {
@@ -158,10 +161,14 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if !hasAnyPrefix(c.DatabaseURL, "postgres://", "postgresql://", "sqlite://") {
 		r.fail("STORYDESK_DATABASE_URL", "must start with postgres:// or sqlite://")
+	} else if !strings.HasPrefix(c.DatabaseURL, "sqlite://") {
+		r.parseURL("STORYDESK_DATABASE_URL", c.DatabaseURL)
 	}
 	if c.RedisURL != "" {
-		if _, err := ParseRedis(c.RedisURL); err != nil {
-			r.fail("STORYDESK_REDIS_URL", err.Error())
+		if u := r.parseURL("STORYDESK_REDIS_URL", c.RedisURL); u != nil {
+			if _, err := ParseRedis(c.RedisURL); err != nil {
+				r.fail("STORYDESK_REDIS_URL", err.Error())
+			}
 		}
 	}
 	if c.S3Endpoint != "" {
@@ -184,6 +191,23 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
+// InsecureRemote reports whether the public URL is plain HTTP on a host
+// other than this machine: browsers there refuse the __Host- session cookie
+// and send "Origin: null" with our no-referrer policy, so every form is
+// refused as cross-origin. StoryDesk says so at start-up.
+func (c Config) InsecureRemote() bool {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	h := u.Hostname()
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return false
+	}
+	ip := net.ParseIP(h)
+	return ip == nil || !ip.IsLoopback()
+}
+
 func hasAnyPrefix(s string, prefixes ...string) bool {
 	for _, p := range prefixes {
 		if strings.HasPrefix(s, p) {
@@ -203,6 +227,35 @@ func (r *reader) fail(name, problem string) {
 	if r.err == nil {
 		r.err = errors.New("config: " + name + ": " + problem)
 	}
+}
+
+// placeholders are the example values of .env.example and their usual
+// kin: a deployment that kept one signs its sessions with a public key.
+var placeholders = []string{"replace", "change-me", "changeme", "example", "your-secret"}
+
+// refusePlaceholder refuses a secret that is a placeholder left in place.
+func (r *reader) refusePlaceholder(name, v string) {
+	low := strings.ToLower(v)
+	for _, p := range placeholders {
+		if strings.Contains(low, p) {
+			r.fail(name, "is still the placeholder of .env.example; set it to a random value (try: openssl rand -hex 32)")
+			return
+		}
+	}
+}
+
+// parseURL parses a service URL. Its error never quotes the URL, which
+// holds a password; the usual cause is a password with a character URLs
+// reserve.
+func (r *reader) parseURL(name, v string) *url.URL {
+	u, err := url.Parse(v)
+	if err != nil {
+		r.fail(name, "is not a valid URL; if the password holds / @ : ? # % or a space, percent-encode it "+
+			"(/ as %2F, @ as %40, : as %3A, ? as %3F, # as %23, % as %25, space as %20; "+
+			`e.g. python3 -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=""))' 'PASSWORD')`)
+		return nil
+	}
+	return u
 }
 
 func (r *reader) str(name, def string) string {

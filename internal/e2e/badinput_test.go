@@ -8,7 +8,6 @@ import (
 	"hash/crc32"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -128,7 +127,7 @@ func TestBadInputsLeaveNothing(t *testing.T) {
 	if pending, err := b.app.Store.PendingOutbox(ctx, farFuture(), 10); err != nil || len(pending) != 0 {
 		t.Errorf("outbox rows: %v (%v)", pending, err)
 	}
-	tmp, _ := os.ReadDir(filepath.Join(b.app.Config.DataDir, "tmp"))
+	tmp, _ := os.ReadDir(b.app.TempDir)
 	if len(tmp) != 0 {
 		t.Errorf("temp files left: %v", tmp)
 	}

@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -138,7 +137,7 @@ func TestBadInputCorpus(t *testing.T) {
 	if n := b.queued(); n != 0 {
 		t.Errorf("%d tasks queued, want 0", n)
 	}
-	if tmp, _ := os.ReadDir(filepath.Join(b.app.Config.DataDir, "tmp")); len(tmp) != 0 {
+	if tmp, _ := os.ReadDir(b.app.TempDir); len(tmp) != 0 {
 		t.Errorf("temp files left: %v", tmp)
 	}
 }

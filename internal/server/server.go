@@ -83,14 +83,6 @@ func New(d Deps) (http.Handler, error) {
 	routes(e, d)
 	// Refuse cross-site state-changing requests from browsers (Sec-Fetch-Site / Origin).
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isAPI(r) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusForbidden)
-			w.Write([]byte(`{"error":"cross-origin request refused"}` + "\n"))
-			return
-		}
-		http.Error(w, "Cross-origin request refused.", http.StatusForbidden)
-	}))
-	return securityHeaders(d.BaseURL, cop.Handler(e)), nil
+	cop.SetDenyHandler(crossOriginRefusal(d.Renderer, d.Log))
+	return securityHeaders(d.BaseURL, headAsGet(cop.Handler(e))), nil
 }
