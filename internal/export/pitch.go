@@ -65,6 +65,11 @@ func (x *Writer) WritePitch(ctx context.Context, w io.Writer, p Pitch) error {
 	by := render.BylineOf(sub.ConsentPublish, sub.AuthorName, sub.Pseudonym)
 	bio := render.Bio(by.Kind, sub.AuthorRole, sub.Site, p.Language)
 	sub.Title, sub.Language, sub.WordCount = p.Title, p.Language, p.Words
+	if by.Kind != render.BylineName {
+		// What goes to an outlet names the site only beside the author's
+		// own name, as the bio does (render.Bio).
+		sub.Site = ""
+	}
 	sub.BodyHTML = p.BodyHTML + "\n<p><em>" + html.EscapeString(bio) + "</em></p>"
 	row, err := x.piece(ctx, zw, store.ExportPiece{Submission: sub, PublishedAt: p.PublishedAt})
 	if err != nil {
