@@ -49,6 +49,7 @@ var a11yNotPages = map[string]string{
 	"/readyz":                              "a probe's JSON",
 	"/metrics":                             "Prometheus text",
 	"/receipt/download":                    "the receipt as a text file",
+	"/desk/pitches/:id/package":            "a ZIP download (its refusal is the pitch page, swept)",
 }
 
 // a11yData is what the seeded app holds for the sweep to show.
@@ -63,6 +64,7 @@ type a11yData struct {
 	admin    string            // the account the desk pages are seen as
 	adminAPI string            // its API token
 	export   string            // a finished export
+	pitch    string            // a pitch of the published story, over its outlet's word limit
 }
 
 // TestAccessibility audits every page with axe-core (WCAG 2.0 and 2.1, A
@@ -270,6 +272,12 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 		{"desk-diff", "/desk/s/:id/diff", func(br *browser, _ string) {
 			br.open("/desk/s/"+d.rich+"/diff?a=1&b=2", http.StatusOK)
 		}},
+		{"desk-pitch", "/desk/pitches/:id", func(br *browser, _ string) { br.open("/desk/pitches/"+d.pitch, http.StatusOK) }},
+		{"desk-pitch-saved", "", func(br *browser, lang string) {
+			br.open("/desk/pitches/"+d.pitch, http.StatusOK)
+			br.do("write a shorter version", chromedp.SetValue(chromedp.ID("desk_body"), "Harvest in the valley ("+lang+")."))
+			br.load("save it", http.StatusOK, chromedp.Click(chromedp.CSS(`form[action$="/text"] button[type=submit]`)))
+		}},
 		{"desk-exports", "/desk/exports", func(br *browser, _ string) { br.open("/desk/exports", http.StatusOK) }},
 		// The page while an export runs keeps its list fresh: the export is
 		// set back to running where no worker will finish it.
@@ -343,7 +351,14 @@ func (b *bundle) a11ySeed() a11yData {
 		}
 		d.withdraw[lang] = res["receipt"].(string)
 	}
-	_, d.slug = b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
+	harvest, slug := b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
+	d.slug = slug
+	outlet := b.outlet(d.adminAPI, map[string]any{"name": "The Valley Tribune", "language": "en", "word_limit": 5})
+	code, res = b.deskCall(http.MethodPost, "/api/v1/submissions/"+harvest+"/pitches", d.adminAPI, map[string]any{"outlet_id": outlet})
+	if code != http.StatusCreated {
+		b.t.Fatalf("pitch: %d %v", code, res)
+	}
+	d.pitch = res["id"].(string)
 	d.export, _ = b.finishedExport(d.adminAPI)
 	return d
 }
