@@ -97,7 +97,10 @@ func (h *pitchDesk) getAPI(c *gin.Context) error {
 // textAPI is PUT /api/v1/pitches/{id}/text {"title","body"}: the pitch's
 // shorter version, as a named revision of the piece.
 func (h *pitchDesk) textAPI(c *gin.Context) error {
-	var req translationRequest
+	var req struct {
+		Title string `json:"title"`
+		Body  string `json:"body"`
+	}
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
