@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
@@ -19,7 +20,7 @@ func TestPitchPageBrowser(t *testing.T) {
 	t.Parallel()
 	b := setup(t, options{db: "sqlite"})
 	f := b.pitchFixture(fieldsWith("title", "Our family", "body", longBody))
-	br := startBrowser(t, b.url)
+	br := startBrowserFor(t, b.url, 3*time.Minute) // other suites share the machine
 	br.keyboardSignIn("editor@example.org", "/desk")
 	path := "/desk/pitches/" + f.pitch
 	for _, sz := range []a11ySize{{"laptop", 1366, 768}, {"phone", 390, 844}} {
