@@ -69,6 +69,11 @@ func (e *FieldError) Error() string { return e.Field + " " + e.Problem() }
 // what the client sees, and errors.Is(err, store.ErrConflict) holds.
 type ConflictError struct {
 	Msg string
+	// Field and Problem, when set, name the field to change for the move
+	// to be allowed (a text over an outlet's word limit names its body).
+	Field, Problem string
+	// Code, when set, names the refusal for a page (its message key).
+	Code string
 }
 
 func conflictf(format string, args ...any) error {

@@ -49,6 +49,7 @@ var a11yNotPages = map[string]string{
 	"/readyz":                              "a probe's JSON",
 	"/metrics":                             "Prometheus text",
 	"/receipt/download":                    "the receipt as a text file",
+	"/desk/pitches/:id/package":            "a ZIP download (its refusal is the pitch page, swept)",
 }
 
 // a11yData is what the seeded app holds for the sweep to show.
@@ -63,6 +64,7 @@ type a11yData struct {
 	admin    string            // the account the desk pages are seen as
 	adminAPI string            // its API token
 	export   string            // a finished export
+	pitch    string            // a pitch of the published story, over its outlet's word limit
 }
 
 // TestAccessibility audits every page with axe-core (WCAG 2.0 and 2.1, A
@@ -271,6 +273,12 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 		{"desk-diff", "/desk/s/:id/diff", func(br *browser, _ string) {
 			br.open("/desk/s/"+d.rich+"/diff?a=1&b=2", http.StatusOK)
 		}},
+		{"desk-pitch", "/desk/pitches/:id", func(br *browser, _ string) { br.open("/desk/pitches/"+d.pitch, http.StatusOK) }},
+		{"desk-pitch-saved", "", func(br *browser, lang string) {
+			br.open("/desk/pitches/"+d.pitch, http.StatusOK)
+			br.do("write a shorter version", chromedp.SetValue(chromedp.ID("desk_body"), "Harvest in the valley ("+lang+")."))
+			br.load("save it", http.StatusOK, chromedp.Click(chromedp.CSS(`form[action$="/text"] button[type=submit]`)))
+		}},
 		{"desk-exports", "/desk/exports", func(br *browser, _ string) { br.open("/desk/exports", http.StatusOK) }},
 		// The page while an export runs keeps its list fresh: the export is
 		// set back to running where no worker will finish it.
@@ -345,7 +353,7 @@ func (b *bundle) a11ySeed() a11yData {
 		}
 		d.withdraw[lang] = res["receipt"].(string)
 	}
-	id, slug := b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
+	harvest, slug := b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
 	d.slug = slug
 	// Its Spanish translation, approved by an editor: the story's pages
 	// then carry the language switch.
@@ -353,10 +361,16 @@ func (b *bundle) a11ySeed() a11yData {
 		{"/translations", `{"language": "es", "title": "Temporada de cosecha en el valle", "body": "Llegamos en 2015.\n\nEl pueblo nos recibió."}`},
 		{"/translations/es/approve", `{"reason": "The author approved it by phone."}`},
 	} {
-		if code, res := b.call(http.MethodPost, "/api/v1/submissions/"+id+c.path, b.token, c.body); code/100 != 2 {
+		if code, res := b.call(http.MethodPost, "/api/v1/submissions/"+harvest+c.path, b.token, c.body); code/100 != 2 {
 			b.t.Fatalf("POST %s: %d %v", c.path, code, res)
 		}
 	}
+	outlet := b.outlet(d.adminAPI, map[string]any{"name": "The Valley Tribune", "language": "en", "word_limit": 5})
+	code, res = b.deskCall(http.MethodPost, "/api/v1/submissions/"+harvest+"/pitches", d.adminAPI, map[string]any{"outlet_id": outlet})
+	if code != http.StatusCreated {
+		b.t.Fatalf("pitch: %d %v", code, res)
+	}
+	d.pitch = res["id"].(string)
 	d.export, _ = b.finishedExport(d.adminAPI)
 	return d
 }

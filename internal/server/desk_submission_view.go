@@ -73,6 +73,9 @@ type revisionView struct {
 	Number int
 	Author string
 	At     time.Time
+	// A named revision, made for a pitch (issue 15), has its outlet and
+	// its pitch: it is listed, never the piece's text.
+	Outlet, PitchID, Language string
 }
 
 // timelineEntry is one line of the history: a status move, an edit, a note
@@ -91,7 +94,7 @@ type timelineEntry struct {
 // (desk.history.ACTION in web/locales/desk.*.json).
 var historyActions = []string{
 	"submitted", "reviewed", "status", "edited", "note", "assigned", "assign", "published",
-	"publish_requested", "contact_viewed", store.RecheckedAction,
+	"publish_requested", "contact_viewed", store.RecheckedAction, "pitch_text",
 	"retention_deleted", "retention_contact_dropped", "retention_identity_dropped",
 }
 
@@ -216,6 +219,14 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 	}
 	for _, r := range revs {
 		v.Revisions = append(v.Revisions, revisionView{Number: r.Number, Author: r.AuthorName, At: r.CreatedAt})
+	}
+	named, err := h.store.NamedRevisions(ctx, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range named {
+		v.Revisions = append(v.Revisions, revisionView{Number: r.Number, Author: r.AuthorName, At: r.CreatedAt,
+			Outlet: r.Outlet, PitchID: r.PitchID, Language: r.Language})
 	}
 	for _, a := range s.Attachments {
 		path := "/api/v1/submissions/" + s.ID + "/attachments/" + a.ID

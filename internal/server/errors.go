@@ -57,7 +57,11 @@ func classify(err error) *httpError {
 	case errors.As(err, &fe):
 		return &httpError{status: http.StatusBadRequest, msg: fe.Error(), fields: map[string]string{fe.Field: fe.Problem()}}
 	case errors.As(err, &ce): // its message alone: the store's wrapping names ids the client need not read
-		return &httpError{status: http.StatusConflict, msg: ce.Msg}
+		he := &httpError{status: http.StatusConflict, msg: ce.Msg}
+		if ce.Field != "" {
+			he.fields = map[string]string{ce.Field: ce.Problem}
+		}
+		return he
 	case errors.As(err, &ve):
 		return &httpError{status: validationStatus(ve), msg: ve.Error(), fields: ve.Messages()}
 	case errors.Is(err, intake.ErrUnavailable):

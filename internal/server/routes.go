@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/storydesk/storydesk/internal/desk"
+	"github.com/storydesk/storydesk/internal/export"
 	"github.com/storydesk/storydesk/web"
 )
 
@@ -53,6 +54,7 @@ func routes(e *gin.Engine, d Deps) {
 	outlets := &outletsHandler{store: d.Store}
 	pitches := &pitchesHandler{store: d.Store, place: desk.NewPlacement(d.Store, time.Now)}
 	placements := &placementsHandler{store: d.Store}
+	onPitch := &pitchDesk{store: d.Store, desk: rules, export: export.New(d.Store, d.Blob, ""), render: r, flash: flashes}
 	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
 	queues := &queueAdmin{inspector: asynq.NewInspectorFromRedisClient(d.Redis), store: d.Store, render: r, flash: flashes}
 
@@ -118,6 +120,9 @@ func routes(e *gin.Engine, d Deps) {
 	e.POST("/desk/s/:id/decision", noStore, capForm, signedIn(editorRoles), asPage(onDesk.decisionPage))
 	e.POST("/desk/s/:id/contact", noStore, capForm, signedIn(editorRoles), asPage(onDesk.contactPage))
 	e.POST("/desk/s/:id/publish", noStore, signedIn(editorRoles), asPage(pub.publishPage))
+	e.GET("/desk/pitches/:id", noStore, signedIn(editorRoles), asPage(onPitch.page))
+	e.POST("/desk/pitches/:id/text", noStore, capForm, signedIn(editorRoles), asPage(onPitch.textPage))
+	e.GET("/desk/pitches/:id/package", noStore, signedIn(editorRoles), asPage(onPitch.packagePage))
 	e.GET("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.page))
 	e.POST("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.createPage))
 
@@ -162,6 +167,9 @@ func routes(e *gin.Engine, d Deps) {
 	v1.POST("/submissions/:id/pitches", allowed(editorRoles), asJSON(pitches.create))
 	v1.GET("/pitches", allowed(editorRoles), asJSON(pitches.list))
 	v1.PATCH("/pitches/:id", allowed(editorRoles), asJSON(pitches.patch))
+	v1.GET("/pitches/:id", allowed(editorRoles), asJSON(onPitch.getAPI))
+	v1.PUT("/pitches/:id/text", allowed(editorRoles), asJSON(onPitch.textAPI))
+	v1.GET("/pitches/:id/package", allowed(editorRoles), asJSON(onPitch.packageAPI))
 	v1.GET("/outlets", allowed(editorRoles), asJSON(outlets.list))
 	v1.POST("/outlets", allowed(staffRoles), asJSON(outlets.create))
 	v1.PATCH("/outlets/:id", allowed(staffRoles), asJSON(outlets.patch))
@@ -211,6 +219,8 @@ func formPage(path string) string {
 	switch {
 	case len(parts) == 4 && parts[0] == "desk" && parts[1] == "s":
 		return "/desk/s/" + url.PathEscape(parts[2])
+	case len(parts) == 4 && parts[0] == "desk" && parts[1] == "pitches":
+		return pitchURL(parts[2])
 	case len(parts) >= 2 && parts[0] == "admin":
 		return "/admin/users"
 	case len(parts) >= 2 && parts[0] == "account":

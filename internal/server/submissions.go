@@ -97,6 +97,9 @@ func (h *submissionsHandler) get(c *gin.Context) error {
 	if err := h.addTranslations(ctx, rec, s.ID); err != nil {
 		return err
 	}
+	if err := h.addNamedRevisions(ctx, rec, s.ID); err != nil {
+		return err
+	}
 	c.JSON(http.StatusOK, rec)
 	return nil
 }
