@@ -53,16 +53,17 @@ var a11yNotPages = map[string]string{
 
 // a11yData is what the seeded app holds for the sweep to show.
 type a11yData struct {
-	rich     string            // a piece with findings, a photo, two revisions, messages and a note
-	receipt  string            // its receipt code
-	withdraw map[string]string // by language, a receipt the sweep withdraws
-	slug     string            // a published story
-	invite   string            // an invitation's path
-	enrollee string            // an account that must enroll in two-factor
-	totpUser string            // an account with two-factor
-	admin    string            // the account the desk pages are seen as
-	adminAPI string            // its API token
-	export   string            // a finished export
+	rich       string            // a piece with findings, a photo, two revisions, messages and a note
+	receipt    string            // its receipt code
+	translated string            // the receipt of a piece with a translation awaiting its author and a placement
+	withdraw   map[string]string // by language, a receipt the sweep withdraws
+	slug       string            // a published story
+	invite     string            // an invitation's path
+	enrollee   string            // an account that must enroll in two-factor
+	totpUser   string            // an account with two-factor
+	admin      string            // the account the desk pages are seen as
+	adminAPI   string            // its API token
+	export     string            // a finished export
 }
 
 // TestAccessibility audits every page with axe-core (WCAG 2.0 and 2.1, A
@@ -77,7 +78,9 @@ func TestAccessibility(t *testing.T) {
 		"STORYDESK_MAX_FILES": "1", "STORYDESK_MAX_FILE_MB": "1",
 	}})
 	d := b.a11ySeed()
-	br := startBrowserFor(t, b.url, 4*time.Minute)
+	// Six minutes: the sweep takes about two alone, and more than four on a
+	// machine busy with other test runs.
+	br := startBrowserFor(t, b.url, 6*time.Minute)
 	br.acceptLeaving() // the sweep leaves the receipt page, which asks
 	start := time.Now()
 	public, staff := a11yPages(b, d)
@@ -219,6 +222,11 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 		{"status-lookup", "/status", func(br *browser, _ string) { br.open("/status", http.StatusOK) }},
 		{"status-unknown", "", func(br *browser, _ string) { br.lookUp("ABCD-EFGH-JKMN-PQRS", http.StatusNotFound) }},
 		{"status", "", func(br *browser, _ string) { br.lookUp(d.receipt, http.StatusOK) }},
+		{"status-translation", "", func(br *browser, _ string) { br.lookUp(d.translated, http.StatusOK) }},
+		{"status-translation-refused", "", func(br *browser, _ string) {
+			br.lookUp(d.translated, http.StatusOK)
+			br.load("ask for changes without a message", http.StatusBadRequest, chromedp.Click(chromedp.CSS(`form.tr-changes button[type=submit]`)))
+		}},
 		{"status-withdrawn", "", func(br *browser, lang string) {
 			br.lookUp(d.withdraw[lang], http.StatusOK)
 			br.do("confirm", chromedp.Click(chromedp.ID("confirm")))
@@ -343,9 +351,29 @@ func (b *bundle) a11ySeed() a11yData {
 		}
 		d.withdraw[lang] = res["receipt"].(string)
 	}
+	d.translated = b.a11yTranslated(d.adminAPI)
 	_, d.slug = b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
 	d.export, _ = b.finishedExport(d.adminAPI)
 	return d
+}
+
+// a11yTranslated seeds a piece whose Spanish translation awaits its
+// author and which an outlet published; it returns the receipt.
+func (b *bundle) a11yTranslated(staff string) string {
+	b.t.Helper()
+	id, receipt := b.translatedPiece("Our street")
+	b.waitStatus(id, "ready", 15*time.Second)
+	b.move(id, store.StatusReady, store.StatusApproved)
+	o := b.outlet(staff, map[string]any{"name": "The Tribune", "language": "en"})
+	code, res := b.deskCall(http.MethodPost, "/api/v1/submissions/"+id+"/pitches", b.token, map[string]any{"outlet_id": o})
+	if code != http.StatusCreated {
+		b.t.Fatalf("pitch: %d %v", code, res)
+	}
+	if code, res := b.deskCall(http.MethodPatch, "/api/v1/pitches/"+res["id"].(string), b.token,
+		map[string]any{"status": "published", "published_url": "https://tribune.example/our-street"}); code != http.StatusOK {
+		b.t.Fatalf("published: %d %v", code, res)
+	}
+	return receipt
 }
 
 // a11yPhoto is a small PNG with some colour in it, for the attachment list.
