@@ -423,6 +423,9 @@ var readmeShots = map[string]string{
 	"a11y-form-es-phone.png":              "form-phone-es.png",
 	"a11y-desk-submission-en-desktop.png": "desk-submission-desktop.png",
 	"a11y-status-en-phone.png":            "status-phone.png",
+	// The author reviewing a translation (issue 14) and where the piece ran (issue 15).
+	"a11y-status-translation-es-phone.png":   "status-translation-phone-es.png",
+	"a11y-status-translation-en-desktop.png": "status-translation-desktop.png",
 }
 
 // copyREADMEShots refreshes docs/screenshots when STORYDESK_TEST_SCREENSHOTS
