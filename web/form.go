@@ -58,6 +58,8 @@ var questionKeys = map[string]string{
 	"consent_publish": "form.consent_publish.legend",
 	"consent_photos":  "form.consent_photos.label",
 	"confirm":         "status.withdraw_confirm",
+	// One box per translation; the summary names the one the author sent.
+	"translation_message": "author.tr.changes_label",
 }
 
 // question is the text field is asked with, or "" for a form-level problem
@@ -128,7 +130,7 @@ func fieldOrder() []string {
 	return []string{
 		"kind", "title", "body", "language", "author_name", "author_role", "site",
 		"contact_email", "contact_phone", "consent_publish", "pseudonym", "attachments",
-		"consent_photos", "receipt", "message", "confirm",
+		"consent_photos", "receipt", "translation_message", "message", "confirm",
 		// The desk's submission page: the decision, then the other forms.
 		"desk_decision_message", "desk_message", "desk_text", "desk_title", "desk_body",
 	}
@@ -157,6 +159,9 @@ func (p *Page) FieldID(field string) string {
 		return "author_role-client"
 	case "consent_publish":
 		return "consent_publish-name"
+	case "translation_message":
+		// The status page has a box per translation, named by its language.
+		return "translation_message-" + p.Values["translation_language"]
 	}
 	return field
 }

@@ -64,6 +64,11 @@ type Status struct {
 	CanRevise   bool
 	CanWithdraw bool
 	Story       string // the published piece's path; "" unless published
+	// Translations are the piece's translations for the author to review,
+	// and Byline the byline they would be published under.
+	Translations []TranslationReview
+	Byline       Byline
+	Placements   []Placement // where outlets published the piece
 }
 
 // Message is one entry in the conversation between editors and the submitter.

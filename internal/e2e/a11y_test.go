@@ -54,17 +54,18 @@ var a11yNotPages = map[string]string{
 
 // a11yData is what the seeded app holds for the sweep to show.
 type a11yData struct {
-	rich     string            // a piece with findings, a photo, two revisions, messages and a note
-	receipt  string            // its receipt code
-	withdraw map[string]string // by language, a receipt the sweep withdraws
-	slug     string            // a published story, with an approved Spanish translation
-	invite   string            // an invitation's path
-	enrollee string            // an account that must enroll in two-factor
-	totpUser string            // an account with two-factor
-	admin    string            // the account the desk pages are seen as
-	adminAPI string            // its API token
-	export   string            // a finished export
-	pitch    string            // a pitch of the published story, over its outlet's word limit
+	rich       string            // a piece with findings, a photo, two revisions, messages and a note
+	receipt    string            // its receipt code
+	translated string            // the receipt of a piece with a translation awaiting its author and a placement
+	withdraw   map[string]string // by language, a receipt the sweep withdraws
+	slug       string            // a published story, with an approved Spanish translation
+	invite     string            // an invitation's path
+	enrollee   string            // an account that must enroll in two-factor
+	totpUser   string            // an account with two-factor
+	admin      string            // the account the desk pages are seen as
+	adminAPI   string            // its API token
+	export     string            // a finished export
+	pitch      string            // a pitch of the published story, over its outlet's word limit
 }
 
 // TestAccessibility audits every page with axe-core (WCAG 2.0 and 2.1, A
@@ -221,6 +222,11 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 		{"status-lookup", "/status", func(br *browser, _ string) { br.open("/status", http.StatusOK) }},
 		{"status-unknown", "", func(br *browser, _ string) { br.lookUp("ABCD-EFGH-JKMN-PQRS", http.StatusNotFound) }},
 		{"status", "", func(br *browser, _ string) { br.lookUp(d.receipt, http.StatusOK) }},
+		{"status-translation", "", func(br *browser, _ string) { br.lookUp(d.translated, http.StatusOK) }},
+		{"status-translation-refused", "", func(br *browser, _ string) {
+			br.lookUp(d.translated, http.StatusOK)
+			br.load("ask for changes without a message", http.StatusBadRequest, chromedp.Click(chromedp.CSS(`form.tr-changes button[type=submit]`)))
+		}},
 		{"status-withdrawn", "", func(br *browser, lang string) {
 			br.lookUp(d.withdraw[lang], http.StatusOK)
 			br.do("confirm", chromedp.Click(chromedp.ID("confirm")))
@@ -353,6 +359,7 @@ func (b *bundle) a11ySeed() a11yData {
 		}
 		d.withdraw[lang] = res["receipt"].(string)
 	}
+	d.translated = b.a11yTranslated(d.adminAPI)
 	harvest, slug := b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
 	d.slug = slug
 	// Its Spanish translation, approved by an editor: the story's pages
@@ -373,6 +380,25 @@ func (b *bundle) a11ySeed() a11yData {
 	d.pitch = res["id"].(string)
 	d.export, _ = b.finishedExport(d.adminAPI)
 	return d
+}
+
+// a11yTranslated seeds a piece whose Spanish translation awaits its
+// author and which an outlet published; it returns the receipt.
+func (b *bundle) a11yTranslated(staff string) string {
+	b.t.Helper()
+	id, receipt := b.translatedPiece("Our street")
+	b.waitStatus(id, "ready", 15*time.Second)
+	b.move(id, store.StatusReady, store.StatusApproved)
+	o := b.outlet(staff, map[string]any{"name": "The Tribune", "language": "en"})
+	code, res := b.deskCall(http.MethodPost, "/api/v1/submissions/"+id+"/pitches", b.token, map[string]any{"outlet_id": o})
+	if code != http.StatusCreated {
+		b.t.Fatalf("pitch: %d %v", code, res)
+	}
+	if code, res := b.deskCall(http.MethodPatch, "/api/v1/pitches/"+res["id"].(string), b.token,
+		map[string]any{"status": "published", "published_url": "https://tribune.example/our-street"}); code != http.StatusOK {
+		b.t.Fatalf("published: %d %v", code, res)
+	}
+	return receipt
 }
 
 // a11yPhoto is a small PNG with some colour in it, for the attachment list.
@@ -422,6 +448,9 @@ var readmeShots = map[string]string{
 	"a11y-form-es-phone.png":              "form-phone-es.png",
 	"a11y-desk-submission-en-desktop.png": "desk-submission-desktop.png",
 	"a11y-status-en-phone.png":            "status-phone.png",
+	// The author reviewing a translation (issue 14) and where the piece ran (issue 15).
+	"a11y-status-translation-es-phone.png":   "status-translation-phone-es.png",
+	"a11y-status-translation-en-desktop.png": "status-translation-desktop.png",
 }
 
 // copyREADMEShots refreshes docs/screenshots when STORYDESK_TEST_SCREENSHOTS

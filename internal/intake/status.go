@@ -24,6 +24,9 @@ type View struct {
 	// Translations are the piece's translations, for the author to read
 	// and approve; none once the piece is withdrawn.
 	Translations []store.Translation
+	// Placements are the outlets that published the piece, and only those:
+	// the author sees where it ran, never the desk's pitching.
+	Placements []store.Placement
 }
 
 // Lookup finds a submission by its receipt code. Malformed and unknown codes
@@ -50,6 +53,9 @@ func (s *Service) Lookup(ctx context.Context, code string) (View, error) {
 		if v.Translations, err = s.store.Translations(ctx, sub.ID); err != nil {
 			return View{}, fmt.Errorf("intake: translations: %w", err)
 		}
+	}
+	if v.Placements, err = s.store.PublishedPlacements(ctx, sub.ID); err != nil {
+		return View{}, fmt.Errorf("intake: placements: %w", err)
 	}
 	if sub.Status == store.StatusPublished {
 		pub, err := s.store.PublicationOf(ctx, sub.ID)

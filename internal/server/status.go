@@ -87,6 +87,7 @@ func (h *statusHandler) writeStatus(c *gin.Context, code string) error {
 		out["story_path"] = v.Story
 	}
 	out["translations"] = submitterTranslations(v.Translations)
+	out["placements"] = placementsJSON(v.Placements)
 	c.JSON(http.StatusOK, out)
 	return nil
 }
@@ -138,6 +139,7 @@ func (h *statusHandler) page(c *gin.Context) error {
 		CanWithdraw: s.Status != store.StatusRejected && s.Status != store.StatusWithdrawn,
 		Story:       v.Story,
 	}
+	authorView(p.Status, v)
 	for _, m := range v.Messages {
 		p.Status.Messages = append(p.Status.Messages, web.Message{FromEditor: m.FromEditor, Body: m.Body, Kind: m.Kind, At: m.CreatedAt})
 	}

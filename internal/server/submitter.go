@@ -112,6 +112,8 @@ func (h *statusHandler) act(c *gin.Context, p *web.Page, code string) (int, erro
 		}
 		_, err = h.intake.Withdraw(ctx, code)
 		p.Notice = "withdrawn"
+	case "translation":
+		return h.decideTranslation(c, p, code)
 	default:
 		p.Errors = map[string]string{"": "invalid"}
 		return http.StatusBadRequest, nil
