@@ -115,6 +115,12 @@ func routes(e *gin.Engine, d Deps) {
 	e.POST("/desk/s/:id/decision", noStore, capForm, signedIn(editorRoles), asPage(onDesk.decisionPage))
 	e.POST("/desk/s/:id/contact", noStore, capForm, signedIn(editorRoles), asPage(onDesk.contactPage))
 	e.POST("/desk/s/:id/publish", noStore, signedIn(editorRoles), asPage(pub.publishPage))
+	// A piece's translations (desk_translation.go): translators write them too.
+	e.GET("/desk/s/:id/translations/:lang", noStore, capForm, signedIn(deskRoles), asPage(onDesk.translationPage))
+	e.GET("/desk/s/:id/translations/:lang/diff", noStore, capForm, signedIn(deskRoles), asPage(onDesk.translationDiffPage))
+	e.POST("/desk/s/:id/translations/:lang", noStore, capForm, signedIn(deskRoles), asPage(onDesk.saveTranslationPage))
+	e.POST("/desk/s/:id/translations/:lang/send", noStore, capForm, signedIn(deskRoles), asPage(onDesk.sendTranslationPage))
+	e.POST("/desk/s/:id/translations/:lang/approve", noStore, capForm, signedIn(editorRoles), asPage(onDesk.approveTranslationPage))
 	e.GET("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.page))
 	e.POST("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.createPage))
 
@@ -204,6 +210,8 @@ func formPage(path string) string {
 	switch {
 	case len(parts) == 4 && parts[0] == "desk" && parts[1] == "s":
 		return "/desk/s/" + url.PathEscape(parts[2])
+	case len(parts) == 6 && parts[0] == "desk" && parts[1] == "s" && parts[3] == "translations":
+		return translationURL(parts[2], parts[4])
 	case len(parts) >= 2 && parts[0] == "admin":
 		return "/admin/users"
 	case len(parts) >= 2 && parts[0] == "account":
