@@ -270,6 +270,12 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 		{"desk-diff", "/desk/s/:id/diff", func(br *browser, _ string) {
 			br.open("/desk/s/"+d.rich+"/diff?a=1&b=2", http.StatusOK)
 		}},
+		{"desk-translation", "/desk/s/:id/translations/:lang", func(br *browser, _ string) {
+			br.open("/desk/s/"+d.rich+"/translations/es", http.StatusOK)
+		}},
+		{"desk-translation-diff", "/desk/s/:id/translations/:lang/diff", func(br *browser, _ string) {
+			br.open("/desk/s/"+d.rich+"/translations/es/diff?a=1&b=2", http.StatusOK)
+		}},
 		{"desk-exports", "/desk/exports", func(br *browser, _ string) { br.open("/desk/exports", http.StatusOK) }},
 		// The page while an export runs keeps its list fresh: the export is
 		// set back to running where no worker will finish it.
@@ -328,6 +334,9 @@ func (b *bundle) a11ySeed() a11yData {
 		{http.MethodPut, "/api/v1/submissions/" + d.rich, `{"body": "We came in 2015.\n\nMy A-number is A123-456-789. We live in Austin now."}`},
 		{http.MethodPost, "/api/v1/submissions/" + d.rich + "/messages", `{"message": "Thank you. May we shorten the second paragraph?"}`},
 		{http.MethodPost, "/api/v1/submissions/" + d.rich + "/notes", `{"text": "Check the A-number is removed before publishing."}`},
+		// A translation of two revisions, the first with a finding of its own.
+		{http.MethodPost, "/api/v1/submissions/" + d.rich + "/translations", `{"language": "es", "title": "Nuestra familia en Austin", "body": "Llegamos en 2015.\n\nMi número es A123-456-789. Ahora vivimos en Austin."}`},
+		{http.MethodPut, "/api/v1/submissions/" + d.rich + "/translations/es", `{"title": "Nuestra familia en Austin", "body": "Llegamos en 2015.\n\nMi número A es A123-456-789. Ahora vivimos en Austin."}`},
 	} {
 		if code, res := b.call(c.method, c.path, b.token, c.body); code/100 != 2 {
 			b.t.Fatalf("%s %s: %d %v", c.method, c.path, code, res)
@@ -392,9 +401,11 @@ func pageRoutes(t *testing.T) []string {
 
 // readmeShots are the screenshots the README shows, by the sweep's names.
 var readmeShots = map[string]string{
-	"a11y-form-es-phone.png":              "form-phone-es.png",
-	"a11y-desk-submission-en-desktop.png": "desk-submission-desktop.png",
-	"a11y-status-en-phone.png":            "status-phone.png",
+	"a11y-form-es-phone.png":               "form-phone-es.png",
+	"a11y-desk-submission-en-desktop.png":  "desk-submission-desktop.png",
+	"a11y-status-en-phone.png":             "status-phone.png",
+	"a11y-desk-translation-en-desktop.png": "translation-editor-desktop.png",
+	"a11y-desk-translation-es-phone.png":   "translation-editor-phone-es.png",
 }
 
 // copyREADMEShots refreshes docs/screenshots when STORYDESK_TEST_SCREENSHOTS

@@ -64,6 +64,17 @@ func translationLang(c *gin.Context, s store.Submission) (string, error) {
 	return lang, nil
 }
 
+// loadTranslation fetches the piece named in the URL, as load does, and
+// the language of its translation the URL names (translationLang).
+func (h *deskSubmission) loadTranslation(c *gin.Context) (store.Submission, string, error) {
+	s, err := h.load(c)
+	if err != nil {
+		return s, "", err
+	}
+	lang, err := translationLang(c, s)
+	return s, lang, err
+}
+
 // translationURL is the translation editor of submission id into lang.
 func translationURL(id, lang string) string {
 	return pieceURL(id) + "/translations/" + url.PathEscape(lang)
@@ -237,11 +248,7 @@ func (h *deskSubmission) translations(ctx context.Context, s store.Submission, v
 // translationDiffPage is GET /desk/s/{id}/translations/{lang}/diff: two
 // revisions of the translation compared, on the piece's diff page.
 func (h *deskSubmission) translationDiffPage(c *gin.Context) error {
-	s, err := h.load(c)
-	if err != nil {
-		return err
-	}
-	lang, err := translationLang(c, s)
+	s, lang, err := h.loadTranslation(c)
 	if err != nil {
 		return err
 	}

@@ -16,11 +16,7 @@ import (
 // saveTranslationPage is POST /desk/s/{id}/translations/{lang}: the first
 // save creates the translation, each later one is a new revision.
 func (h *deskSubmission) saveTranslationPage(c *gin.Context) error {
-	s, err := h.load(c)
-	if err != nil {
-		return err
-	}
-	lang, err := translationLang(c, s)
+	s, lang, err := h.loadTranslation(c)
 	if err != nil {
 		return err
 	}
@@ -49,11 +45,7 @@ func (h *deskSubmission) saveTranslationPage(c *gin.Context) error {
 
 // sendTranslationPage is POST …/translations/{lang}/send.
 func (h *deskSubmission) sendTranslationPage(c *gin.Context) error {
-	s, err := h.load(c)
-	if err != nil {
-		return err
-	}
-	lang, err := translationLang(c, s)
+	s, lang, err := h.loadTranslation(c)
 	if err != nil {
 		return err
 	}
@@ -66,11 +58,7 @@ func (h *deskSubmission) sendTranslationPage(c *gin.Context) error {
 // approveTranslationPage is POST …/translations/{lang}/approve {reason}:
 // an editor approves in the author's stead, with a written reason.
 func (h *deskSubmission) approveTranslationPage(c *gin.Context) error {
-	s, err := h.load(c)
-	if err != nil {
-		return err
-	}
-	lang, err := translationLang(c, s)
+	s, lang, err := h.loadTranslation(c)
 	if err != nil {
 		return err
 	}
