@@ -50,6 +50,7 @@ func NewJobs(d Deps) *Jobs {
 		// Enqueued through the outbox by the change that needs them.
 		{task.TypeReview, NewReview(d.Store, d.Log, d.ReviewPause), ""},
 		{task.TypeFindings, NewFindings(d.Store, d.Log), ""},
+		{task.TypeTranslationFindings, NewTranslationFindings(d.Store, d.Log), ""},
 		{task.TypePublish, NewPublish(d.Store, d.Blob, d.Dispatch, c.WebhookURL != "", media.NewBudget(int64(c.ImageMemoryMB)<<20), d.Log), ""},
 		{task.TypeUnpublish, NewUnpublish(d.Store, d.Blob, d.Log), ""},
 		{task.TypeWebhook, NewWebhook(d.Store, c.WebhookURL, c.WebhookSecret, c.BaseURL, d.Log), ""},

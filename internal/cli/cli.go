@@ -41,7 +41,7 @@ commands:
   serve      web server only
   worker     workers and the outbox reconciler only
   migrate    apply database migrations and exit
-  user add   --email E --role editor|staff|admin [--name N] [--site S]   (password on stdin)
+  user add   --email E --role editor|staff|admin|translator [--name N] [--site S]   (password on stdin)
   token create --email E [--name N] [--expires 90d]
   export     --out FILE.zip [--status approved,published] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--site S] [--kind story|oped]
   bench      drive a running StoryDesk with load and measure baselines (see docs/benchmarks.md)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/storydesk/storydesk/internal/intake"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 )
 
 // Languages a piece can be translated into (the form's languages).
@@ -33,12 +34,20 @@ func (d *Service) CreateTranslation(ctx context.Context, u store.User, s store.S
 	if err != nil {
 		return store.Translation{}, err
 	}
-	t, err := d.store.CreateTranslation(ctx, store.Translation{SubmissionID: s.ID, Language: lang}, rev,
-		store.Event{ActorID: u.ID, Actor: u.Email, Action: "translation_created", Detail: lang})
+	// The findings check goes to the outbox with the revision, as for an
+	// editor's edit of the original; until it has run the page checks the
+	// text itself.
+	t, tasks, err := d.store.CreateTranslation(ctx, store.Translation{SubmissionID: s.ID, Language: lang}, rev,
+		store.Event{ActorID: u.ID, Actor: u.Email, Action: "translation_created", Detail: lang},
+		task.TranslationFindingsFollowUp(s.ID, lang))
 	if errors.Is(err, store.ErrConflict) {
 		return store.Translation{}, conflictf("the piece already has a translation into %s", lang)
 	}
-	return t, err
+	if err != nil {
+		return store.Translation{}, err
+	}
+	d.dispatch.AfterCommit(ctx, tasks...)
+	return t, nil
 }
 
 // EditTranslation records u's new version of s's translation into lang.
@@ -64,9 +73,14 @@ func (d *Service) EditTranslation(ctx context.Context, u store.User, s store.Sub
 	if err != nil {
 		return store.Translation{}, false, err
 	}
-	t, err = d.store.ReviseTranslation(ctx, s.ID, lang, rev,
-		store.Event{ActorID: u.ID, Actor: u.Email, Action: "translation_edited", Detail: lang})
-	return t, err == nil, err
+	t, tasks, err := d.store.ReviseTranslation(ctx, s.ID, lang, rev,
+		store.Event{ActorID: u.ID, Actor: u.Email, Action: "translation_edited", Detail: lang},
+		task.TranslationFindingsFollowUp(s.ID, lang))
+	if err != nil {
+		return store.Translation{}, false, err
+	}
+	d.dispatch.AfterCommit(ctx, tasks...)
+	return t, true, nil
 }
 
 // SendTranslation asks the author to approve s's translation into lang: a

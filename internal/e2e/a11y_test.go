@@ -285,6 +285,12 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 			br.do("write a shorter version", chromedp.SetValue(chromedp.ID("desk_body"), "Harvest in the valley ("+lang+")."))
 			br.load("save it", http.StatusOK, chromedp.Click(chromedp.CSS(`form[action$="/text"] button[type=submit]`)))
 		}},
+		{"desk-translation", "/desk/s/:id/translations/:lang", func(br *browser, _ string) {
+			br.open("/desk/s/"+d.rich+"/translations/es", http.StatusOK)
+		}},
+		{"desk-translation-diff", "/desk/s/:id/translations/:lang/diff", func(br *browser, _ string) {
+			br.open("/desk/s/"+d.rich+"/translations/es/diff?a=1&b=2", http.StatusOK)
+		}},
 		{"desk-exports", "/desk/exports", func(br *browser, _ string) { br.open("/desk/exports", http.StatusOK) }},
 		// The page while an export runs keeps its list fresh: the export is
 		// set back to running where no worker will finish it.
@@ -344,6 +350,9 @@ func (b *bundle) a11ySeed() a11yData {
 		{http.MethodPut, "/api/v1/submissions/" + d.rich, `{"body": "We came in 2015.\n\nMy A-number is A123-456-789. We live in Austin now."}`},
 		{http.MethodPost, "/api/v1/submissions/" + d.rich + "/messages", `{"message": "Thank you. May we shorten the second paragraph?"}`},
 		{http.MethodPost, "/api/v1/submissions/" + d.rich + "/notes", `{"text": "Check the A-number is removed before publishing."}`},
+		// A translation of two revisions, the first with a finding of its own.
+		{http.MethodPost, "/api/v1/submissions/" + d.rich + "/translations", `{"language": "es", "title": "Nuestra familia en Austin", "body": "Llegamos en 2015.\n\nMi número es A123-456-789. Ahora vivimos en Austin."}`},
+		{http.MethodPut, "/api/v1/submissions/" + d.rich + "/translations/es", `{"title": "Nuestra familia en Austin", "body": "Llegamos en 2015.\n\nMi número A es A123-456-789. Ahora vivimos en Austin."}`},
 	} {
 		if code, res := b.call(c.method, c.path, b.token, c.body); code/100 != 2 {
 			b.t.Fatalf("%s %s: %d %v", c.method, c.path, code, res)
@@ -451,6 +460,9 @@ var readmeShots = map[string]string{
 	// The author reviewing a translation (issue 14) and where the piece ran (issue 15).
 	"a11y-status-translation-es-phone.png":   "status-translation-phone-es.png",
 	"a11y-status-translation-en-desktop.png": "status-translation-desktop.png",
+	// The translation editor (issue 14).
+	"a11y-desk-translation-en-desktop.png": "translation-editor-desktop.png",
+	"a11y-desk-translation-es-phone.png":   "translation-editor-phone-es.png",
 }
 
 // copyREADMEShots refreshes docs/screenshots when STORYDESK_TEST_SCREENSHOTS

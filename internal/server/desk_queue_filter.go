@@ -24,6 +24,10 @@ const statusAll = "all"
 func queueFilter(c *gin.Context, u store.User, defaultStatus store.Status) (store.Filter, error) {
 	f := store.Filter{Kind: c.Query("kind"), Site: strings.TrimSpace(c.Query("site")), Language: c.Query("language"),
 		AuthorRole: c.Query("author_role"), Query: c.Query("q"), Sort: c.Query("sort")}
+	f.Translation = c.Query("translation")
+	if f.Translation != "" && !slices.Contains(store.TranslationFilters, f.Translation) {
+		return store.Filter{}, fieldErr(http.StatusBadRequest, "translation", "must be needs, awaiting_author or approved")
+	}
 	all := false
 	for _, v := range c.QueryArray("status") {
 		for _, st := range strings.Split(v, ",") {
@@ -38,7 +42,9 @@ func queueFilter(c *gin.Context, u store.User, defaultStatus store.Status) (stor
 			}
 		}
 	}
-	if len(f.Status) == 0 && !all && defaultStatus != "" {
+	// The translation filters are about approved and published pieces, not
+	// what waits for a decision: they look at every status.
+	if len(f.Status) == 0 && !all && defaultStatus != "" && f.Translation == "" {
 		f.Status = []store.Status{defaultStatus}
 	}
 	if !store.ValidSort(f.Sort) {

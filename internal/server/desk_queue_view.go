@@ -29,6 +29,8 @@ type queueView struct {
 	Self       string // this page's path and query, where forms come back to
 	Statuses   []store.Status
 	Roles      []string // the author roles of the submission form
+	// Translations are the translation filters (store.TranslationFilters).
+	Translations []string
 }
 
 // queueTab is one status with its count, a link to it and whether it is shown.
@@ -65,7 +67,7 @@ func newQueueView(c *gin.Context, u store.User, f store.Filter, qp store.QueuePa
 	}
 	v := &queueView{Total: qp.Total, Page: f.Page, New: fresh, HasVisited: !since.IsZero(), Form: form,
 		SiteLocked: u.Site, Self: c.Request.URL.RequestURI(), Statuses: knownStatuses,
-		Roles: []string{"client", "faith_leader", "site_leadership", "volunteer", "other"}}
+		Roles: []string{"client", "faith_leader", "site_leadership", "volunteer", "other"}, Translations: store.TranslationFilters}
 	v.Capped = qp.CountsCapped
 	perPage := max(1, f.PerPage)
 	v.Pages = max(1, (qp.Total+perPage-1)/perPage)

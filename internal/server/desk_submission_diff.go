@@ -27,7 +27,8 @@ type diffView struct {
 	Mode         string // "sentence" | "word" | "line"
 	TitleChanges []change
 	BodyChanges  []change
-	Numbers      []int // every revision number, for the choosers
+	Numbers      []int  // every revision number, for the choosers
+	Back         string // the page whose revisions these are: the piece's or a translation's
 }
 
 // tokenFirst is where the runes standing for words start: past the ASCII
@@ -138,17 +139,10 @@ func splitLines(s string) []string {
 	return strings.SplitAfter(s, "\n")
 }
 
-// revisionPair reads ?a= and ?b= (defaults: the original and the latest).
-func (h *deskSubmission) revisionPair(c *gin.Context) (store.Submission, []store.Revision, store.Revision, store.Revision, error) {
+// revisionPair reads ?a= and ?b= among revs (defaults: the first and the
+// latest).
+func revisionPair(c *gin.Context, revs []store.Revision) (store.Revision, store.Revision, error) {
 	var zero store.Revision
-	s, err := h.load(c)
-	if err != nil {
-		return s, nil, zero, zero, err
-	}
-	revs, err := h.store.Revisions(c.Request.Context(), s.ID)
-	if err != nil || len(revs) == 0 {
-		return s, nil, zero, zero, fmt.Errorf("revisions of %s: %w", s.ID, store.ErrNotFound)
-	}
 	pick := func(name string, def int) (store.Revision, error) {
 		n := def
 		if v := c.Query(name); v != "" {
@@ -166,15 +160,33 @@ func (h *deskSubmission) revisionPair(c *gin.Context) (store.Submission, []store
 	}
 	a, err := pick("a", revs[0].Number)
 	if err != nil {
-		return s, nil, zero, zero, err
+		return zero, zero, err
 	}
 	b, err := pick("b", revs[len(revs)-1].Number)
-	return s, revs, a, b, err
+	return a, b, err
 }
 
-// diff compares the revisions ?a= and ?b= by ?mode=, defaultMode without it.
+// diff compares the revisions ?a= and ?b= of the piece by ?mode=,
+// defaultMode without it.
 func (h *deskSubmission) diff(c *gin.Context, defaultMode string) (diffView, error) {
-	s, revs, a, b, err := h.revisionPair(c)
+	s, err := h.load(c)
+	if err != nil {
+		return diffView{}, err
+	}
+	revs, err := h.store.Revisions(c.Request.Context(), s.ID)
+	if err != nil {
+		return diffView{}, err
+	}
+	return diffOf(c, s, revs, defaultMode, pieceURL(s.ID))
+}
+
+// diffOf compares the revisions ?a= and ?b= among revs, the revisions of
+// s or of one of its translations, whose page is back.
+func diffOf(c *gin.Context, s store.Submission, revs []store.Revision, defaultMode, back string) (diffView, error) {
+	if len(revs) == 0 {
+		return diffView{}, fmt.Errorf("revisions of %s: %w", s.ID, store.ErrNotFound)
+	}
+	a, b, err := revisionPair(c, revs)
 	if err != nil {
 		return diffView{}, err
 	}
@@ -182,7 +194,7 @@ func (h *deskSubmission) diff(c *gin.Context, defaultMode string) (diffView, err
 	if mode != "sentence" && mode != "word" && mode != "line" {
 		return diffView{}, fieldErr(http.StatusBadRequest, "mode", "must be sentence, word or line")
 	}
-	v := diffView{ID: s.ID, Title: s.Title, A: a, B: b, Mode: mode,
+	v := diffView{ID: s.ID, Title: s.Title, A: a, B: b, Mode: mode, Back: back,
 		TitleChanges: diffText(a.Title, b.Title, "word"), BodyChanges: diffText(a.Body, b.Body, mode)}
 	for _, r := range revs {
 		v.Numbers = append(v.Numbers, r.Number)

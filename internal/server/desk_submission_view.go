@@ -56,6 +56,9 @@ type deskView struct {
 	CanPublish, InternalOnly bool
 	Publication              *store.Publication
 	Webhook                  *store.WebhookDelivery
+	// Translations of the piece, and the languages it can still be
+	// translated into (desk_translation.go).
+	Translations, TranslateInto []translationRow
 }
 
 type findingView struct{ Kind, Label, Text string }
@@ -215,6 +218,9 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		v.Notes[i].Author = names.name(ctx, n.AuthorID, n.Author)
 	}
 	if err := h.publication(ctx, s, v); err != nil {
+		return nil, err
+	}
+	if err := h.translations(ctx, s, v); err != nil {
 		return nil, err
 	}
 	for _, r := range revs {

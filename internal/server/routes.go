@@ -123,6 +123,12 @@ func routes(e *gin.Engine, d Deps) {
 	e.GET("/desk/pitches/:id", noStore, signedIn(editorRoles), asPage(onPitch.page))
 	e.POST("/desk/pitches/:id/text", noStore, capForm, signedIn(editorRoles), asPage(onPitch.textPage))
 	e.GET("/desk/pitches/:id/package", noStore, signedIn(editorRoles), asPage(onPitch.packagePage))
+	// A piece's translations (desk_translation.go): translators write them too.
+	e.GET("/desk/s/:id/translations/:lang", noStore, capForm, signedIn(deskRoles), asPage(onDesk.translationPage))
+	e.GET("/desk/s/:id/translations/:lang/diff", noStore, capForm, signedIn(deskRoles), asPage(onDesk.translationDiffPage))
+	e.POST("/desk/s/:id/translations/:lang", noStore, capForm, signedIn(deskRoles), asPage(onDesk.saveTranslationPage))
+	e.POST("/desk/s/:id/translations/:lang/send", noStore, capForm, signedIn(deskRoles), asPage(onDesk.sendTranslationPage))
+	e.POST("/desk/s/:id/translations/:lang/approve", noStore, capForm, signedIn(editorRoles), asPage(onDesk.approveTranslationPage))
 	e.GET("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.page))
 	e.POST("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.createPage))
 
@@ -221,6 +227,8 @@ func formPage(path string) string {
 		return "/desk/s/" + url.PathEscape(parts[2])
 	case len(parts) == 4 && parts[0] == "desk" && parts[1] == "pitches":
 		return pitchURL(parts[2])
+	case len(parts) == 6 && parts[0] == "desk" && parts[1] == "s" && parts[3] == "translations":
+		return translationURL(parts[2], parts[4])
 	case len(parts) >= 2 && parts[0] == "admin":
 		return "/admin/users"
 	case len(parts) >= 2 && parts[0] == "account":

@@ -64,14 +64,14 @@ func (h *statusHandler) decideTranslation(c *gin.Context, p *web.Page, code stri
 func authorView(st *web.Status, v intake.View) {
 	s := v.Submission
 	st.Byline = bylineFor(s)
-	original := paragraphs(sanitize.Text(s.BodyHTML))
+	original := splitParagraphs(sanitize.Text(s.BodyHTML))
 	for _, t := range v.Translations {
 		r := web.TranslationReview{Language: t.Language, Original: s.Language, State: string(t.Status),
 			ByEditor:  t.Status == store.TranslationApproved && t.ApprovedBy != store.ApprovedByAuthor,
 			CanDecide: t.Status == store.TranslationAwaitingAuthor, Title: t.Title, OriginalText: s.Title}
 		// A draft is not the author's to read yet: only its state shows.
 		if t.Status != store.TranslationDraft {
-			r.Pairs = pairs(original, paragraphs(sanitize.Text(t.BodyHTML)))
+			r.Pairs = pairs(original, splitParagraphs(sanitize.Text(t.BodyHTML)))
 		}
 		st.Translations = append(st.Translations, r)
 	}
@@ -92,8 +92,8 @@ func bylineFor(s store.Submission) web.Byline {
 	return web.Byline{Kind: b.Kind, Name: b.Name}
 }
 
-// paragraphs splits sanitize.Text's blocks.
-func paragraphs(text string) []string {
+// splitParagraphs splits sanitize.Text's blocks.
+func splitParagraphs(text string) []string {
 	var out []string
 	for _, p := range strings.Split(text, "\n\n") {
 		if p = strings.TrimSpace(p); p != "" {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -110,9 +111,15 @@ func translationJSON(t store.Translation, revs []store.Revision) gin.H {
 	if !t.ApprovedAt.IsZero() {
 		approvedAt = &t.ApprovedAt
 	}
+	// The automated review's findings of the translation's text, as the
+	// job stored them for revision findings_revision (null until checked).
+	findings := json.RawMessage(t.Findings)
+	if len(findings) == 0 {
+		findings = json.RawMessage("null")
+	}
 	return gin.H{"language": t.Language, "status": t.Status, "title": t.Title, "body": t.Body, "body_html": t.BodyHTML,
 		"revisions": rj, "approved_by": t.ApprovedBy, "approval_reason": t.ApprovalReason, "approved_at": approvedAt,
-		"updated_at": t.UpdatedAt}
+		"updated_at": t.UpdatedAt, "findings": findings, "findings_revision": t.FindingsRevision}
 }
 
 // addTranslations puts submission id's translations on its API record.

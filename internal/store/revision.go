@@ -95,10 +95,16 @@ func addRevision(ctx context.Context, tx *sql.Tx, id string, rev *Revision, ev *
 	if err := insertEvent(ctx, tx, ev); err != nil {
 		return nil, err
 	}
+	return insertFollowUp(ctx, tx, next, rev.Number, t)
+}
+
+// insertFollowUp writes to the outbox the tasks next returns for revision
+// number, created at t; none when next is nil.
+func insertFollowUp(ctx context.Context, tx *sql.Tx, next FollowUp, number int, t time.Time) ([]OutboxTask, error) {
 	if next == nil {
 		return nil, nil
 	}
-	tasks := next(rev.Number)
+	tasks := next(number)
 	for i := range tasks {
 		if tasks[i].CreatedAt.IsZero() {
 			tasks[i].CreatedAt = t

@@ -140,6 +140,9 @@ func (s *Store) conds(f Filter, a *args, withStatus bool, use searchUse) []strin
 		// One person holds few submissions: the planner can start from them.
 		c = append(c, "s.id IN (SELECT x.submission_id FROM assignments x WHERE x.user_id = "+a.add(f.Assignee)+")")
 	}
+	if cond := translationCond(f.Translation); cond != "" {
+		c = append(c, cond)
+	}
 	if terms := searchTerms(f.Query); len(terms) > 0 {
 		ph := a.add(nil)
 		cond, value := s.searchCond(terms, ph, use)
@@ -147,6 +150,26 @@ func (s *Store) conds(f Filter, a *args, withStatus bool, use searchUse) []strin
 		c = append(c, cond)
 	}
 	return c
+}
+
+// TranslationNeeds is the Filter.Translation of approved and published
+// pieces with no translation into another language yet.
+const TranslationNeeds = "needs"
+
+// TranslationFilters are the values Filter.Translation may take.
+var TranslationFilters = []string{TranslationNeeds, string(TranslationAwaitingAuthor), string(TranslationApproved)}
+
+// translationCond is the condition of Filter.Translation on submissions
+// aliased s; "" for none. The values are constants, never the caller's text.
+func translationCond(filter string) string {
+	switch filter {
+	case TranslationNeeds:
+		return "s.status IN ('" + string(StatusApproved) + "', '" + string(StatusPublished) + "')" +
+			" AND NOT EXISTS (SELECT 1 FROM translations x WHERE x.submission_id = s.id AND x.language <> s.language)"
+	case string(TranslationAwaitingAuthor), string(TranslationApproved):
+		return "EXISTS (SELECT 1 FROM translations x WHERE x.submission_id = s.id AND x.status = '" + filter + "')"
+	}
+	return ""
 }
 
 // boolSQL spells b so that both dialects compare it with a flag column

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -37,6 +38,10 @@ type Translation struct {
 	Revisions      int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// Findings is the automated review's JSON array for the text of
+	// revision FindingsRevision (0 and nil until the job has checked it).
+	Findings         json.RawMessage
+	FindingsRevision int
 }
 
 // TranslationMove is a compare-and-set of a translation's status, with what
@@ -52,7 +57,7 @@ type TranslationMove struct {
 }
 
 const translationColumns = `t.submission_id, t.language, t.status, t.approved_by, t.approval_reason, t.approved_at,
-	t.created_at, t.updated_at, r.title, r.body, r.body_html, r.number`
+	t.created_at, t.updated_at, r.title, r.body, r.body_html, r.number, t.findings, t.findings_revision`
 
 // translationLatest joins each translation with its latest revision.
 const translationLatest = ` FROM translations t JOIN translation_revisions r
@@ -95,12 +100,15 @@ func (s *Store) Translation(ctx context.Context, id, lang string) (Translation, 
 }
 
 // CreateTranslation stores a new translation of submission t.SubmissionID
-// in draft with rev as its first revision and ev in its history, in one
-// transaction. ErrConflict if the submission already has that language,
-// ErrNotFound if the submission does not exist.
-func (s *Store) CreateTranslation(ctx context.Context, t Translation, rev Revision, ev Event) (Translation, error) {
+// in draft with rev as its first revision, ev in its history and the
+// outbox tasks next returns (the findings check), in one transaction; the
+// caller enqueues the returned tasks after commit. ErrConflict if the
+// submission already has that language, ErrNotFound if the submission does
+// not exist. next may be nil.
+func (s *Store) CreateTranslation(ctx context.Context, t Translation, rev Revision, ev Event, next FollowUp) (Translation, []OutboxTask, error) {
 	at := now()
 	t.Status, t.CreatedAt, t.UpdatedAt = TranslationDraft, at, at
+	var tasks []OutboxTask
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM submissions WHERE id = $1`, t.SubmissionID).Scan(&one); err != nil {
@@ -121,13 +129,17 @@ func (s *Store) CreateTranslation(ctx context.Context, t Translation, rev Revisi
 			return err
 		}
 		ev.SubmissionID, ev.CreatedAt = t.SubmissionID, at
-		return insertEvent(ctx, tx, &ev)
+		if err := insertEvent(ctx, tx, &ev); err != nil {
+			return err
+		}
+		tasks, err = insertFollowUp(ctx, tx, next, rev.Number, at)
+		return err
 	})
 	if err != nil {
-		return Translation{}, fmt.Errorf("store: create translation %s %s: %w", t.SubmissionID, t.Language, err)
+		return Translation{}, nil, fmt.Errorf("store: create translation %s %s: %w", t.SubmissionID, t.Language, err)
 	}
 	t.Title, t.Body, t.BodyHTML, t.Revisions = rev.Title, rev.Body, rev.BodyHTML, 1
-	return t, nil
+	return t, tasks, nil
 }
 
 // MoveTranslation moves submission id's translation into lang from one of
@@ -196,12 +208,18 @@ func scanTranslation(r interface{ Scan(...any) error }) (Translation, error) {
 		status                    string
 		approvedAt                sql.NullInt64
 		created, updated, revsMax int64
+		findings                  sql.NullString
+		findingsRev               int64
 	)
 	if err := r.Scan(&t.SubmissionID, &t.Language, &status, &t.ApprovedBy, &t.ApprovalReason, &approvedAt,
-		&created, &updated, &t.Title, &t.Body, &t.BodyHTML, &revsMax); err != nil {
+		&created, &updated, &t.Title, &t.Body, &t.BodyHTML, &revsMax, &findings, &findingsRev); err != nil {
 		return Translation{}, err
 	}
 	t.Status, t.CreatedAt, t.UpdatedAt, t.Revisions = TranslationStatus(status), fromMicros(created), fromMicros(updated), int(revsMax)
+	t.FindingsRevision = int(findingsRev)
+	if findings.Valid {
+		t.Findings = json.RawMessage(findings.String)
+	}
 	if approvedAt.Valid {
 		t.ApprovedAt = fromMicros(approvedAt.Int64)
 	}

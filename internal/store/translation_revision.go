@@ -26,10 +26,13 @@ func (s *Store) TranslationRevisions(ctx context.Context, id, lang string) ([]Re
 
 // ReviseTranslation adds rev as the newest revision of submission id's
 // translation into lang and puts the translation back in draft, its
-// approval cleared: new words need a new approval. ev goes in the history
-// in the same transaction. ErrNotFound if there is no such translation.
-func (s *Store) ReviseTranslation(ctx context.Context, id, lang string, rev Revision, ev Event) (Translation, error) {
+// approval cleared: new words need a new approval. ev and the outbox tasks
+// next returns (the findings check) go in the same transaction; the caller
+// enqueues the returned tasks after commit. ErrNotFound if there is no
+// such translation. next may be nil.
+func (s *Store) ReviseTranslation(ctx context.Context, id, lang string, rev Revision, ev Event, next FollowUp) (Translation, []OutboxTask, error) {
 	at := now()
+	var tasks []OutboxTask
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE translations SET status = $1, approved_by = '', approval_reason = '',
 			approved_at = NULL, updated_at = $2 WHERE submission_id = $3 AND language = $4`,
@@ -52,12 +55,17 @@ func (s *Store) ReviseTranslation(ctx context.Context, id, lang string, rev Revi
 			return err
 		}
 		ev.SubmissionID, ev.CreatedAt = id, at
-		return insertEvent(ctx, tx, &ev)
+		if err := insertEvent(ctx, tx, &ev); err != nil {
+			return err
+		}
+		tasks, err = insertFollowUp(ctx, tx, next, rev.Number, at)
+		return err
 	})
 	if err != nil {
-		return Translation{}, fmt.Errorf("store: revise translation %s %s: %w", id, lang, err)
+		return Translation{}, nil, fmt.Errorf("store: revise translation %s %s: %w", id, lang, err)
 	}
-	return s.Translation(ctx, id, lang)
+	t, err := s.Translation(ctx, id, lang)
+	return t, tasks, err
 }
 
 // insertTranslationRevision writes r, numbered by the caller, at t.

@@ -13,19 +13,19 @@ func TestTranslationLifecycle(t *testing.T) {
 		sub := newSubmission("Translate me")
 		create(t, s, sub)
 		first := Revision{Title: "Tradúceme", Body: "Cuerpo", BodyHTML: "<p>Cuerpo</p>", AuthorID: "u1", AuthorName: "Tere"}
-		tr, err := s.CreateTranslation(ctx, Translation{SubmissionID: sub.ID, Language: "es"}, first,
-			Event{ActorID: "u1", Actor: "tere@example.org", Action: "translation_created", Detail: "es"})
+		tr, _, err := s.CreateTranslation(ctx, Translation{SubmissionID: sub.ID, Language: "es"}, first,
+			Event{ActorID: "u1", Actor: "tere@example.org", Action: "translation_created", Detail: "es"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if tr.Status != TranslationDraft || tr.Revisions != 1 {
 			t.Errorf("created = %+v, want a draft with one revision", tr)
 		}
-		_, err = s.CreateTranslation(ctx, Translation{SubmissionID: sub.ID, Language: "es"}, first, Event{Actor: "x", Action: "translation_created"})
+		_, _, err = s.CreateTranslation(ctx, Translation{SubmissionID: sub.ID, Language: "es"}, first, Event{Actor: "x", Action: "translation_created"}, nil)
 		if !errors.Is(err, ErrConflict) {
 			t.Errorf("second es: err = %v, want ErrConflict", err)
 		}
-		_, err = s.CreateTranslation(ctx, Translation{SubmissionID: newID(), Language: "es"}, first, Event{Actor: "x", Action: "translation_created"})
+		_, _, err = s.CreateTranslation(ctx, Translation{SubmissionID: newID(), Language: "es"}, first, Event{Actor: "x", Action: "translation_created"}, nil)
 		if !errors.Is(err, ErrNotFound) {
 			t.Errorf("unknown submission: err = %v, want ErrNotFound", err)
 		}
@@ -56,7 +56,7 @@ func TestTranslationLifecycle(t *testing.T) {
 
 		// A new revision needs a new approval.
 		second := Revision{Title: "Tradúceme bien", Body: "Otro cuerpo", BodyHTML: "<p>Otro cuerpo</p>", AuthorName: "Tere"}
-		got, err = s.ReviseTranslation(ctx, sub.ID, "es", second, Event{Actor: "tere", Action: "translation_edited"})
+		got, _, err = s.ReviseTranslation(ctx, sub.ID, "es", second, Event{Actor: "tere", Action: "translation_edited"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,7 @@ func TestTranslationLifecycle(t *testing.T) {
 		if err != nil || len(revs) != 2 || revs[0].Title != "Tradúceme" || revs[1].Number != 2 {
 			t.Errorf("revisions = %+v, %v; want the first and the second", revs, err)
 		}
-		if _, err := s.ReviseTranslation(ctx, sub.ID, "fr", second, Event{Actor: "x", Action: "translation_edited"}); !errors.Is(err, ErrNotFound) {
+		if _, _, err := s.ReviseTranslation(ctx, sub.ID, "fr", second, Event{Actor: "x", Action: "translation_edited"}, nil); !errors.Is(err, ErrNotFound) {
 			t.Errorf("revise missing: err = %v, want ErrNotFound", err)
 		}
 
@@ -98,7 +98,7 @@ func TestPurgeDeletesTranslations(t *testing.T) {
 		sub := newSubmission("Purge my translation")
 		create(t, s, sub)
 		rev := Revision{Title: "Bórrame", Body: "Cuerpo", BodyHTML: "<p>Cuerpo</p>", AuthorName: "Tere"}
-		if _, err := s.CreateTranslation(ctx, Translation{SubmissionID: sub.ID, Language: "es"}, rev, Event{Actor: "x", Action: "translation_created"}); err != nil {
+		if _, _, err := s.CreateTranslation(ctx, Translation{SubmissionID: sub.ID, Language: "es"}, rev, Event{Actor: "x", Action: "translation_created"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Transition(ctx, sub.ID, []Status{StatusReceived}, StatusRejected, Event{Actor: "system", Action: "status"}); err != nil {

@@ -188,4 +188,5 @@ type Filter struct {
 	HasFindings    *bool  // nil = either; false includes not yet reviewed
 	Assignee       string // "" = anyone or no one, AssigneeNone, or a user id
 	Sort           string // SortNewest (default), SortOldest, SortUpdated
+	Translation    string // "" = any, or one of TranslationNeeds, TranslationAwaitingAuthor, TranslationApproved
 }

@@ -21,6 +21,7 @@ func TestTaskIDs(t *testing.T) {
 	}{
 		{Review(sub), TypeReview, "review:sub1", true, `{"submission_id":"sub1"}`},
 		{Findings(sub, 2), TypeFindings, "findings:2:sub1", true, `{"submission_id":"sub1","revision":2}`},
+		{TranslationFindings(sub, "es", 3), TypeTranslationFindings, "translation_findings:es:3:sub1", true, `{"submission_id":"sub1","language":"es","revision":3}`},
 		{Publish(sub), TypePublish, "publish:sub1", true, `{"submission_id":"sub1"}`},
 		{Unpublish(sub), TypeUnpublish, "unpublish:sub1", true, `{"submission_id":"sub1"}`},
 		{Webhook(sub), TypeWebhook, "webhook:sub1", true, `{"submission_id":"sub1"}`},
