@@ -143,9 +143,6 @@ func runRestore(ctx context.Context, env Env, args []string) error {
 	if _, err := a.Retention().Reapply(ctx); err != nil {
 		return err
 	}
-	if err := a.Store.ForgetDeleted(ctx); err != nil {
-		return err
-	}
 	fmt.Fprintf(env.Stdout, "restored the database (migration %d, taken %s) and %s; %s left out as the deletion log asks\n",
 		rd.Manifest.Schema, rd.Manifest.CreatedAt.Format(time.RFC3339), count(restored, "object", "objects"), count(skipped, "object", "objects"))
 	return nil
