@@ -142,8 +142,9 @@ func writeFile(tw *tar.Writer, name, path string) error {
 	return writeEntry(tw, name, st.Size(), f, "")
 }
 
-// contentTypeRecord keeps an object's Content-Type in its tar header.
-const contentTypeRecord = "STORYDESK.content_type"
+// contentTypeRecord keeps an object's Content-Type in its tar header, as
+// an extended attribute: tar tools know the form and do not warn about it.
+const contentTypeRecord = "SCHILY.xattr.user.storydesk.content_type"
 
 func writeEntry(tw *tar.Writer, name string, size int64, r io.Reader, contentType string) error {
 	hdr := &tar.Header{Name: name, Size: size, Mode: 0o600, Typeflag: tar.TypeReg, ModTime: time.Now().UTC(), Format: tar.FormatPAX}

@@ -18,7 +18,7 @@ import (
 
 // ErrNotEmpty means the restore target already holds data; --force
 // replaces it.
-var ErrNotEmpty = errors.New("backup: the target is not empty")
+var ErrNotEmpty = errors.New("restore: the target is not empty")
 
 // Reader reads a backup archive front to back: Open (the manifest), then
 // RestoreDatabase, then RestoreObjects.
