@@ -33,7 +33,11 @@ func (r *Retention) Reapply(ctx context.Context) (RetentionReport, error) {
 	if err != nil {
 		return rep, fmt.Errorf("reapply deletions: %w", err)
 	}
-	if len(logged) == 0 {
+	withdrawn, err := r.deletions.Withdrawals(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("reapply deletions: %w", err)
+	}
+	if len(logged) == 0 && len(withdrawn) == 0 {
 		return rep, nil
 	}
 	ids, err := r.store.SubmissionIDs(ctx)
@@ -44,6 +48,9 @@ func (r *Retention) Reapply(ctx context.Context) (RetentionReport, error) {
 	var deleted []string
 	for _, id := range ids {
 		if !logged[deletion.Hash(id)] {
+			if withdrawn[deletion.Hash(id)] {
+				errs = append(errs, r.rewithdraw(ctx, id, &rep))
+			}
 			continue
 		}
 		keys, err := r.store.PurgeLogged(ctx, id, task.ExportRevoke)
@@ -59,6 +66,9 @@ func (r *Retention) Reapply(ctx context.Context) (RetentionReport, error) {
 		}
 		deleted = append(deleted, id)
 	}
+	if rep.Withdrawn > 0 {
+		r.log.Info("withdrawals re-applied", "withdrawn", rep.Withdrawn)
+	}
 	if len(deleted) > 0 {
 		if err := r.purgeAllTasks(ctx, deleted, &rep); err != nil {
 			errs = append(errs, err)
@@ -72,4 +82,24 @@ func (r *Retention) Reapply(ctx context.Context) (RetentionReport, error) {
 		return rep, fmt.Errorf("reapply deletions: %w", err)
 	}
 	return rep, nil
+}
+
+// rewithdraw withdraws submission id again, as its submitter did after the
+// restored copy was made: status withdrawn, exports revoked, pitches
+// withdrawn and, if it was published, the unpublish job in the outbox
+// (the reconciler enqueues it). A piece already withdrawn, or rejected
+// since, is left as it is.
+func (r *Retention) rewithdraw(ctx context.Context, id string, rep *RetentionReport) error {
+	w, err := r.store.Withdraw(ctx, id, task.ExportRevoke, task.Unpublish(id))
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reapply withdrawal: %w", err)
+	}
+	if w.Changed {
+		rep.Withdrawn++
+		r.audit(ctx, "withdrawal_reapplied", id, "withdrawn again after a restore")
+	}
+	return nil
 }

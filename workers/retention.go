@@ -51,6 +51,7 @@ func NewRetention(st *store.Store, bl *blob.Store, redis asynq.RedisConnOpt, p R
 // RetentionReport counts what one run changed.
 type RetentionReport struct {
 	Deleted, ContactDropped, IdentityDropped, Objects, Tasks int
+	Withdrawn                                                int // withdrawals re-applied (Reapply)
 }
 
 // ProcessTask runs the job now.

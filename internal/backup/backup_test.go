@@ -40,15 +40,15 @@ func TestOpenRefuses(t *testing.T) {
 		{"unknown format", Manifest{Format: Format + 1, Schema: latest}, "format"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if _, err := Open(archive(t, c.m)); err == nil || !strings.Contains(err.Error(), c.want) {
+			if _, err := Open(archive(t, c.m), t.TempDir()); err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("Open: %v, want an error saying %q", err, c.want)
 			}
 		})
 	}
-	if _, err := Open(strings.NewReader("not a tar")); err == nil {
+	if _, err := Open(strings.NewReader("not a tar"), t.TempDir()); err == nil {
 		t.Error("Open of a non-archive succeeded")
 	}
-	r, err := Open(archive(t, Manifest{Format: Format, Schema: latest - 1, Dialect: "sqlite"}))
+	r, err := Open(archive(t, Manifest{Format: Format, Schema: latest - 1, Dialect: "sqlite"}), t.TempDir())
 	if err != nil || r.Manifest.Schema != latest-1 {
 		t.Errorf("Open of an older backup: %v", err)
 	}

@@ -2,6 +2,7 @@ package backup
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,12 +25,15 @@ var ErrNotEmpty = errors.New("restore: the target is not empty")
 // RestoreDatabase, then RestoreObjects.
 type Reader struct {
 	tr       *tar.Reader
+	tmpDir   string // for objects too large to hold in memory
 	Manifest Manifest
 }
 
 // Open reads the manifest and refuses a backup this build cannot restore:
-// an unknown format, or a schema newer than its migrations.
-func Open(r io.Reader) (*Reader, error) {
+// an unknown format, or a schema newer than its migrations. tmpDir, in the
+// data dir, holds the database dump and large objects while they are
+// restored.
+func Open(r io.Reader, tmpDir string) (*Reader, error) {
 	tr := tar.NewReader(r)
 	hdr, err := tr.Next()
 	if err != nil || hdr.Name != manifestName {
@@ -45,7 +49,7 @@ func Open(r io.Reader) (*Reader, error) {
 	if latest := store.LatestSchema(); m.Schema > latest {
 		return nil, fmt.Errorf("restore: the backup's schema is at migration %d, newer than this StoryDesk's %d (it was taken by StoryDesk %s): restore it with that version or a later one", m.Schema, latest, m.AppVersion)
 	}
-	return &Reader{tr: tr, Manifest: m}, nil
+	return &Reader{tr: tr, tmpDir: tmpDir, Manifest: m}, nil
 }
 
 // CheckEmpty returns ErrNotEmpty, saying where, if the database has
@@ -97,7 +101,7 @@ func Clear(ctx context.Context, dbURL string, bl *blob.Store) error {
 // RestoreDatabase writes the backup's database into dbURL, which must be
 // empty and of the backup's dialect. It does not migrate: opening the
 // store afterwards brings an older backup up to date.
-func (r *Reader) RestoreDatabase(ctx context.Context, dbURL, tmpDir string) error {
+func (r *Reader) RestoreDatabase(ctx context.Context, dbURL string) error {
 	hdr, err := r.tr.Next()
 	if err != nil || hdr.Name != r.Manifest.Database {
 		return fmt.Errorf("restore: the archive has no %s after its manifest", r.Manifest.Database)
@@ -117,7 +121,7 @@ func (r *Reader) RestoreDatabase(ctx context.Context, dbURL, tmpDir string) erro
 		}
 		return copyTo(r.tr, path)
 	}
-	dump, err := os.CreateTemp(tmpDir, "restore-db-*")
+	dump, err := os.CreateTemp(r.tmpDir, "restore-db-*")
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
@@ -152,14 +156,51 @@ func (r *Reader) RestoreObjects(ctx context.Context, bl *blob.Store, erased dele
 		if erased.Covers(key) {
 			skipped++
 		} else {
-			if err := bl.Put(ctx, key, r.tr, hdr.Size, hdr.PAXRecords[contentTypeRecord]); err != nil {
-				return restored, skipped, fmt.Errorf("restore: %w", err)
+			if err := r.putObject(ctx, bl, key, hdr); err != nil {
+				return restored, skipped, err
 			}
 			restored++
 		}
 		progress(min(done+1, total), total)
 	}
 }
+
+// putObject writes the current entry to key. minio-go retries a failed
+// upload by reading its body again, which the archive cannot do: the entry
+// is put from memory, or from a temporary file (mode 0600, removed at
+// once) past spoolAbove.
+func (r *Reader) putObject(ctx context.Context, bl *blob.Store, key string, hdr *tar.Header) error {
+	contentType := hdr.PAXRecords[contentTypeRecord]
+	if hdr.Size <= spoolAbove {
+		data, err := io.ReadAll(r.tr)
+		if err != nil {
+			return fmt.Errorf("restore: read %s: %w", key, err)
+		}
+		if err := bl.Put(ctx, key, bytes.NewReader(data), hdr.Size, contentType); err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
+		return nil
+	}
+	f, err := os.CreateTemp(r.tmpDir, "restore-object-*")
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if _, err := io.Copy(f, r.tr); err != nil {
+		return fmt.Errorf("restore: read %s: %w", key, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if err := bl.Put(ctx, key, f, hdr.Size, contentType); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	return nil
+}
+
+// spoolAbove is the largest object a restore holds in memory.
+const spoolAbove = 64 << 20
 
 // tables counts the target database's tables; a SQLite file that does not
 // exist yet has none.

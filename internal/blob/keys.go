@@ -15,6 +15,7 @@ import (
 //	published/<submission>/images/<width>w/<name>  a narrower copy of a photo, for phones
 //	exports/<export>.zip  export archives
 //	deletion-log/<sha256 of submission>  one entry of the deletion log (package deletion)
+//	deletion-log/withdrawn/<sha256 of submission>  a withdrawal, in the same log
 
 // AttachmentKey is where attachment attID of submission subID is stored;
 // ext is the extension of its stored type (".jpg"), never the client's.
@@ -57,6 +58,12 @@ const DeletionLogPrefix = "deletion-log/"
 
 // DeletionLogKey is the log entry named by the hash of a deleted submission's id.
 func DeletionLogKey(idHash string) string { return DeletionLogPrefix + idHash }
+
+// WithdrawalLogPrefix holds the log's withdrawals, inside DeletionLogPrefix.
+const WithdrawalLogPrefix = DeletionLogPrefix + "withdrawn/"
+
+// WithdrawalLogKey is the log entry of a withdrawn submission.
+func WithdrawalLogKey(idHash string) string { return WithdrawalLogPrefix + idHash }
 
 // SubmissionOf returns the submission whose prefixes (SubmissionPrefixes)
 // hold key, if any.

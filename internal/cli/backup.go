@@ -109,16 +109,16 @@ func runRestore(ctx context.Context, env Env, args []string) error {
 		defer f.Close()
 		r = f
 	}
-	rd, err := backup.Open(r)
-	if err != nil {
-		return err
-	}
-	log := newLogger(env.Stderr, cfg.LogFormat)
 	tmp := filepath.Join(cfg.DataDir, "tmp")
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	if err := restoreDatabase(ctx, cfg, log, rd, force, tmp); err != nil {
+	rd, err := backup.Open(r, tmp)
+	if err != nil {
+		return err
+	}
+	log := newLogger(env.Stderr, cfg.LogFormat)
+	if err := restoreDatabase(ctx, cfg, log, rd, force); err != nil {
 		return err
 	}
 	// Opening migrates an older backup and re-applies the deletion log to
@@ -151,7 +151,7 @@ func runRestore(ctx context.Context, env Env, args []string) error {
 // restoreDatabase checks (or, with force, clears) the target and writes the
 // backup's database into it. The bucket is opened alone: the database
 // must not be open while it is replaced.
-func restoreDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, rd *backup.Reader, force bool, tmp string) error {
+func restoreDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, rd *backup.Reader, force bool) error {
 	b, err := app.OpenBlob(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -168,5 +168,5 @@ func restoreDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, r
 	if err != nil {
 		return err
 	}
-	return rd.RestoreDatabase(ctx, cfg.DatabaseURL, tmp)
+	return rd.RestoreDatabase(ctx, cfg.DatabaseURL)
 }

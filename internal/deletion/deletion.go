@@ -1,5 +1,5 @@
 // Package deletion keeps the deletion log: one entry per submission that
-// StoryDesk deleted, so that a restored backup (or a database copied back by
+// StoryDesk deleted (and one per withdrawal, until then), so that a restored backup (or a database copied back by
 // other means) cannot bring a withdrawn or expired piece back. The log is
 // re-applied by the restore command and on every start.
 //
@@ -27,7 +27,7 @@ import (
 	"github.com/storydesk/storydesk/internal/blob"
 )
 
-// Entry is one deleted submission.
+// Entry is one deleted (or withdrawn) submission.
 type Entry struct {
 	Submission string    `json:"submission"` // Hash of its id
 	DeletedAt  time.Time `json:"deleted_at"`
@@ -55,26 +55,51 @@ func (l *Log) Append(ctx context.Context, id string, keys []string, at time.Time
 	for _, k := range keys {
 		e.Objects = append(e.Objects, Hash(k))
 	}
+	return l.put(ctx, blob.DeletionLogKey(e.Submission), e)
+}
+
+// put writes entry e under key; writing it again is harmless.
+func (l *Log) put(ctx context.Context, key string, e Entry) error {
 	data, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("deletion log: %w", err)
 	}
-	if err := l.blob.Put(ctx, blob.DeletionLogKey(e.Submission), bytes.NewReader(data), int64(len(data)), "application/json"); err != nil {
+	if err := l.blob.Put(ctx, key, bytes.NewReader(data), int64(len(data)), "application/json"); err != nil {
 		return fmt.Errorf("deletion log: %w", err)
 	}
 	return nil
 }
 
+// AppendWithdrawal records that the submitter of submission id withdrew
+// consent: until retention deletes the piece, a restore must not bring it
+// back as it was (published, pitched, exportable).
+func (l *Log) AppendWithdrawal(ctx context.Context, id string, at time.Time) error {
+	e := Entry{Submission: Hash(id), DeletedAt: at.UTC(), Objects: []string{}}
+	return l.put(ctx, blob.WithdrawalLogKey(e.Submission), e)
+}
+
 // Submissions returns the hashes of every deleted submission's id: a
 // listing only, cheap enough for every start.
 func (l *Log) Submissions(ctx context.Context) (map[string]bool, error) {
-	keys, err := l.blob.Keys(ctx, blob.DeletionLogPrefix)
+	return l.hashes(ctx, blob.DeletionLogPrefix)
+}
+
+// Withdrawals returns the hashes of every withdrawn submission's id.
+func (l *Log) Withdrawals(ctx context.Context) (map[string]bool, error) {
+	return l.hashes(ctx, blob.WithdrawalLogPrefix)
+}
+
+// hashes lists the entries directly under prefix.
+func (l *Log) hashes(ctx context.Context, prefix string) (map[string]bool, error) {
+	keys, err := l.blob.Keys(ctx, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("deletion log: %w", err)
 	}
 	out := make(map[string]bool, len(keys))
 	for _, k := range keys {
-		out[strings.TrimPrefix(k, blob.DeletionLogPrefix)] = true
+		if h := strings.TrimPrefix(k, prefix); !strings.Contains(h, "/") {
+			out[h] = true
+		}
 	}
 	return out, nil
 }

@@ -190,9 +190,9 @@ func withdrawnAfterBackup(t *testing.T, b *bundle) (archive, gone, keep string, 
 	if err != nil || rep.Deleted != 1 {
 		t.Fatalf("retention: %+v %v", rep, err)
 	}
-	// The log names the piece by hashes only.
+	// The log names the piece, withdrawn then deleted, by hashes only.
 	log, err := b.app.Blob.Keys(ctx, blob.DeletionLogPrefix)
-	if err != nil || !slices.Equal(log, []string{blob.DeletionLogKey(deletion.Hash(gone))}) {
+	if err != nil || !slices.Equal(log, []string{blob.DeletionLogKey(deletion.Hash(gone)), blob.WithdrawalLogKey(deletion.Hash(gone))}) {
 		t.Fatalf("deletion log = %v %v", log, err)
 	}
 	for k, data := range b.dumpObjects() {
@@ -390,5 +390,41 @@ func extract(t *testing.T, archive, prefix, path string) {
 			}
 			return
 		}
+	}
+}
+
+// TestRestoreKeepsWithdrawal: a piece withdrawn after a backup was taken,
+// and not yet deleted by retention, comes back from that backup withdrawn,
+// not as it was.
+func TestRestoreKeepsWithdrawal(t *testing.T) {
+	t.Parallel()
+	for _, db := range dbs() {
+		t.Run(db, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, options{db: db, workers: true})
+			id, receipt := b.deskReady(nil)
+			b.move(id, store.StatusReady, store.StatusApproved)
+			b.waitQueueEmpty(15 * time.Second)
+			archive := filepath.Join(t.TempDir(), "before.tar")
+			if code, _, stderr := runCLI(t, b.env, "backup", "--out", archive); code != 0 {
+				t.Fatalf("backup: %d %s", code, stderr)
+			}
+			if code, res := b.postJSON("/api/v1/status/withdraw", map[string]string{"receipt": receipt}); code != 200 {
+				t.Fatalf("withdraw: %d %v", code, res)
+			}
+			b.waitQueueEmpty(15 * time.Second)
+			b.stop()
+			wipe(t, b)
+			if code, _, stderr := runCLI(t, b.env, "restore", "--in", archive); code != 0 {
+				t.Fatalf("restore: %d %s", code, stderr)
+			}
+			rows := tableText(b.dumpTables(), "submissions", id)
+			if len(rows) != 1 || !strings.Contains(rows[0], "status=withdrawn\t") {
+				t.Errorf("restored submission: %v, want it withdrawn", rows)
+			}
+			if n := auditCount(t, b, id, "withdrawal_reapplied"); n != 1 {
+				t.Errorf("%d withdrawal_reapplied audit entries, want 1", n)
+			}
+		})
 	}
 }
