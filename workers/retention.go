@@ -10,6 +10,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/storydesk/storydesk/internal/blob"
+	"github.com/storydesk/storydesk/internal/deletion"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
 )
@@ -37,16 +38,20 @@ type Retention struct {
 	redis  asynq.RedisConnOpt
 	policy RetentionPolicy
 	log    *slog.Logger
+	// deletions records every purge so a restored backup cannot bring the
+	// piece back (see package deletion).
+	deletions *deletion.Log
 }
 
 // NewRetention returns the retention job.
 func NewRetention(st *store.Store, bl *blob.Store, redis asynq.RedisConnOpt, p RetentionPolicy, log *slog.Logger) *Retention {
-	return &Retention{store: st, blob: bl, redis: redis, policy: p, log: log}
+	return &Retention{store: st, blob: bl, redis: redis, policy: p, log: log, deletions: deletion.New(bl)}
 }
 
 // RetentionReport counts what one run changed.
 type RetentionReport struct {
 	Deleted, ContactDropped, IdentityDropped, Objects, Tasks int
+	Withdrawn                                                int // withdrawals re-applied (Reapply)
 }
 
 // ProcessTask runs the job now.
@@ -69,7 +74,7 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionReport, er
 	var errs []error
 	var deleted []string
 	for _, id := range w.Delete {
-		keys, err := r.store.PurgeSubmission(ctx, id, c, task.ExportRevoke)
+		keys, err := r.store.PurgeSubmissionLogged(ctx, id, c, task.ExportRevoke, r.logDeletion(ctx))
 		if errors.Is(err, store.ErrNotFound) {
 			continue // another worker took it, or it is no longer due
 		}
@@ -77,23 +82,13 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionReport, er
 			errs = append(errs, err)
 			continue
 		}
-		n, err := r.purgeObjects(ctx, id, keys)
-		rep.Objects += n
-		detail := "rows deleted"
-		if err != nil {
+		if err := r.purged(ctx, id, keys, "retention_deleted", &rep); err != nil {
 			errs = append(errs, err)
-			detail = "rows deleted; some objects could not be removed"
 		}
 		deleted = append(deleted, id)
-		rep.Deleted++
-		r.audit(ctx, "retention_deleted", id, detail)
 	}
-	if len(deleted) > 0 {
-		n, err := r.purgeTasks(ctx, deleted)
-		rep.Tasks = n
-		if err != nil {
-			errs = append(errs, err)
-		}
+	if err := r.purgeAllTasks(ctx, deleted, &rep); err != nil {
+		errs = append(errs, err)
 	}
 	for _, id := range w.DropContact {
 		ok, err := r.store.DropContact(ctx, id, c)
@@ -129,6 +124,30 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (RetentionReport, er
 		return rep, fmt.Errorf("retention: %w", err)
 	}
 	return rep, nil
+}
+
+// purged finishes the purge of submission id, whose rows are gone: its
+// objects, then one audit entry under action.
+func (r *Retention) purged(ctx context.Context, id string, keys []string, action string, rep *RetentionReport) error {
+	n, err := r.purgeObjects(ctx, id, keys)
+	rep.Objects += n
+	rep.Deleted++
+	detail := "rows deleted"
+	if err != nil {
+		detail = "rows deleted; some objects could not be removed"
+	}
+	r.audit(ctx, action, id, detail)
+	return err
+}
+
+// purgeAllTasks removes the queued tasks of the deleted submissions, if any.
+func (r *Retention) purgeAllTasks(ctx context.Context, deleted []string, rep *RetentionReport) error {
+	if len(deleted) == 0 {
+		return nil
+	}
+	n, err := r.purgeTasks(ctx, deleted)
+	rep.Tasks = n
+	return err
 }
 
 // purgeObjects removes the submission's attachments and published files,

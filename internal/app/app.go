@@ -87,6 +87,9 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.openServices(ctx); err != nil {
 		return err
 	}
+	if err := a.reapplyDeletions(ctx); err != nil {
+		return err
+	}
 	a.Sanitizer = sanitize.New()
 	hasher, err := receipt.NewHasher(secret)
 	if err != nil {
@@ -107,10 +110,7 @@ func (a *App) build(ctx context.Context) error {
 // openServices connects to (or starts) the database, S3 and Redis.
 func (a *App) openServices(ctx context.Context) error {
 	cfg := a.Config
-	redisURL, s3opt := cfg.RedisURL, blob.Options{
-		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
-		Bucket: cfg.S3Bucket, Region: cfg.S3Region, TLS: cfg.S3TLS,
-	}
+	redisURL := cfg.RedisURL
 	if cfg.EmbeddedRedis() {
 		r, err := embedded.StartRedis(ctx)
 		if err != nil {
@@ -120,14 +120,8 @@ func (a *App) openServices(ctx context.Context) error {
 		redisURL = "redis://" + r.Addr() + "/0"
 		a.Log.Info("embedded Redis-protocol server started", "addr", r.Addr())
 	}
-	if cfg.EmbeddedS3() {
-		s, err := embedded.StartS3(ctx, filepath.Join(cfg.DataDir, "s3"))
-		if err != nil {
-			return fmt.Errorf("app: embedded s3: %w", err)
-		}
-		a.closers = append(a.closers, s)
-		s3opt.Endpoint, s3opt.AccessKey, s3opt.SecretKey, s3opt.TLS = s.Endpoint(), s.AccessKey(), s.SecretKey(), false
-		a.Log.Info("embedded S3-protocol server started", "endpoint", s.Endpoint())
+	if err := a.openBlob(ctx); err != nil {
+		return err
 	}
 
 	st, err := store.Open(ctx, cfg.DatabaseURL)
@@ -138,13 +132,6 @@ func (a *App) openServices(ctx context.Context) error {
 	a.closers = append(a.closers, st)
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("app: database (STORYDESK_DATABASE_URL): %w", err)
-	}
-
-	if a.Blob, err = blob.New(s3opt); err != nil {
-		return fmt.Errorf("app: S3 (STORYDESK_S3_*): %w", err)
-	}
-	if err := retry(ctx, 10*time.Second, func() error { return a.Blob.EnsureBucket(ctx) }); err != nil {
-		return fmt.Errorf("app: S3 bucket %q at %s (STORYDESK_S3_ENDPOINT): %w", s3opt.Bucket, s3opt.Endpoint, err)
 	}
 
 	rc, err := config.ParseRedis(redisURL)

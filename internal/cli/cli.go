@@ -44,6 +44,8 @@ commands:
   user add   --email E --role editor|staff|admin|translator [--name N] [--site S]   (password on stdin)
   token create --email E [--name N] [--expires 90d]
   export     --out FILE.zip [--status approved,published] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--site S] [--kind story|oped]
+  backup     --out FILE.tar|DIR|-   database and bucket, without the deletion log (see docs/operations.md)
+  restore    --in FILE.tar|- [--force]   into an empty database and bucket; re-applies the deletion log
   bench      drive a running StoryDesk with load and measure baselines (see docs/benchmarks.md)
   healthcheck [--worker]   exit 0 if the web server (or this host's worker) is healthy, else 1
   version    print the version
@@ -110,6 +112,10 @@ func dispatch(ctx context.Context, env Env) error {
 		return bench(ctx, env, args)
 	case "healthcheck":
 		return healthcheck(ctx, env, args)
+	case "backup":
+		return runBackup(ctx, env, args)
+	case "restore":
+		return runRestore(ctx, env, args)
 	}
 	return usageErr("unknown command %q", cmd)
 }

@@ -17,7 +17,7 @@ func TestExportCountsPieces(t *testing.T) {
 		{1, 2, "export: 1/2 pieces (50%)\n"},
 	} {
 		var buf bytes.Buffer
-		newProgress(&buf).update(c.done, c.total)
+		newProgress(&buf, "export", "piece", "pieces").update(c.done, c.total)
 		if got := buf.String(); got != c.want {
 			t.Errorf("progress %d/%d: %q, want %q", c.done, c.total, got, c.want)
 		}

@@ -59,7 +59,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	w := export.New(a.Store, a.Blob, a.TempDir)
-	bar := newProgress(env.Stderr)
+	bar := newProgress(env.Stderr, "export", "piece", "pieces")
 	n, err := w.Write(ctx, tmp, f, bar.update)
 	bar.finish()
 	if err != nil {
@@ -75,20 +75,22 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// progress shows how far an export is: a bar redrawn in place on a
+// progress shows how far an export, a backup or a restore is: a bar redrawn in place on a
 // terminal (schollz/progressbar), a plain line every few seconds elsewhere,
 // where carriage returns would garble logs and CI output.
 type progress struct {
-	w    io.Writer
-	bar  *progressbar.ProgressBar // nil when w is not a terminal
-	last time.Time
+	w         io.Writer
+	verb      string                   // "export", names the plain lines
+	one, many string                   // the unit counted: "piece", "pieces"
+	bar       *progressbar.ProgressBar // nil when w is not a terminal
+	last      time.Time
 }
 
-func newProgress(w io.Writer) *progress {
-	p := &progress{w: w}
+func newProgress(w io.Writer, verb, one, many string) *progress {
+	p := &progress{w: w, verb: verb, one: one, many: many}
 	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
-		p.bar = progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("exporting"),
-			progressbar.OptionShowCount(), progressbar.OptionSetItsString("pieces"), progressbar.OptionShowIts(),
+		p.bar = progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(verb),
+			progressbar.OptionShowCount(), progressbar.OptionSetItsString(many), progressbar.OptionShowIts(),
 			progressbar.OptionSetWidth(30), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 	}
 	return p
@@ -110,7 +112,7 @@ func (p *progress) update(done, total int) {
 	if total > 0 {
 		pct = done * 100 / total
 	}
-	fmt.Fprintf(p.w, "export: %d/%s (%d%%)\n", done, count(total, "piece", "pieces"), pct)
+	fmt.Fprintf(p.w, "%s: %d/%s (%d%%)\n", p.verb, done, count(total, p.one, p.many), pct)
 }
 
 func (p *progress) finish() {

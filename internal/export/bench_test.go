@@ -123,7 +123,7 @@ func translate(tb testing.TB, st *store.Store, id, lang, body, approvedBy string
 	tb.Helper()
 	ctx := context.Background()
 	rev := store.Revision{Title: "Pieza " + id, Body: body, BodyHTML: "<p>" + body + "</p>", AuthorName: "T"}
-	if _, err := st.CreateTranslation(ctx, store.Translation{SubmissionID: id, Language: lang}, rev, store.Event{Action: "translation_created"}); err != nil {
+	if _, _, err := st.CreateTranslation(ctx, store.Translation{SubmissionID: id, Language: lang}, rev, store.Event{Action: "translation_created"}, nil); err != nil {
 		tb.Fatal(err)
 	}
 	m := store.TranslationMove{From: []store.TranslationStatus{store.TranslationDraft}, To: store.TranslationApproved,

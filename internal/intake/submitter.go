@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/storydesk/storydesk/internal/deletion"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
@@ -112,6 +114,12 @@ func (s *Service) Withdraw(ctx context.Context, code string) (store.Submission, 
 	v, err := s.Lookup(ctx, code)
 	if err != nil {
 		return store.Submission{}, err
+	}
+	// Logged first: a restored backup must not bring the piece back as it
+	// was. An entry left by a withdrawal that then fails only withdraws,
+	// on the next start, what its submitter asked to withdraw.
+	if err := deletion.New(s.blob).AppendWithdrawal(ctx, v.Submission.ID, time.Now()); err != nil {
+		return store.Submission{}, wrapUnavailable("withdraw", err)
 	}
 	w, err := s.store.Withdraw(ctx, v.Submission.ID, task.ExportRevoke, task.Unpublish(v.Submission.ID))
 	if errors.Is(err, store.ErrConflict) {

@@ -21,7 +21,7 @@ func TestExportBatchTranslations(t *testing.T) {
 			sub := newSubmission(title)
 			create(t, s, sub)
 			rev := Revision{Title: "T " + title, Body: "B", BodyHTML: "<p>B</p>", AuthorName: "Tere"}
-			if _, err := s.CreateTranslation(ctx, Translation{SubmissionID: sub.ID, Language: "es"}, rev, Event{Actor: "t", Action: "translation_created"}); err != nil {
+			if _, _, err := s.CreateTranslation(ctx, Translation{SubmissionID: sub.ID, Language: "es"}, rev, Event{Actor: "t", Action: "translation_created"}, nil); err != nil {
 				t.Fatal(err)
 			}
 			for _, m := range moves {
@@ -39,7 +39,7 @@ func TestExportBatchTranslations(t *testing.T) {
 		awaiting := translate("Awaiting", send)
 		changes := translate("Changes", send, TranslationMove{From: []TranslationStatus{TranslationAwaitingAuthor}, To: TranslationChangesRequested})
 		edited := translate("Edited", send, TranslationMove{From: []TranslationStatus{TranslationAwaitingAuthor}, To: TranslationApproved, ApprovedBy: ApprovedByAuthor})
-		if _, err := s.ReviseTranslation(ctx, edited, "es", Revision{Title: "Nuevo", Body: "N", BodyHTML: "<p>N</p>", AuthorName: "Tere"}, Event{Actor: "t", Action: "translation_edited"}); err != nil {
+		if _, _, err := s.ReviseTranslation(ctx, edited, "es", Revision{Title: "Nuevo", Body: "N", BodyHTML: "<p>N</p>", AuthorName: "Tere"}, Event{Actor: "t", Action: "translation_edited"}, nil); err != nil {
 			t.Fatal(err)
 		}
 

@@ -89,9 +89,6 @@ func (s *Store) DeleteSubmission(ctx context.Context, id string, revoke RevokeTa
 	return keys, nil
 }
 
-// Dialect reports "sqlite" or "postgres".
-func (s *Store) Dialect() string { return s.dialect }
-
 // RevokeToken revokes token id; revoking it again keeps the first time.
 func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2`, micros(now()), id)

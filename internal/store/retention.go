@@ -67,14 +67,22 @@ func (s *Store) RetentionDue(ctx context.Context, c RetentionCutoffs) (Retention
 // rows in SQLite's write-ahead log until ForgetDeleted, which the caller
 // runs once after its batch of purges.
 func (s *Store) PurgeSubmission(ctx context.Context, id string, c RetentionCutoffs, revoke RevokeTask) ([]string, error) {
+	q, args := dueDelete(c, 2)
+	return s.purge(ctx, id, q, args, revoke, nil)
+}
+
+// purge deletes submission id if it matches the WHERE clause cond (its
+// placeholders start at $2), revokes the exports that held it, and calls
+// logged, if set, with the deleted object keys before the transaction
+// commits: an error from logged keeps the row.
+func (s *Store) purge(ctx context.Context, id, cond string, args []any, revoke RevokeTask, logged OnPurge) ([]string, error) {
 	var keys []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		atts, err := attachments(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		q, args := dueDelete(c, 2)
-		res, err := tx.ExecContext(ctx, `DELETE FROM submissions WHERE id = $1 AND `+q, append([]any{id}, args...)...)
+		res, err := tx.ExecContext(ctx, `DELETE FROM submissions WHERE id = $1 AND `+cond, append([]any{id}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -86,7 +94,10 @@ func (s *Store) PurgeSubmission(ctx context.Context, id string, c RetentionCutof
 		}
 		archives, _, err := revokeExportsOf(ctx, tx, id, RevokedDeleted, revoke)
 		keys = append(keys, archives...)
-		return err
+		if err != nil || logged == nil {
+			return err
+		}
+		return logged(id, keys)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: purge submission %s: %w", id, err)

@@ -88,17 +88,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 // busy_timeout instead of failing with SQLITE_BUSY when a read lock would
 // have to be upgraded.
 func sqliteDSN(rawURL string) (string, error) {
-	path := rawURL
-	for _, prefix := range []string{"sqlite://", "sqlite:", "file://", "file:"} {
-		if strings.HasPrefix(path, prefix) {
-			path = strings.TrimPrefix(path, prefix)
-			break
-		}
-	}
-	var extra string
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path, extra = path[:i], path[i+1:]
-	}
+	path, extra := sqlitePath(rawURL)
 	if path == "" || path == ":memory:" {
 		// Each pooled connection would get its own empty in-memory database.
 		return "", fmt.Errorf("store: open sqlite: a file path is required")
@@ -129,6 +119,21 @@ func sqliteDSN(rawURL string) (string, error) {
 		dsn += "&" + extra
 	}
 	return dsn, nil
+}
+
+// sqlitePath splits a sqlite URL into the file's path and extra DSN parameters.
+func sqlitePath(rawURL string) (path, extra string) {
+	path = rawURL
+	for _, prefix := range []string{"sqlite://", "sqlite:", "file://", "file:"} {
+		if strings.HasPrefix(path, prefix) {
+			path = strings.TrimPrefix(path, prefix)
+			break
+		}
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path, extra = path[:i], path[i+1:]
+	}
+	return path, extra
 }
 
 // busyTimeout is how long, in milliseconds, a SQLite connection waits for
