@@ -8,6 +8,7 @@ package desk
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/storydesk/storydesk/internal/store"
 )
@@ -69,6 +70,12 @@ func (e *FieldError) Error() string { return e.Field + " " + e.Problem() }
 // what the client sees, and errors.Is(err, store.ErrConflict) holds.
 type ConflictError struct {
 	Msg string
+	// Code names the refusal for the pages (their message key), which
+	// word it in the reader's language quoting Outlet and Until; "" for a
+	// conflict the pages word generically.
+	Code   string
+	Outlet string
+	Until  time.Time
 }
 
 func conflictf(format string, args ...any) error {

@@ -56,6 +56,7 @@ type deskView struct {
 	CanPublish, InternalOnly bool
 	Publication              *store.Publication
 	Webhook                  *store.WebhookDelivery
+	Placement                *placementView // pitches to outlets; nil when there is nothing to show
 }
 
 type findingView struct{ Kind, Label, Text string }
@@ -93,6 +94,7 @@ var historyActions = []string{
 	"submitted", "reviewed", "status", "edited", "note", "assigned", "assign", "published",
 	"publish_requested", "contact_viewed", store.RecheckedAction,
 	"retention_deleted", "retention_contact_dropped", "retention_identity_dropped",
+	"pitch_created", "pitch_updated",
 }
 
 // newTimelineEntry labels one line of the history. A decision's name is
@@ -130,6 +132,7 @@ type viewState struct {
 	status int
 	errors map[string]string
 	values map[string]string
+	pitch  *pitchProblem // a refused pitch form, shown in the Placement section
 }
 
 // show renders the desk page for s.
@@ -137,6 +140,9 @@ func (h *deskSubmission) show(c *gin.Context, s store.Submission, st viewState) 
 	v, err := h.view(c, s)
 	if err != nil {
 		return err
+	}
+	if v.Placement != nil {
+		v.Placement.Problem = st.pitch
 	}
 	f := flashOf(c)
 	if f.Contact {
@@ -212,6 +218,9 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		v.Notes[i].Author = names.name(ctx, n.AuthorID, n.Author)
 	}
 	if err := h.publication(ctx, s, v); err != nil {
+		return nil, err
+	}
+	if v.Placement, err = h.placement(ctx, currentUser(c), s, words); err != nil {
 		return nil, err
 	}
 	for _, r := range revs {
