@@ -45,8 +45,8 @@ type App struct {
 	Limiter   *limit.Limiter
 	// Clock tells the placement rules the time (exclusivity windows, the
 	// follow-up list); nil is the real clock. Tests set it before serving.
-	Clock func() time.Time
-	Registry  *prometheus.Registry
+	Clock    func() time.Time
+	Registry *prometheus.Registry
 	// Receipts keep a receipt page showable for a few minutes after a form submission.
 	Receipts *receipt.Slots
 

@@ -54,9 +54,9 @@ type ReportView struct {
 // accepted over answered-or-open pitches: a withdrawn pitch never reached
 // an outlet's decision and does not count against it.
 type outletCounts struct {
-	Name                                                   string
+	Name                                                  string
 	Pitched, Accepted, Placed, Declined, NoResponse, Open int
-	withdrawn                                              int
+	withdrawn                                             int
 }
 
 // Rate is the acceptance rate in whole percent, or -1 when nothing counts.
