@@ -63,6 +63,8 @@ type a11yData struct {
 	admin    string            // the account the desk pages are seen as
 	adminAPI string            // its API token
 	export   string            // a finished export
+	placed   string            // the published story, pitched to two outlets (one due, one holding it exclusive)
+	outlet   string            // an outlet, for its page
 }
 
 // TestAccessibility audits every page with axe-core (WCAG 2.0 and 2.1, A
@@ -77,7 +79,8 @@ func TestAccessibility(t *testing.T) {
 		"STORYDESK_MAX_FILES": "1", "STORYDESK_MAX_FILE_MB": "1",
 	}})
 	d := b.a11ySeed()
-	br := startBrowserFor(t, b.url, 4*time.Minute)
+	// The placement pages added five staff pages (20 audits and screenshots).
+	br := startBrowserFor(t, b.url, 6*time.Minute)
 	br.acceptLeaving() // the sweep leaves the receipt page, which asks
 	start := time.Now()
 	public, staff := a11yPages(b, d)
@@ -277,6 +280,17 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 			b.execOne(`UPDATE exports SET status = 'running', total = 4, done = 1 WHERE id = $1`, d.export)
 			br.open("/desk/exports", http.StatusOK)
 		}},
+		{"desk-outlets", "/desk/outlets", func(br *browser, _ string) { br.open("/desk/outlets", http.StatusOK) }},
+		{"desk-outlet", "/desk/outlets/:id", func(br *browser, _ string) { br.open("/desk/outlets/"+d.outlet, http.StatusOK) }},
+		{"desk-follow-up", "/desk/follow-up", func(br *browser, _ string) { br.open("/desk/follow-up", http.StatusOK) }},
+		{"desk-placements", "/desk/placements", func(br *browser, _ string) { br.open("/desk/placements", http.StatusOK) }},
+		// The Placement section refusing a pitch: La Voz is blocked while El
+		// Diario holds the piece exclusive (409, named in the page's language).
+		{"desk-placement-refused", "", func(br *browser, _ string) {
+			br.open("/desk/s/"+d.placed+"#placement", http.StatusOK)
+			br.do("choose La Voz", chromedp.SetValue(chromedp.ID("pitch_outlet"), b.outletID("La Voz")))
+			br.load("pitch it", http.StatusConflict, chromedp.Click(chromedp.CSS(`#pitch-to button[type=submit]`)))
+		}},
 		{"admin-users", "/admin/users", func(br *browser, _ string) { br.open("/admin/users", http.StatusOK) }},
 		{"account", "/account", func(br *browser, _ string) { br.open("/account", http.StatusOK) }},
 		{"account-totp", "/account/totp", func(br *browser, _ string) { br.open("/account/totp", http.StatusOK) }},
@@ -343,7 +357,19 @@ func (b *bundle) a11ySeed() a11yData {
 		}
 		d.withdraw[lang] = res["receipt"].(string)
 	}
-	_, d.slug = b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
+	d.placed, d.slug = b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
+	// Outlets, and the story pitched: to The Tribune (no window, so due at
+	// once for the follow-up list) and to El Diario, which holds it in
+	// Spanish for 30 days, blocking La Voz.
+	d.outlet = b.outlet(d.adminAPI, map[string]any{"name": "The Tribune", "language": "en", "word_limit": 5,
+		"exclusive_days": 0, "contact_email": "oped@tribune.example", "notes": "Op-eds on Tuesdays.", "takes": []string{"oped", "story"}})
+	diario := b.outlet(d.adminAPI, map[string]any{"name": "El Diario", "language": "es", "exclusive_days": 30})
+	b.outlet(d.adminAPI, map[string]any{"name": "La Voz", "language": "es", "word_limit": 800, "exclusive_days": 14})
+	for _, o := range []string{d.outlet, diario} {
+		if code, res := b.deskCall(http.MethodPost, "/api/v1/submissions/"+d.placed+"/pitches", d.adminAPI, map[string]any{"outlet_id": o}); code != http.StatusCreated {
+			b.t.Fatalf("pitch: %d %v", code, res)
+		}
+	}
 	d.export, _ = b.finishedExport(d.adminAPI)
 	return d
 }

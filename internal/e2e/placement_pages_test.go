@@ -274,3 +274,19 @@ var (
 	monthsEN = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 	monthsES = []string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"}
 )
+
+// outletID is the id of the outlet called name.
+func (b *bundle) outletID(name string) string {
+	b.t.Helper()
+	list, err := b.app.Store.Outlets(context.Background())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for _, o := range list {
+		if o.Name == name {
+			return o.ID
+		}
+	}
+	b.t.Fatalf("no outlet %s", name)
+	return ""
+}
