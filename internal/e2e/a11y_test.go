@@ -392,8 +392,8 @@ func a11yPhoto(t testing.TB) []byte {
 
 // refusedOnPurpose are the console's notes of the pages the sweep asks to
 // be refused: an empty or oversized form, an unknown code, a missing page,
-// too many look-ups.
-var refusedOnPurpose = regexp.MustCompile(`^log network/error http://[^/]+(/submit|/status|/no/such/page): Failed to load resource: the server responded with a status of (400|404|413|429) `)
+// too many look-ups, a pitch another outlet's exclusivity blocks.
+var refusedOnPurpose = regexp.MustCompile(`^log network/error http://[^/]+((/submit|/status|/no/such/page): Failed to load resource: the server responded with a status of (400|404|413|429)|/desk/s/[^/]+/pitches: Failed to load resource: the server responded with a status of 409) `)
 
 var getRoute = regexp.MustCompile(`\be\.GET\("([^"]+)"`)
 
