@@ -54,3 +54,14 @@ func (p *Page) Person(name string) string {
 	}
 	return name
 }
+
+// TWith is the message key with the values it quotes, given as name,
+// value pairs: TWith "pitch.exclusive" "Outlet" "The Tribune" "Until" "3
+// March 2027" fills {{.Outlet}} and {{.Until}}.
+func (p *Page) TWith(key string, pairs ...string) string {
+	data := make(map[string]any, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		data[pairs[i]] = pairs[i+1]
+	}
+	return p.tr(key, data)
+}

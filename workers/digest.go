@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -24,7 +25,9 @@ type SMTP struct {
 }
 
 // Digest tells each active account how many submissions reached ready in
-// its sites since its last digest. It sends counts only: never a title, a
+// its sites since its last digest and, to those who pitch, how many
+// pitches to outlets need a follow-up (sent when one became due in the
+// window, so each is chased once, not every hour). It sends counts only: never a title, a
 // name or a word of a story, since e-mail passes through servers StoryDesk
 // does not control.
 type Digest struct {
@@ -75,15 +78,21 @@ func (d *Digest) Run(ctx context.Context, now time.Time) (int, error) {
 		if err != nil {
 			return sent, fmt.Errorf("digest: %w", err)
 		}
+		var due, newly int
+		if chases(r.Role) {
+			if due, newly, err = d.store.DueCount(ctx, r.Site, since, now); err != nil {
+				return sent, fmt.Errorf("digest: %w", err)
+			}
+		}
 		if err := d.store.ClaimDigest(ctx, r.ID, r.SentAt, now); errors.Is(err, store.ErrConflict) {
 			continue // another worker has it
 		} else if err != nil {
 			return sent, fmt.Errorf("digest: %w", err)
 		}
-		if n == 0 {
-			continue // nothing to tell: the window is still used up
+		if n == 0 && newly == 0 {
+			continue // nothing new to tell: the window is still used up
 		}
-		if err := d.send(ctx, r.Email, n, since); err != nil {
+		if err := d.send(ctx, r.Email, counts{ready: n, due: due}, since); err != nil {
 			if rerr := d.store.ReleaseDigest(ctx, r.ID, r.SentAt, now); rerr != nil {
 				d.log.Error("digest release", "user", r.ID, "err", rerr)
 			}
@@ -91,7 +100,7 @@ func (d *Digest) Run(ctx context.Context, now time.Time) (int, error) {
 			continue
 		}
 		sent++
-		d.log.Info("digest sent", "user", r.ID, "ready", n)
+		d.log.Info("digest sent", "user", r.ID, "ready", n, "follow_up", due)
 	}
 	if len(errs) > 0 {
 		return sent, fmt.Errorf("digest: %w", errors.Join(errs...))
@@ -99,8 +108,16 @@ func (d *Digest) Run(ctx context.Context, now time.Time) (int, error) {
 	return sent, nil
 }
 
-// send mails one digest. The text is counts and a link only.
-func (d *Digest) send(ctx context.Context, to string, n int, since time.Time) error {
+// counts are what a digest tells: pieces that reached ready in the window
+// and pitches that need a follow-up now.
+type counts struct{ ready, due int }
+
+// chases reports whether accounts of role are reminded of pitches to
+// follow up: the roles that may pitch (not translators).
+func chases(role string) bool { return role == "editor" || role == "staff" || role == "admin" }
+
+// send mails one digest. The text is counts and links only.
+func (d *Digest) send(ctx context.Context, to string, c counts, since time.Time) error {
 	m := mail.NewMsg()
 	if err := m.From(d.smtp.From); err != nil {
 		return fmt.Errorf("from: %w", err)
@@ -108,34 +125,60 @@ func (d *Digest) send(ctx context.Context, to string, n int, since time.Time) er
 	if err := m.To(to); err != nil {
 		return fmt.Errorf("to: %w", err)
 	}
-	ready := "listos"
-	if n == 1 {
-		ready = "listo"
-	}
-	m.Subject(fmt.Sprintf("StoryDesk: %d ready for review / %d %s para revisar", n, n, ready))
+	m.Subject(digestSubject(c))
 	m.SetDate()
 	m.SetMessageID()
-	m.SetBodyString(mail.TypeTextPlain, digestText(n, since, d.baseURL))
-	c, err := d.client()
+	m.SetBodyString(mail.TypeTextPlain, digestText(c, since, d.baseURL))
+	cl, err := d.client()
 	if err != nil {
 		return err
 	}
-	if err := c.DialAndSendWithContext(ctx, m); err != nil {
+	if err := cl.DialAndSendWithContext(ctx, m); err != nil {
 		return fmt.Errorf("send: %w", err)
 	}
 	return nil
 }
 
+// digestSubject names the counts, in English and Spanish.
+func digestSubject(c counts) string {
+	var en, es []string
+	if c.ready > 0 {
+		ready := "listos"
+		if c.ready == 1 {
+			ready = "listo"
+		}
+		en, es = append(en, fmt.Sprintf("%d ready for review", c.ready)), append(es, fmt.Sprintf("%d %s para revisar", c.ready, ready))
+	}
+	if c.due > 0 {
+		en, es = append(en, fmt.Sprintf("%d to follow up", c.due)), append(es, fmt.Sprintf("%d por seguir", c.due))
+	}
+	return "StoryDesk: " + strings.Join(en, ", ") + " / " + strings.Join(es, ", ")
+}
+
 // digestText is the mail's body in English and Spanish, each count in its
 // plural form ("1 submission reached", "2 envíos llegaron").
-func digestText(n int, since time.Time, baseURL string) string {
+func digestText(c counts, since time.Time, baseURL string) string {
 	at := since.UTC().Format("2006-01-02 15:04") + " UTC"
-	en, es := fmt.Sprintf("%d submissions reached", n), fmt.Sprintf("%d envíos llegaron", n)
-	if n == 1 {
-		en, es = "1 submission reached", "1 envío llegó"
+	var en, es string
+	if c.ready > 0 {
+		n := c.ready
+		enN, esN := fmt.Sprintf("%d submissions reached", n), fmt.Sprintf("%d envíos llegaron", n)
+		if n == 1 {
+			enN, esN = "1 submission reached", "1 envío llegó"
+		}
+		en = fmt.Sprintf("%s the editors' queue in your sites since %s.\nOpen the queue: %s/desk\n", enN, at, baseURL)
+		es = fmt.Sprintf("%s a la cola de edición de sus sitios desde %s.\nAbra la cola: %s/desk\n", esN, at, baseURL)
 	}
-	return fmt.Sprintf("%s the editors' queue in your sites since %s.\nOpen the queue: %s/desk\n\n"+
-		"%s a la cola de edición de sus sitios desde %s.\nAbra la cola: %s/desk\n", en, at, baseURL, es, at, baseURL)
+	if c.due > 0 {
+		n := c.due
+		enN, esN := fmt.Sprintf("%d pitches to outlets need", n), fmt.Sprintf("%d propuestas a medios necesitan", n)
+		if n == 1 {
+			enN, esN = "1 pitch to an outlet needs", "1 propuesta a un medio necesita"
+		}
+		en += fmt.Sprintf("%s a follow-up: the outlet's exclusivity window ended without an answer.\nOpen the follow-up list: %s/desk/follow-up\n", enN, baseURL)
+		es += fmt.Sprintf("%s seguimiento: el plazo de exclusividad del medio terminó sin respuesta.\nAbra la lista de seguimiento: %s/desk/follow-up\n", esN, baseURL)
+	}
+	return en + "\n" + es
 }
 
 // client connects with STARTTLS whenever the server offers it, and

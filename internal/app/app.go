@@ -43,7 +43,10 @@ type App struct {
 	Sanitizer *sanitize.Sanitizer
 	Intake    *intake.Service
 	Limiter   *limit.Limiter
-	Registry  *prometheus.Registry
+	// Clock tells the placement rules the time (exclusivity windows, the
+	// follow-up list); nil is the real clock. Tests set it before serving.
+	Clock    func() time.Time
+	Registry *prometheus.Registry
 	// Receipts keep a receipt page showable for a few minutes after a form submission.
 	Receipts *receipt.Slots
 	// TempDir is this process's own spool directory (uploads, exports):

@@ -40,6 +40,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Limiter: a.Limiter, Passwords: auth.NewPasswords(auth.DefaultConcurrentHashes), Redis: a.Redis, Registry: a.Registry, Log: a.Log, Dispatch: a.Dispatch,
 		Secret: a.Config.Secret, BaseURL: a.Config.BaseURL, SubmitRate: a.Config.SubmitRate, SubmitGlobal: a.Config.SubmitGlobalRate,
 		TrustedProxies: a.Config.TrustedProxies, MetricsToken: a.Config.MetricsToken, Receipts: a.Receipts,
+		Clock: a.Clock,
 	})
 }
 

@@ -8,6 +8,7 @@ package desk
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/storydesk/storydesk/internal/store"
 )
@@ -72,8 +73,12 @@ type ConflictError struct {
 	// Field and Problem, when set, name the field to change for the move
 	// to be allowed (a text over an outlet's word limit names its body).
 	Field, Problem string
-	// Code, when set, names the refusal for a page (its message key).
-	Code string
+	// Code names the refusal for the pages (their message key), which
+	// word it in the reader's language quoting Outlet and Until; "" for a
+	// conflict the pages word generically.
+	Code   string
+	Outlet string
+	Until  time.Time
 }
 
 func conflictf(format string, args ...any) error {

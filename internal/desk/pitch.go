@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -58,13 +59,13 @@ var held = []store.PitchStatus{store.PitchPitched, store.PitchAccepted}
 // The ConflictError names the outlet and the day its window ends.
 func CheckPitch(now time.Time, sub store.Submission, o store.Outlet, language string, others []store.Pitch) (store.Pitch, error) {
 	if sub.Status != store.StatusApproved && sub.Status != store.StatusPublished {
-		return store.Pitch{}, conflictf("the piece is %s: only an approved or published piece can be pitched", sub.Status)
+		return store.Pitch{}, pitchConflict("not_approved", "", time.Time{}, "the piece is %s: only an approved or published piece can be pitched", sub.Status)
 	}
 	if sub.ConsentPublish == "internal" {
-		return store.Pitch{}, conflictf("the author's consent is internal only: this piece may not be offered to an outlet")
+		return store.Pitch{}, pitchConflict("internal", "", time.Time{}, "the author's consent is internal only: this piece may not be offered to an outlet")
 	}
 	if (sub.Kind == "story" && !o.TakesStories) || (sub.Kind == "oped" && !o.TakesOpEds) {
-		return store.Pitch{}, conflictf("%s does not take pieces of kind %s", o.Name, sub.Kind)
+		return store.Pitch{}, pitchConflict("kind", o.Name, time.Time{}, "%s does not take pieces of kind %s", o.Name, sub.Kind)
 	}
 	if language == "" {
 		language = o.Language
@@ -74,10 +75,10 @@ func CheckPitch(now time.Time, sub store.Submission, o store.Outlet, language st
 			continue
 		}
 		if q.OutletID == o.ID && (slices.Contains(held, q.Status) || q.Status == store.PitchNoResponse) {
-			return store.Pitch{}, conflictf("the piece is already pitched to %s in %s", o.Name, language)
+			return store.Pitch{}, pitchConflict("already", o.Name, time.Time{}, "the piece is already pitched to %s in %s", o.Name, language)
 		}
 		if end := WindowEnd(q); slices.Contains(held, q.Status) && now.Before(end) {
-			return store.Pitch{}, conflictf("the piece is offered exclusively to %s in %s until %s", q.Outlet.Name, language, end.UTC().Format(time.DateOnly))
+			return store.Pitch{}, pitchConflict("exclusive", q.Outlet.Name, end, "the piece is offered exclusively to %s in %s until %s", q.Outlet.Name, language, end.UTC().Format(time.DateOnly))
 		}
 	}
 	// Counted from the current text: an edit after the review changes it.
@@ -146,10 +147,10 @@ func ApplyPitch(now time.Time, cur store.Pitch, c PitchChange) (store.Pitch, err
 			return cur, Invalid("status", "invalid_status")
 		}
 		if to != cur.Status && !slices.Contains(moves[cur.Status], to) {
-			return cur, conflictf("a pitch that is %s cannot become %s", cur.Status, to)
+			return cur, pitchConflict("move", "", time.Time{}, "a pitch that is %s cannot become %s", cur.Status, to)
 		}
 		if to != cur.Status && cur.Piece.Status == store.StatusWithdrawn && to != store.PitchWithdrawn && to != store.PitchDeclined {
-			return cur, conflictf("the author withdrew consent: this pitch can only be withdrawn or declined")
+			return cur, pitchConflict("consent_withdrawn", "", time.Time{}, "the author withdrew consent: this pitch can only be withdrawn or declined")
 		}
 		p.Status = to
 	}
@@ -192,3 +193,15 @@ func ApplyPitch(now time.Time, cur store.Pitch, c PitchChange) (store.Pitch, err
 func (pl *Placement) Due(ctx context.Context, site string) ([]store.Pitch, error) {
 	return pl.store.Pitches(ctx, store.PitchFilter{Site: site, DueAt: pl.now()})
 }
+
+// pitchConflict is a pitch's refusal with its code for the pages
+// ("pitch."+code) and the outlet and the day the message quotes.
+func pitchConflict(code, outlet string, until time.Time, format string, args ...any) error {
+	return &ConflictError{Msg: fmt.Sprintf(format, args...), Code: "pitch." + code, Outlet: outlet, Until: until}
+}
+
+// Moves lists the statuses a pitch in status st can move to.
+func Moves(st store.PitchStatus) []store.PitchStatus { return slices.Clone(moves[st]) }
+
+// Now is the time by the rules' clock.
+func (pl *Placement) Now() time.Time { return pl.now() }

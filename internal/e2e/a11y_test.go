@@ -66,6 +66,8 @@ type a11yData struct {
 	adminAPI   string            // its API token
 	export     string            // a finished export
 	pitch      string            // a pitch of the published story, over its outlet's word limit
+	placed     string            // the published story, pitched to two outlets (one due, one holding it exclusive)
+	outlet     string            // an outlet, for its page
 }
 
 // TestAccessibility audits every page with axe-core (WCAG 2.0 and 2.1, A
@@ -298,6 +300,17 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 			b.execOne(`UPDATE exports SET status = 'running', total = 4, done = 1 WHERE id = $1`, d.export)
 			br.open("/desk/exports", http.StatusOK)
 		}},
+		{"desk-outlets", "/desk/outlets", func(br *browser, _ string) { br.open("/desk/outlets", http.StatusOK) }},
+		{"desk-outlet", "/desk/outlets/:id", func(br *browser, _ string) { br.open("/desk/outlets/"+d.outlet, http.StatusOK) }},
+		{"desk-follow-up", "/desk/follow-up", func(br *browser, _ string) { br.open("/desk/follow-up", http.StatusOK) }},
+		{"desk-placements", "/desk/placements", func(br *browser, _ string) { br.open("/desk/placements", http.StatusOK) }},
+		// The Placement section refusing a pitch: La Voz is blocked while El
+		// Diario holds the piece exclusive (409, named in the page's language).
+		{"desk-placement-refused", "", func(br *browser, _ string) {
+			br.open("/desk/s/"+d.placed+"#placement", http.StatusOK)
+			br.do("choose La Voz", chromedp.SetValue(chromedp.ID("pitch_outlet"), b.outletID("La Voz")))
+			br.load("pitch it", http.StatusConflict, chromedp.Click(chromedp.CSS(`#pitch-to button[type=submit]`)))
+		}},
 		{"admin-users", "/admin/users", func(br *browser, _ string) { br.open("/admin/users", http.StatusOK) }},
 		{"admin-queues", "/admin/queues", func(br *browser, _ string) { br.open("/admin/queues", http.StatusOK) }},
 		{"account", "/account", func(br *browser, _ string) { br.open("/account", http.StatusOK) }},
@@ -369,24 +382,33 @@ func (b *bundle) a11ySeed() a11yData {
 		d.withdraw[lang] = res["receipt"].(string)
 	}
 	d.translated = b.a11yTranslated(d.adminAPI)
-	harvest, slug := b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
-	d.slug = slug
+	d.placed, d.slug = b.published(fieldsWith("title", "Harvest season in the valley", "consent_publish", "name"))
 	// Its Spanish translation, approved by an editor: the story's pages
 	// then carry the language switch.
 	for _, c := range []struct{ path, body string }{
 		{"/translations", `{"language": "es", "title": "Temporada de cosecha en el valle", "body": "Llegamos en 2015.\n\nEl pueblo nos recibió."}`},
 		{"/translations/es/approve", `{"reason": "The author approved it by phone."}`},
 	} {
-		if code, res := b.call(http.MethodPost, "/api/v1/submissions/"+harvest+c.path, b.token, c.body); code/100 != 2 {
+		if code, res := b.call(http.MethodPost, "/api/v1/submissions/"+d.placed+c.path, b.token, c.body); code/100 != 2 {
 			b.t.Fatalf("POST %s: %d %v", c.path, code, res)
 		}
 	}
-	outlet := b.outlet(d.adminAPI, map[string]any{"name": "The Valley Tribune", "language": "en", "word_limit": 5})
-	code, res = b.deskCall(http.MethodPost, "/api/v1/submissions/"+harvest+"/pitches", d.adminAPI, map[string]any{"outlet_id": outlet})
-	if code != http.StatusCreated {
-		b.t.Fatalf("pitch: %d %v", code, res)
+	// Outlets, and the story pitched: to The Tribune (no window, so due at
+	// once for the follow-up list) and to El Diario, which holds it in
+	// Spanish for 30 days, blocking La Voz.
+	d.outlet = b.outlet(d.adminAPI, map[string]any{"name": "The Tribune", "language": "en", "word_limit": 5,
+		"exclusive_days": 0, "contact_email": "oped@tribune.example", "notes": "Op-eds on Tuesdays.", "takes": []string{"oped", "story"}})
+	diario := b.outlet(d.adminAPI, map[string]any{"name": "El Diario", "language": "es", "exclusive_days": 30})
+	b.outlet(d.adminAPI, map[string]any{"name": "La Voz", "language": "es", "word_limit": 800, "exclusive_days": 14})
+	for i, o := range []string{d.outlet, diario} {
+		code, res := b.deskCall(http.MethodPost, "/api/v1/submissions/"+d.placed+"/pitches", d.adminAPI, map[string]any{"outlet_id": o})
+		if code != http.StatusCreated {
+			b.t.Fatalf("pitch: %d %v", code, res)
+		}
+		if i == 0 {
+			d.pitch = res["id"].(string) // over The Tribune's limit of five words
+		}
 	}
-	d.pitch = res["id"].(string)
 	d.export, _ = b.finishedExport(d.adminAPI)
 	return d
 }
@@ -428,8 +450,8 @@ func a11yPhoto(t testing.TB) []byte {
 
 // refusedOnPurpose are the console's notes of the pages the sweep asks to
 // be refused: an empty or oversized form, an unknown code, a missing page,
-// too many look-ups.
-var refusedOnPurpose = regexp.MustCompile(`^log network/error http://[^/]+(/submit|/status|/no/such/page): Failed to load resource: the server responded with a status of (400|404|413|429) `)
+// too many look-ups, a pitch another outlet's exclusivity blocks.
+var refusedOnPurpose = regexp.MustCompile(`^log network/error http://[^/]+((/submit|/status|/no/such/page): Failed to load resource: the server responded with a status of (400|404|413|429)|/desk/s/[^/]+/pitches: Failed to load resource: the server responded with a status of 409) `)
 
 var getRoute = regexp.MustCompile(`\be\.GET\("([^"]+)"`)
 

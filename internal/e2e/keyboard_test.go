@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/storydesk/storydesk/internal/store"
 )
 
 // tabLimit bounds the Tab presses any page may need to go all the way round.
@@ -154,8 +157,8 @@ func (br *browser) keyboardSignIn(email, want string) {
 	}
 }
 
-// TestKeyboardOnly walks the four main flows (submit, status and reply,
-// desk review, export) with the keyboard alone, on its own app and browser
+// TestKeyboardOnly walks the five main flows (submit, status and reply,
+// desk review, pitch, export) with the keyboard alone, on its own app and browser
 // so that it runs beside the accessibility sweep.
 func TestKeyboardOnly(t *testing.T) {
 	t.Parallel()
@@ -165,7 +168,7 @@ func TestKeyboardOnly(t *testing.T) {
 	b.keyboardFlows(t, br)
 }
 
-// keyboardFlows walks the four flows with Tab, Shift+Tab, Space, the arrow
+// keyboardFlows walks the five flows with Tab, Shift+Tab, Space, the arrow
 // keys, Enter and typing: no click, no value set from script. Every page
 // on the way is gone round with Tab first.
 func (b *bundle) keyboardFlows(t *testing.T, br *browser) {
@@ -264,6 +267,33 @@ func (b *bundle) keyboardFlows(t *testing.T, br *browser) {
 			t.Errorf("notice after approving with the keyboard: %q", n)
 		}
 		b.waitStatus(id, "approved", time.Second)
+	})
+
+	// The piece just approved, pitched with the keyboard from its Placement
+	// section, then marked accepted.
+	t.Run("desk-pitch", func(t *testing.T) {
+		defer br.use(t)()
+		id := b.idOf(title)
+		br.tabTo("#pitch_outlet")
+		br.press(kb.ArrowDown, 0) // El Diario, La Voz
+		br.tabTo("#pitch-to button[type=submit]")
+		br.press(kb.Enter, http.StatusOK)
+		if n := br.text("main .notice p"); n != "The pitch was recorded." {
+			t.Errorf("notice after pitching with the keyboard: %q", n)
+		}
+		if s := br.text("#placement"); !strings.Contains(s, "La Voz (Spanish): pitched") {
+			t.Errorf("the Placement section after the pitch: %q", s)
+		}
+		br.tabRound()
+		br.tabTo("#placement button[name=status][value=accepted]")
+		br.press(kb.Enter, http.StatusOK)
+		if n := br.text("main .notice p"); n != "The pitch was updated." {
+			t.Errorf("notice after the step: %q", n)
+		}
+		ps, err := b.app.Store.Pitches(context.Background(), store.PitchFilter{SubmissionID: id})
+		if err != nil || len(ps) != 1 || ps[0].Outlet.Name != "La Voz" || ps[0].Status != store.PitchAccepted {
+			t.Errorf("pitches after the keyboard flow: %+v %v", ps, err)
+		}
 	})
 
 	t.Run("export", func(t *testing.T) {

@@ -65,6 +65,9 @@ type options struct {
 	workers  bool        // run workers in-process
 	env      map[string]string
 	clock    func() time.Time // the rate limiter's clock (default: the real one)
+	// placeClock is the placement rules' clock (exclusivity windows, the
+	// follow-up list); default the real one.
+	placeClock func() time.Time
 }
 
 // syncBuffer collects logs from many goroutines.
@@ -141,6 +144,7 @@ func setup(t testing.TB, o options) *bundle {
 	if o.clock != nil {
 		a.Limiter.SetClock(o.clock)
 	}
+	a.Clock = o.placeClock
 	b := &bundle{t: t, app: a, redis: rs, logs: logs, env: env, cancel: cancel, done: make(chan error, 1)}
 	addr := make(chan string, 1)
 	ready := func(s string) { addr <- s }

@@ -20,6 +20,7 @@ type deskSubmission struct {
 	store  *store.Store
 	blob   *blob.Store
 	desk   *desk.Service // the rules: decisions and edits
+	place  *desk.Placement
 	links  *linkSigner
 	render *web.Renderer
 	flash  *flasher

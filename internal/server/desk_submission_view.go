@@ -59,6 +59,7 @@ type deskView struct {
 	// Translations of the piece, and the languages it can still be
 	// translated into (desk_translation.go).
 	Translations, TranslateInto []translationRow
+	Placement                   *placementView // pitches to outlets; nil when there is nothing to show
 }
 
 type findingView struct{ Kind, Label, Text string }
@@ -99,6 +100,7 @@ var historyActions = []string{
 	"submitted", "reviewed", "status", "edited", "note", "assigned", "assign", "published",
 	"publish_requested", "contact_viewed", store.RecheckedAction, "pitch_text",
 	"retention_deleted", "retention_contact_dropped", "retention_identity_dropped",
+	"pitch_created", "pitch_updated",
 }
 
 // newTimelineEntry labels one line of the history. A decision's name is
@@ -136,6 +138,7 @@ type viewState struct {
 	status int
 	errors map[string]string
 	values map[string]string
+	pitch  *pitchProblem // a refused pitch form, shown in the Placement section
 }
 
 // show renders the desk page for s.
@@ -143,6 +146,9 @@ func (h *deskSubmission) show(c *gin.Context, s store.Submission, st viewState) 
 	v, err := h.view(c, s)
 	if err != nil {
 		return err
+	}
+	if v.Placement != nil {
+		v.Placement.Problem = st.pitch
 	}
 	f := flashOf(c)
 	if f.Contact {
@@ -221,6 +227,9 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 		return nil, err
 	}
 	if err := h.translations(ctx, s, v); err != nil {
+		return nil, err
+	}
+	if v.Placement, err = h.placement(ctx, currentUser(c), s, words); err != nil {
 		return nil, err
 	}
 	for _, r := range revs {

@@ -1,17 +1,22 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/storydesk/storydesk/internal/desk"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/web"
 )
 
 // outletsHandler is the list of outlets staff pitch pieces to.
 type outletsHandler struct {
-	store *store.Store
+	store  *store.Store
+	render *web.Renderer
+	flash  *flasher
 }
 
 func outletJSON(o store.Outlet) gin.H {
@@ -38,11 +43,8 @@ func (h *outletsHandler) create(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	o, err := desk.ApplyOutlet(desk.NewOutlet(), req)
+	o, err := h.add(c.Request.Context(), currentUser(c), req)
 	if err != nil {
-		return err
-	}
-	if o, err = h.store.CreateOutlet(c.Request.Context(), o); err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, outletJSON(o))
@@ -54,17 +56,38 @@ func (h *outletsHandler) patch(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request.Context()
-	o, err := h.store.Outlet(ctx, c.Param("id"))
+	o, err := h.change(c.Request.Context(), currentUser(c), c.Param("id"), req)
 	if err != nil {
-		return err
-	}
-	if o, err = desk.ApplyOutlet(o, req); err != nil {
-		return err
-	}
-	if o, err = h.store.UpdateOutlet(ctx, o); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, outletJSON(o))
 	return nil
+}
+
+// add stores a new outlet and audits it, for the API and the page alike.
+func (h *outletsHandler) add(ctx context.Context, u store.User, req desk.OutletChange) (store.Outlet, error) {
+	o, err := desk.ApplyOutlet(desk.NewOutlet(), req)
+	if err != nil {
+		return store.Outlet{}, err
+	}
+	if o, err = h.store.CreateOutlet(ctx, o); err != nil {
+		return store.Outlet{}, err
+	}
+	return o, auditPlacement(ctx, h.store, u, "outlet_created", o.ID, "outlet "+strconv.Quote(o.Name))
+}
+
+// change applies req to outlet id and audits which fields changed.
+func (h *outletsHandler) change(ctx context.Context, u store.User, id string, req desk.OutletChange) (store.Outlet, error) {
+	before, err := h.store.Outlet(ctx, id)
+	if err != nil {
+		return store.Outlet{}, err
+	}
+	o, err := desk.ApplyOutlet(before, req)
+	if err != nil {
+		return store.Outlet{}, err
+	}
+	if o, err = h.store.UpdateOutlet(ctx, o); err != nil {
+		return store.Outlet{}, err
+	}
+	return o, auditPlacement(ctx, h.store, u, "outlet_updated", o.ID, outletChanges(before, o))
 }

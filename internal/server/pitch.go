@@ -67,7 +67,7 @@ func (h *pitchesHandler) create(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.place.Pitch(c.Request.Context(), s.ID, req.OutletID, req.Language, currentUser(c).Email)
+	p, err := pitchAudited(c.Request.Context(), h.store, h.place, currentUser(c), s.ID, req.OutletID, req.Language)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (h *pitchesHandler) patch(c *gin.Context) error {
 		return err
 	}
 	u := currentUser(c)
-	p, err := h.place.Update(c.Request.Context(), c.Param("id"), req, u.Email, pitchVisible(u))
+	p, err := updateAudited(c.Request.Context(), h.store, h.place, u, c.Param("id"), req, pitchVisible(u))
 	if err != nil {
 		return err
 	}

@@ -44,15 +44,21 @@ func routes(e *gin.Engine, d Deps) {
 	account := &accountHandler{store: d.Store, tf: tf, ses: ses, render: r, flash: flashes, log: log}
 	queue := &deskQueue{store: d.Store, render: r, flash: flashes, log: log}
 	rules := desk.New(d.Store, d.Sanitizer, d.Dispatch, log)
-	onDesk := &deskSubmission{store: d.Store, blob: d.Blob, desk: rules, links: links, render: r, flash: flashes, log: log}
+	clock := d.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	place := desk.NewPlacement(d.Store, clock)
+	onDesk := &deskSubmission{store: d.Store, blob: d.Blob, desk: rules, place: place, links: links, render: r, flash: flashes, log: log}
 	subs := &submissionsHandler{store: d.Store, blob: d.Blob, san: d.Sanitizer, links: links}
 	pub := &publishHandler{store: d.Store, desk: rules, flash: flashes}
 	exports := &exportsHandler{store: d.Store, blob: d.Blob, dispatch: d.Dispatch, render: r, links: links, flash: flashes, log: log}
 	stories := &storiesHandler{store: d.Store, blob: d.Blob, render: r, baseURL: d.BaseURL}
 	users := &adminPage{admin: admin, render: r, flash: flashes}
 	usersAPI := &adminAPI{admin: admin}
-	outlets := &outletsHandler{store: d.Store}
-	pitches := &pitchesHandler{store: d.Store, place: desk.NewPlacement(d.Store, time.Now)}
+	outlets := &outletsHandler{store: d.Store, render: r, flash: flashes}
+	pitches := &pitchesHandler{store: d.Store, place: place}
+	placementPg := &placementPages{store: d.Store, place: place, render: r}
 	placements := &placementsHandler{store: d.Store}
 	onPitch := &pitchDesk{store: d.Store, desk: rules, export: export.New(d.Store, d.Blob, ""), render: r, flash: flashes}
 	ops := &opsHandler{store: d.Store, redis: d.Redis, blob: d.Blob}
@@ -129,8 +135,19 @@ func routes(e *gin.Engine, d Deps) {
 	e.POST("/desk/s/:id/translations/:lang", noStore, capForm, signedIn(deskRoles), asPage(onDesk.saveTranslationPage))
 	e.POST("/desk/s/:id/translations/:lang/send", noStore, capForm, signedIn(deskRoles), asPage(onDesk.sendTranslationPage))
 	e.POST("/desk/s/:id/translations/:lang/approve", noStore, capForm, signedIn(editorRoles), asPage(onDesk.approveTranslationPage))
+	e.POST("/desk/s/:id/pitches", noStore, capForm, signedIn(editorRoles), asPage(onDesk.pitchPage))
+	e.POST("/desk/s/:id/pitches/:pid", noStore, capForm, signedIn(editorRoles), asPage(onDesk.pitchStepPage))
 	e.GET("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.page))
 	e.POST("/desk/exports", noStore, signedIn(staffRoles), asPage(exports.createPage))
+
+	// The op-ed desk: outlets (editors read, staff write), the pitches to
+	// chase and the placement report.
+	e.GET("/desk/outlets", noStore, signedIn(editorRoles), asPage(outlets.listPage))
+	e.POST("/desk/outlets", noStore, capForm, signedIn(staffRoles), asPage(outlets.createPage))
+	e.GET("/desk/outlets/:id", noStore, signedIn(editorRoles), asPage(outlets.onePage))
+	e.POST("/desk/outlets/:id", noStore, capForm, signedIn(staffRoles), asPage(outlets.updatePage))
+	e.GET("/desk/follow-up", noStore, signedIn(editorRoles), asPage(placementPg.followUpPage))
+	e.GET("/desk/placements", noStore, signedIn(staffRoles), asPage(placementPg.reportPage))
 
 	// Accounts and settings.
 	e.GET("/admin/users", noStore, signedIn(adminRoles), asPage(users.list))
@@ -223,7 +240,7 @@ func formAddress(next gin.HandlerFunc) gin.HandlerFunc {
 func formPage(path string) string {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
-	case len(parts) == 4 && parts[0] == "desk" && parts[1] == "s":
+	case len(parts) >= 4 && parts[0] == "desk" && parts[1] == "s":
 		return "/desk/s/" + url.PathEscape(parts[2])
 	case len(parts) == 4 && parts[0] == "desk" && parts[1] == "pitches":
 		return pitchURL(parts[2])

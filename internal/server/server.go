@@ -49,6 +49,8 @@ type Deps struct {
 	MetricsToken string
 	// Receipts keep the receipt page showable after the form's redirect.
 	Receipts *receipt.Slots
+	// Clock is the placement rules' time; nil is time.Now.
+	Clock func() time.Time
 }
 
 // Rates that are not configurable: they only slow down guessing.
