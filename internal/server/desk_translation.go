@@ -144,7 +144,9 @@ func (h *deskSubmission) translationView(c *gin.Context, s store.Submission, lan
 		v.CanApprove = v.Editor && !v.Withdrawn &&
 			(t.Status == store.TranslationDraft || t.Status == store.TranslationAwaitingAuthor)
 	}
-	v.Rows = alignParagraphs(paragraphs(origMarked), paragraphs(transMarked))
+	v.Rows = sideBySide(paragraphs(origMarked), paragraphs(transMarked), func(o, t []segment) alignedRow {
+		return alignedRow{Original: o, Translation: t}
+	})
 	return v, nil
 }
 
@@ -204,17 +206,20 @@ func paragraphs(segs []segment) [][]segment {
 	return out
 }
 
-// alignParagraphs pairs the original's paragraphs with the translation's
-// by rank, row by row.
-func alignParagraphs(orig, trans [][]segment) []alignedRow {
-	rows := make([]alignedRow, max(len(orig), len(trans)))
+// sideBySide sets two texts' paragraphs side by side by rank, as the
+// translation editor and the author's review both show them; the shorter
+// text leaves its side of the last rows empty.
+func sideBySide[P, R any](orig, trans []P, row func(orig, trans P) R) []R {
+	rows := make([]R, max(len(orig), len(trans)))
 	for i := range rows {
+		var o, t P
 		if i < len(orig) {
-			rows[i].Original = orig[i]
+			o = orig[i]
 		}
 		if i < len(trans) {
-			rows[i].Translation = trans[i]
+			t = trans[i]
 		}
+		rows[i] = row(o, t)
 	}
 	return rows
 }

@@ -71,7 +71,9 @@ func authorView(st *web.Status, v intake.View) {
 			CanDecide: t.Status == store.TranslationAwaitingAuthor, Title: t.Title, OriginalText: s.Title}
 		// A draft is not the author's to read yet: only its state shows.
 		if t.Status != store.TranslationDraft {
-			r.Pairs = pairs(original, splitParagraphs(sanitize.Text(t.BodyHTML)))
+			r.Pairs = sideBySide(original, splitParagraphs(sanitize.Text(t.BodyHTML)), func(orig, trans string) web.Pair {
+				return web.Pair{Original: orig, Translation: trans}
+			})
 		}
 		st.Translations = append(st.Translations, r)
 	}
@@ -98,20 +100,6 @@ func splitParagraphs(text string) []string {
 	for _, p := range strings.Split(text, "\n\n") {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// pairs sets the two texts' paragraphs side by side, in order.
-func pairs(original, translation []string) []web.Pair {
-	out := make([]web.Pair, max(len(original), len(translation)))
-	for i := range out {
-		if i < len(original) {
-			out[i].Original = original[i]
-		}
-		if i < len(translation) {
-			out[i].Translation = translation[i]
 		}
 	}
 	return out
