@@ -101,6 +101,7 @@ var historyActions = []string{
 	"publish_requested", "contact_viewed", store.RecheckedAction, "pitch_text",
 	"retention_deleted", "retention_contact_dropped", "retention_identity_dropped",
 	"pitch_created", "pitch_updated",
+	"translation_created", "translation_edited", "translation_sent", "translation_approved", "translation_changes_requested",
 }
 
 // newTimelineEntry labels one line of the history. A decision's name is
@@ -129,6 +130,16 @@ func historyDetail(detail string) (key, arg string) {
 		return "desk.history.detail." + strings.ReplaceAll(detail, " ", "_"), ""
 	case strings.HasPrefix(detail, "revision "):
 		return "desk.history.detail.revision", strings.TrimPrefix(detail, "revision ")
+	}
+	// A translation's events name its language, and who approved it.
+	lang, by, _ := strings.Cut(detail, ": approved by ")
+	if lang == "en" || lang == "es" {
+		switch by {
+		case "":
+			return "desk.history.detail.translation_" + lang, ""
+		case "the author", "an editor":
+			return "desk.history.detail.translation_" + lang + "_by_" + strings.Fields(by)[1], ""
+		}
 	}
 	return "", ""
 }
