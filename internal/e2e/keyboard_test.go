@@ -304,34 +304,34 @@ func (b *bundle) keyboardFlows(t *testing.T, br *browser) {
 		br.tabTo(`nav.staff a[href="/desk/exports"]`)
 		br.press(kb.Enter, http.StatusOK)
 		br.tabRound()
-		before := br.exportLinks()
+		before := br.exportPaths()
 		br.tabTo(`main form button[type=submit]`)
 		br.press(kb.Enter, http.StatusOK)
-		// The page reloads itself while the export runs; wait for its link.
-		var link string
-		for deadline := time.Now().Add(30 * time.Second); link == ""; time.Sleep(100 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("no new download link on the exports page after 30s")
-			}
-			for _, l := range br.exportLinks() {
-				if !slices.Contains(before, l) {
-					link = l
+		// The page reloads itself while the export runs, signing its links
+		// afresh each time: an export is known by its path, not its link.
+		var path string
+		waitFor(t, 30*time.Second, "a new download link on the exports page", func() (bool, any) {
+			now := br.exportPaths()
+			for _, p := range now {
+				if !slices.Contains(before, p) {
+					path = p
 				}
 			}
+			return path != "", now
+		})
+		if !strings.HasPrefix(path, "/api/v1/exports/") {
+			t.Errorf("the download link %q is not an export's", path)
 		}
-		br.tabTo(`table.exports a[download][href="` + link + `"]`)
-		u, err := url.Parse(link)
-		if err != nil || !strings.HasPrefix(u.Path, "/api/v1/exports/") {
-			t.Errorf("the download link %q is not an export's", link)
-		}
+		br.tabTo(`table.exports a[download][href*="` + path + `?"]`)
 	})
 }
 
-// exportLinks are the download links on the exports page, newest first.
-func (br *browser) exportLinks() []string {
+// exportPaths are the paths of the download links on the exports page,
+// newest first (their signatures change at every reload).
+func (br *browser) exportPaths() []string {
 	br.t.Helper()
 	links, err := chromedp.Run(br.ctx, chromedp.Evaluate[[]string](
-		`document.readyState === "complete" ? Array.from(document.querySelectorAll("table.exports a[download]"), a => a.getAttribute("href")) : []`))
+		`document.readyState === "complete" ? Array.from(document.querySelectorAll("table.exports a[download]"), a => new URL(a.href).pathname) : []`))
 	if err != nil {
 		return nil // the page is reloading
 	}
