@@ -281,6 +281,18 @@ func testPlacementPitches(t *testing.T, db string) {
 	if tell, _ := rec["outlets_to_tell"].([]any); len(tell) != 3 {
 		t.Errorf("outlets_to_tell = %v, want the three outlets", rec["outlets_to_tell"])
 	}
+	// Staff see them on the piece's page, each marked, in their language.
+	b.acctUser("tell-staff@example.org", "staff", "")
+	staffPage := b.deskSession("tell-staff@example.org")
+	for lang, mark := range map[string]string{
+		"en": "the author withdrew consent: tell this outlet",
+		"es": "la autora o el autor retiró su consentimiento: avise a este medio",
+	} {
+		_, page := b.deskPage("/desk/s/"+id+"?lang="+lang, staffPage, nil)
+		if n := strings.Count(page, mark); n != 3 {
+			t.Errorf("%s: the piece's page marks %d outlets to tell, want 3", lang, n)
+		}
+	}
 	_, res = b.call(http.MethodGet, "/api/v1/placements", staff, "")
 	for _, p := range items(res) {
 		if p["byline_kind"] != "anonymous" {
