@@ -240,12 +240,14 @@ func formAddress(next gin.HandlerFunc) gin.HandlerFunc {
 func formPage(path string) string {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
+	case len(parts) == 6 && parts[0] == "desk" && parts[1] == "s" && parts[3] == "translations":
+		return translationURL(parts[2], parts[4])
 	case len(parts) >= 4 && parts[0] == "desk" && parts[1] == "s":
 		return "/desk/s/" + url.PathEscape(parts[2])
 	case len(parts) == 4 && parts[0] == "desk" && parts[1] == "pitches":
 		return pitchURL(parts[2])
-	case len(parts) == 6 && parts[0] == "desk" && parts[1] == "s" && parts[3] == "translations":
-		return translationURL(parts[2], parts[4])
+	case len(parts) >= 2 && parts[0] == "admin" && parts[1] == "queues":
+		return "/admin/queues"
 	case len(parts) >= 2 && parts[0] == "admin":
 		return "/admin/users"
 	case len(parts) >= 2 && parts[0] == "account":
