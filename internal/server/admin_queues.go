@@ -101,10 +101,11 @@ func shortError(s string) string {
 	if len(s) <= max {
 		return s
 	}
-	for !utf8.RuneStart(s[max]) {
-		s = s[:len(s)-1]
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut-- // never split a character
 	}
-	return s[:max] + "…"
+	return s[:cut] + "…"
 }
 
 // networkAdmin refuses admins bound to a site: the queues hold every site's work.
