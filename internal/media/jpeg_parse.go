@@ -33,7 +33,7 @@ type jpegImage struct {
 	quant         [4][64]uint16 // zig-zag order
 	quantSet      [4]bool
 	dc, ac        [4]huffDecoder
-	restart       int // MCUs per restart interval, 0 for none
+	restart       int  // MCUs per restart interval, 0 for none
 	orientation   int  // EXIF orientation, 1 when absent
 	adobeRGB      bool // an Adobe APP14 segment says the components are not YCbCr
 	eobRun        int32

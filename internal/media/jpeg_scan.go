@@ -175,8 +175,13 @@ func decodeSequentialBlock(r *bitReader, s *scanComponent, b []int16) error {
 		if r.n < 32 {
 			r.fill()
 		}
-		sym, err := r.decode(s.ac)
-		if err != nil {
+		// decode's fast path, inlined: this loop is most of the work.
+		var sym byte
+		if e := s.ac.lut[r.acc>>(64-huffLookBits)]; e != 0 {
+			sym = byte(e >> 8)
+			r.acc <<= e & 0xff
+			r.n -= int(e & 0xff)
+		} else if sym, err = r.decode(s.ac); err != nil {
 			return err
 		}
 		run, size := int(sym>>4), sym&0x0f
@@ -191,7 +196,13 @@ func decodeSequentialBlock(r *bitReader, s *scanComponent, b []int16) error {
 		if k > 63 || size > 10 {
 			return errJPEGData
 		}
-		b[k] = int16(r.receive(size))
+		v := int32(r.acc >> (64 - size))
+		r.acc <<= size
+		r.n -= int(size)
+		if v < 1<<(size-1) {
+			v += -1<<size + 1
+		}
+		b[k] = int16(v)
 		k++
 	}
 	return nil

@@ -20,7 +20,7 @@ var jpegZigzag = [64]byte{
 type jpegTurn struct {
 	xrev, yrev, transpose bool
 	perm                  [64]byte // output zig-zag index → input zig-zag index
-	neg                   [64]bool // whether the coefficient changes sign
+	sign                  [64]int16 // -1 where the coefficient changes sign, else 1
 }
 
 // newJPEGTurn returns the transform for EXIF orientation o (1 to 8).
@@ -46,7 +46,10 @@ func newJPEGTurn(o int) jpegTurn {
 			flipU, flipV = t.yrev, t.xrev
 		}
 		t.perm[k] = zig[8*srcV+srcU]
-		t.neg[k] = (flipU && u%2 == 1) != (flipV && v%2 == 1)
+		t.sign[k] = 1
+		if (flipU && u%2 == 1) != (flipV && v%2 == 1) {
+			t.sign[k] = -1
+		}
 	}
 	return t
 }
@@ -81,10 +84,34 @@ type bitWriter struct {
 	n   uint
 }
 
-// put appends the low size bits of v.
+// put appends the low size bits (at most 32) of v, four bytes at a time
+// when none of them is 0xFF.
 func (w *bitWriter) put(v uint32, size uint) {
 	w.acc = w.acc<<size | uint64(v)&(1<<size-1)
 	w.n += size
+	if w.n < 32 {
+		return
+	}
+	w.n -= 32
+	x := uint32(w.acc >> w.n)
+	if y := ^x; (y-0x01010101)&^y&0x80808080 == 0 { // no 0xFF byte
+		w.out = binary.BigEndian.AppendUint32(w.out, x)
+		return
+	}
+	for shift := 24; shift >= 0; shift -= 8 {
+		b := byte(x >> shift)
+		w.out = append(w.out, b)
+		if b == 0xff {
+			w.out = append(w.out, 0)
+		}
+	}
+}
+
+// flush writes the bits left, padding the last byte with one bits
+// (section F.1.2.3).
+func (w *bitWriter) flush() {
+	w.acc = w.acc<<7 | 0x7f
+	w.n += 7
 	for w.n >= 8 {
 		w.n -= 8
 		b := byte(w.acc >> w.n)
@@ -93,18 +120,14 @@ func (w *bitWriter) put(v uint32, size uint) {
 			w.out = append(w.out, 0)
 		}
 	}
+	w.n = 0
 }
 
-// flush pads the last byte with one bits (section F.1.2.3).
-func (w *bitWriter) flush() {
-	if w.n > 0 {
-		w.put(0x7f, 8-w.n)
-	}
-}
-
-// block writes one block in zig-zag order, refusing values that no 8-bit
-// baseline scan can hold (they come only from a malformed file).
-func (w *bitWriter) block(b *[64]int16, pred *int32, dc, ac *huffEncoder) error {
+// block writes one block in zig-zag order; nonzero has bit k set when
+// b[k] is not zero, so that runs of zeros are skipped in one step. It
+// refuses values that no 8-bit baseline scan can hold (they come only from
+// a malformed file).
+func (w *bitWriter) block(b *[64]int16, nonzero uint64, pred *int32, dc, ac *huffEncoder) error {
 	diff := int32(b[0]) - *pred
 	*pred = int32(b[0])
 	a := diff
@@ -116,16 +139,15 @@ func (w *bitWriter) block(b *[64]int16, pred *int32, dc, ac *huffEncoder) error 
 		return errJPEGData
 	}
 	w.put(dc.code[s]<<s|uint32(diff)&(1<<s-1), uint(dc.size[s])+s)
-	run := 0
-	for k := 1; k < 64; k++ {
-		v := int32(b[k])
-		if v == 0 {
-			run++
-			continue
-		}
+	last := 0
+	for m := nonzero &^ 1; m != 0; m &= m - 1 {
+		k := bits.TrailingZeros64(m)
+		run := k - last - 1
+		last = k
 		for ; run > 15; run -= 16 {
 			w.put(ac.code[0xf0], uint(ac.size[0xf0]))
 		}
+		v := int32(b[k])
 		a := v
 		if a < 0 {
 			a, v = -a, v-1
@@ -136,9 +158,8 @@ func (w *bitWriter) block(b *[64]int16, pred *int32, dc, ac *huffEncoder) error 
 		}
 		sym := byte(run<<4) | byte(s)
 		w.put(ac.code[sym]<<s|uint32(v)&(1<<s-1), uint(ac.size[sym])+s)
-		run = 0
 	}
-	if run > 0 {
+	if last < 63 {
 		w.put(ac.code[0], uint(ac.size[0]))
 	}
 	return nil
@@ -249,16 +270,13 @@ func encodeJPEG(out []byte, img *jpegImage) ([]byte, error) {
 							sy = ny - 1 - sy
 						}
 						src := (*[64]int16)(c.coef[64*(sy*c.bw+sx):])
-						if img.orientation != 1 {
-							for k, p := range t.perm {
-								tmp[k] = src[p]
-								if t.neg[k] {
-									tmp[k] = -tmp[k]
-								}
-							}
-							src = &tmp
+						var nonzero uint64
+						for k, p := range t.perm {
+							v := src[p] * t.sign[k]
+							tmp[k] = v
+							nonzero |= uint64(int64(v)|-int64(v)) >> 63 << k
 						}
-						if err := bw.block(src, &preds[i], dc, ac); err != nil {
+						if err := bw.block(&tmp, nonzero, &preds[i], dc, ac); err != nil {
 							return nil, err
 						}
 					}

@@ -1,0 +1,106 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"io"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// phonePhoto is a 4032×3024 (12-megapixel) 4:2:0 JPEG of about 5.2 MB, the
+// size and layout of a phone's photo, with detail in every block (noise
+// over gradients) and the metadata a phone writes: EXIF orientation 6 and
+// GPS, XMP, ICC, MPF, a comment and an appended second image.
+func phonePhoto(b *testing.B) []byte {
+	b.Helper()
+	const w, h, noise = 4032, 3024, 40
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	seed := uint32(1)
+	for y := range h {
+		for x := range w {
+			seed = seed*1664525 + 1013904223
+			v := (x/7+y/5)%200 + 20 + int(seed>>24)*noise/256 - noise/2
+			img.Y[y*img.YStride+x] = uint8(max(0, min(255, v)))
+		}
+	}
+	for y := range h / 2 {
+		for x := range w / 2 {
+			img.Cb[y*img.CStride+x] = uint8(108 + (x/16)%40)
+			img.Cr[y*img.CStride+x] = uint8(108 + (y/16)%40)
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
+		b.Fatal(err)
+	}
+	return withPhoneMetadata(buf.Bytes(), 6)
+}
+
+// cpuTime returns the user and system time this process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkCleanJPEGVsJPEGTran measures what a 12-megapixel phone photo
+// costs a submission (Clean, as intake calls it) against libjpeg-turbo's
+// jpegtran -copy none -rotate 90 on the same photo in the same iteration,
+// the anchor of issue 16's target (ratio at most 1.5), and the pixel path
+// Clean took before (decode, turn, encode) for comparison. Wall-clock and
+// CPU ratios are both reported: on a shared machine the CPU one is
+// steadier.
+func BenchmarkCleanJPEGVsJPEGTran(b *testing.B) {
+	tool, err := exec.LookPath("jpegtran")
+	if err != nil {
+		b.Skipf("jpegtran is missing: install Debian's %s (scripts/test does)", jpegtranPackage)
+	}
+	photo := phonePhoto(b)
+	budget := NewBudget(DefaultBudget)
+	ctx := context.Background()
+	var ours, tran, old, oursCPU, tranCPU, oldCPU time.Duration
+	size := 0
+	for b.Loop() {
+		var out bytes.Buffer
+		t0, c0 := time.Now(), cpuTime(b)
+		if _, err := Clean(ctx, &out, bytes.NewReader(photo), int64(len(photo)), JPEG, DefaultMaxPixels, budget); err != nil {
+			b.Fatal(err)
+		}
+		ours += time.Since(t0)
+		oursCPU += cpuTime(b) - c0
+		size = out.Len()
+
+		cmd := exec.Command(tool, "-copy", "none", "-rotate", "90")
+		cmd.Stdin, cmd.Stdout = bytes.NewReader(photo), io.Discard
+		t0 = time.Now()
+		if err := cmd.Run(); err != nil {
+			b.Fatal(err)
+		}
+		tran += time.Since(t0)
+		tranCPU += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+
+		t0, c0 = time.Now(), cpuTime(b)
+		if _, err := Reencode(ctx, io.Discard, bytes.NewReader(photo), JPEG, DefaultMaxPixels, budget); err != nil {
+			b.Fatal(err)
+		}
+		old += time.Since(t0)
+		oldCPU += cpuTime(b) - c0
+	}
+	n := float64(b.N)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / n / 1000 }
+	b.ReportMetric(ms(ours), "clean-ms")
+	b.ReportMetric(ms(tran), "jpegtran-ms")
+	b.ReportMetric(ms(old), "pixel-path-ms")
+	b.ReportMetric(float64(ours)/float64(tran), "ratio-to-jpegtran")
+	b.ReportMetric(float64(oursCPU)/float64(tranCPU), "cpu-ratio-to-jpegtran")
+	b.ReportMetric(float64(oldCPU)/float64(tranCPU), "pixel-path-cpu-ratio")
+	b.ReportMetric(float64(len(photo))/1e6, "in-MB")
+	b.ReportMetric(float64(size)/1e6, "out-MB")
+}
