@@ -40,6 +40,10 @@ func CleanJPEG(ctx context.Context, w io.Writer, src io.ReadSeeker, size int64, 
 		return 0, err
 	}
 	out, err := rewriteJPEG(src, size, coef)
+	if err == errJPEGScans {
+		release()
+		return 0, err
+	}
 	if err != nil {
 		release()
 		return Reencode(ctx, w, src, JPEG, maxPixels, budget)

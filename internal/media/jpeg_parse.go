@@ -10,6 +10,15 @@ import (
 // it goes through the pixel path instead.
 var errJPEGFallback = errors.New("media: JPEG layout left to the pixel path")
 
+// maxJPEGScans bounds the scans of a progressive JPEG. Each scan may walk
+// every block of the image, so a small file of many empty scans could hold
+// a core for minutes, in image/jpeg as here; encoders write about 10.
+const maxJPEGScans = 64
+
+// errJPEGScans refuses a progressive JPEG with more scans than that,
+// without trying the pixel path, which has no such bound.
+var errJPEGScans = &RejectError{Reason: "the JPEG has more progressive scans than any camera writes", Err: ErrUnsupported}
+
 // jpegComponent is one colour component of a frame and its DCT
 // coefficients, kept in zig-zag order on a grid of whole MCUs.
 type jpegComponent struct {
@@ -37,6 +46,7 @@ type jpegImage struct {
 	orientation   int  // EXIF orientation, 1 when absent
 	adobeRGB      bool // an Adobe APP14 segment says the components are not YCbCr
 	eobRun        int32
+	scans         int
 	next          int // offset in the file of the segment after the frame header
 }
 
@@ -106,6 +116,9 @@ func (img *jpegImage) segments(data []byte, pos int, frameOnly bool) (int, error
 		case marker == 0xda:
 			if frameOnly || img.comps == nil {
 				return 0, errJPEGData
+			}
+			if img.scans++; img.scans > maxJPEGScans {
+				return 0, errJPEGScans
 			}
 			pos, err = img.scan(data, seg, pos)
 		case marker == 0xe1:

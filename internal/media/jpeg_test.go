@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -99,8 +101,16 @@ func decodeJPEGBytes(t testing.TB, b []byte) image.Image {
 func TestCleanJPEGIsJPEGTranLossless(t *testing.T) {
 	const w, h = 61, 45
 	src := texture(w, h)
-	for _, l := range jpegLayouts() {
-		plain := encodeLayout(t, src, l)
+	layouts := jpegLayouts()
+	plains := make([][]byte, 0, len(layouts)+2)
+	for _, l := range layouts {
+		plains = append(plains, encodeLayout(t, src, l))
+	}
+	// Go's test images: progressive 4:4:4 and gray, 150×103.
+	layouts = append(layouts, jpegLayout{name: "testdata 4:4:4 progressive"}, jpegLayout{name: "testdata gray progressive", gray: true})
+	plains = append(plains, readTestdata(t, "video-001.q50.444.progressive.jpeg"), readTestdata(t, "video-005.gray.q50.progressive.jpeg"))
+	for i, l := range layouts {
+		plain := plains[i]
 		for o := 1; o <= 8; o++ {
 			t.Run(fmt.Sprintf("%s/orientation %d", l.name, o), func(t *testing.T) {
 				in := withPhoneMetadata(plain, uint16(o))
@@ -124,7 +134,7 @@ func TestCleanJPEGIsJPEGTranLossless(t *testing.T) {
 					t.Errorf("pixels differ from jpegtran's")
 				}
 				runTool(t, out, "djpeg", "-outfile", "/dev/null") // libjpeg reads it without a warning
-				if !l.gray && !isRed(got.At(2, 2)) && (o == 1 || o == 5) {
+				if i < len(jpegLayouts()) && !l.gray && !isRed(got.At(2, 2)) && (o == 1 || o == 5) {
 					t.Errorf("red corner moved: %v", got.At(2, 2))
 				}
 			})
@@ -146,4 +156,86 @@ func samePixels(a, b image.Image) bool {
 		}
 	}
 	return true
+}
+
+// TestCleanJPEGRefusesAndFallsBack: what the segment rewrite does not take
+// goes to the pixel path, which stores CMYK and RGB files cleaned and
+// refuses damaged ones; the pixel and memory limits hold as before.
+func TestCleanJPEGRefusesAndFallsBack(t *testing.T) {
+	plain := encodeLayout(t, texture(61, 45), jpegLayout{name: "go 4:2:0"})
+	for _, name := range []string{"video-001.cmyk.jpeg", "video-001.rgb.jpeg"} {
+		t.Run(name, func(t *testing.T) {
+			in := withPhoneMetadata(readTestdata(t, name), 6)
+			if _, err := rewriteJPEG(bytes.NewReader(in), int64(len(in)), 1<<30); !errors.Is(err, errJPEGFallback) {
+				t.Errorf("rewriteJPEG = %v, want the pixel path", err)
+			}
+			out := cleanJPEG(t, in)
+			if markers, trailing := jpegSegmentsOf(t, out); slices.ContainsFunc(markers, isMetadataMarker) || trailing != 0 {
+				t.Errorf("output keeps markers % x or %d trailing bytes", markers, trailing)
+			}
+			if leaks := checkNoLeak(out); len(leaks) > 0 {
+				t.Errorf("output leaks %v", leaks)
+			}
+			if b := decodeJPEGBytes(t, out).Bounds(); b.Dx() > b.Dy() {
+				t.Errorf("orientation 6 not applied: %v", b)
+			}
+		})
+	}
+	// A restart marker out of sequence and junk bytes before a marker:
+	// decoders forgive both; the rewrite refuses them.
+	withRestart := runTool(t, pnm(texture(61, 45), false), "cjpeg", "-restart", "1B")
+	rst := bytes.Index(withRestart, []byte{0xff, 0xd1})
+	badRST := bytes.Clone(withRestart)
+	badRST[rst+1] = 0xd3
+	eoi := len(plain) - 2
+	junk := append(append(bytes.Clone(plain[:eoi]), 0x12, 0x34, 0x56), plain[eoi:]...)
+	for name, in := range map[string][]byte{"restart out of sequence": badRST, "junk before EOI": junk} {
+		if _, err := rewriteJPEG(bytes.NewReader(in), int64(len(in)), 1<<30); !errors.Is(err, errJPEGData) {
+			t.Errorf("%s: rewriteJPEG = %v, want errJPEGData", name, err)
+		}
+	}
+
+	tests := []struct {
+		name      string
+		in        []byte
+		maxPixels int
+		budget    int64
+		want      error
+	}{
+		{"truncated", withPhoneMetadata(plain[:len(plain)/2], 6), DefaultMaxPixels, DefaultBudget, ErrUnsupported},
+		{"header only", plain[:200], DefaultMaxPixels, DefaultBudget, ErrUnsupported},
+		{"one pixel over", plain, 61*45 - 1, DefaultBudget, ErrTooManyPixels},
+		{"budget too small", plain, DefaultMaxPixels, 4 << 10, ErrTooMuchMemory},
+		{"65 progressive scans", manyScans(t, 65), DefaultMaxPixels, DefaultBudget, ErrUnsupported},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Clean(context.Background(), &bytes.Buffer{}, bytes.NewReader(tt.in), int64(len(tt.in)), JPEG, tt.maxPixels, NewBudget(tt.budget))
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Clean = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// isMetadataMarker reports APP1–APP15 and COM.
+func isMetadataMarker(m byte) bool { return m >= 0xe1 && m <= 0xef || m == 0xfe }
+
+// manyScans is a progressive JPEG of n scans: cjpeg's first (DC) scan, then
+// its second (the first AC band of luma) over and over. image/jpeg decodes
+// it, walking every block once per scan.
+func manyScans(t testing.TB, n int) []byte {
+	t.Helper()
+	prog := runTool(t, pnm(texture(61, 45), false), "cjpeg", "-progressive")
+	var sos []int // offsets of each SOS marker, then of EOI
+	for i := 2; i+1 < len(prog); i++ {
+		if prog[i] == 0xff && (prog[i+1] == 0xda || prog[i+1] == 0xd9) {
+			sos = append(sos, i)
+		}
+	}
+	out := bytes.Clone(prog[:sos[1]])
+	for range n - 1 {
+		out = append(out, prog[sos[1]:sos[2]]...)
+	}
+	return append(out, 0xff, 0xd9)
 }

@@ -19,7 +19,7 @@ var jpegZigzag = [64]byte{
 // run backwards in the result, and whether rows become columns.
 type jpegTurn struct {
 	xrev, yrev, transpose bool
-	perm                  [64]byte // output zig-zag index → input zig-zag index
+	perm                  [64]byte  // output zig-zag index → input zig-zag index
 	sign                  [64]int16 // -1 where the coefficient changes sign, else 1
 }
 
