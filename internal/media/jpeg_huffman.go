@@ -39,6 +39,9 @@ func (h *huffDecoder) build(counts []byte, vals []byte) error {
 		if n > 0 {
 			h.valPtr[l] = k - code
 			for range n {
+				if code >= 1<<l { // more codes than this length can hold
+					return errJPEGData
+				}
 				if l <= huffLookBits {
 					shift := huffLookBits - l
 					base := code << shift
@@ -50,9 +53,6 @@ func (h *huffDecoder) build(counts []byte, vals []byte) error {
 				k++
 			}
 			h.maxCode[l] = code - 1
-		}
-		if code > 1<<l { // more codes than this length can hold
-			return errJPEGData
 		}
 		code <<= 1
 	}
