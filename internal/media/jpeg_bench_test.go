@@ -98,6 +98,8 @@ func BenchmarkCleanJPEGVsJPEGTran(b *testing.B) {
 	b.ReportMetric(ms(ours), "clean-ms")
 	b.ReportMetric(ms(tran), "jpegtran-ms")
 	b.ReportMetric(ms(old), "pixel-path-ms")
+	b.ReportMetric(ms(oursCPU), "clean-cpu-ms")
+	b.ReportMetric(ms(tranCPU), "jpegtran-cpu-ms")
 	b.ReportMetric(float64(ours)/float64(tran), "ratio-to-jpegtran")
 	b.ReportMetric(float64(oursCPU)/float64(tranCPU), "cpu-ratio-to-jpegtran")
 	b.ReportMetric(float64(oldCPU)/float64(tranCPU), "pixel-path-cpu-ratio")
