@@ -108,6 +108,15 @@ func benchService(b *testing.B) *Service {
 // and one PDF of fileBytes.
 func benchForm(b *testing.B, bodyBytes, fileBytes int) ([]byte, string) {
 	b.Helper()
+	return benchFormWith(b, bodyBytes, "statement.pdf", func(w io.Writer, rng *rand.Rand) error {
+		return loadgen.WriteNoisyPDF(w, rng, fileBytes)
+	})
+}
+
+// benchFormWith is benchForm with the attachment named name and written by
+// file.
+func benchFormWith(b *testing.B, bodyBytes int, name string, file func(io.Writer, *rand.Rand) error) ([]byte, string) {
+	b.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := strings.Fields("we came to this country with hope and our *children* my mother worked in the fields " +
 		"the church helped us find a **lawyer** when the letter came we were afraid familia esperanza escuela")
@@ -125,11 +134,11 @@ func benchForm(b *testing.B, bodyBytes, fileBytes int) ([]byte, string) {
 		"consent_publish": "pseudonym", "pseudonym": "M."} {
 		mw.WriteField(k, v)
 	}
-	fw, err := mw.CreateFormFile("attachments", "statement.pdf")
+	fw, err := mw.CreateFormFile("attachments", name)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := loadgen.WriteNoisyPDF(fw, rng, fileBytes); err != nil {
+	if err := file(fw, rng); err != nil {
 		b.Fatal(err)
 	}
 	mw.Close()

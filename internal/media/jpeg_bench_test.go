@@ -3,43 +3,14 @@ package media
 import (
 	"bytes"
 	"context"
-	"image"
-	"image/jpeg"
 	"io"
 	"os/exec"
 	"syscall"
 	"testing"
 	"time"
-)
 
-// phonePhoto is a 4032×3024 (12-megapixel) 4:2:0 JPEG of about 5.2 MB, the
-// size and layout of a phone's photo, with detail in every block (noise
-// over gradients) and the metadata a phone writes: EXIF orientation 6 and
-// GPS, XMP, ICC, MPF, a comment and an appended second image.
-func phonePhoto(b *testing.B) []byte {
-	b.Helper()
-	const w, h, noise = 4032, 3024, 40
-	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
-	seed := uint32(1)
-	for y := range h {
-		for x := range w {
-			seed = seed*1664525 + 1013904223
-			v := (x/7+y/5)%200 + 20 + int(seed>>24)*noise/256 - noise/2
-			img.Y[y*img.YStride+x] = uint8(max(0, min(255, v)))
-		}
-	}
-	for y := range h / 2 {
-		for x := range w / 2 {
-			img.Cb[y*img.CStride+x] = uint8(108 + (x/16)%40)
-			img.Cr[y*img.CStride+x] = uint8(108 + (y/16)%40)
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
-		b.Fatal(err)
-	}
-	return withPhoneMetadata(buf.Bytes(), 6)
-}
+	"github.com/storydesk/storydesk/internal/testenv"
+)
 
 // cpuTime returns the user and system time this process has used.
 func cpuTime(b *testing.B) time.Duration {
@@ -62,7 +33,9 @@ func BenchmarkCleanJPEGVsJPEGTran(b *testing.B) {
 	if err != nil {
 		b.Skipf("jpegtran is missing: install Debian's %s (scripts/test does)", jpegtranPackage)
 	}
-	photo := phonePhoto(b)
+	// A phone's photo with a phone's metadata (EXIF orientation 6 with
+	// GPS, XMP, ICC, MPF, a comment, a second image appended after EOI).
+	photo := withPhoneMetadata(testenv.PhonePhoto(b), 6)
 	budget := NewBudget(DefaultBudget)
 	ctx := context.Background()
 	var ours, tran, old, oursCPU, tranCPU, oldCPU time.Duration
