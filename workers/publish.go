@@ -180,7 +180,9 @@ func (h *Publish) putSmallPhotos(ctx context.Context, p render.Piece, photos []e
 			return nil, fmt.Errorf("size of %s: %w", ph.Name, err)
 		}
 		img.Width, img.Height = size.Width, size.Height
-		if size.Width > smallPhotoWidth {
+		// Go has no WebP encoder: a WebP (stored as sent, less its
+		// metadata) is published at its one size.
+		if size.Width > smallPhotoWidth && t != media.WebP {
 			var buf bytes.Buffer
 			if _, err := media.Shrink(ctx, &buf, bytes.NewReader(data), t, smallPhotoWidth, h.budget); err != nil {
 				return nil, fmt.Errorf("shrink %s: %w", ph.Name, err)

@@ -19,19 +19,20 @@ import (
 // Issue 11: a PDF sent as story.html downloaded as story.html, and a WebP
 // re-encoded to JPEG kept .webp in its key and its download name. Every
 // place that stores, names or serves an attachment must follow the type
-// actually stored.
+// actually stored: here a WebP sent as holiday.jpg, which is stored as
+// WebP (less its metadata) and, 600 pixels wide, published at its one size.
 func TestAttachmentsNamedByStoredType(t *testing.T) {
 	t.Parallel()
 	b := setup(t, options{db: "sqlite", workers: true})
-	webp, err := os.ReadFile(filepath.Join("..", "media", "testdata", "blue-purple-pink.lossy.webp")) // opaque: stored as JPEG
+	webp, err := os.ReadFile(filepath.Join("..", "media", "testdata", "blue-purple-pink-large.lossless.webp"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	id, slug := b.published(fieldsWith("title", "Named by type"),
 		file{"story.html", "text/html", testenv.MinimalPDF()},
-		file{"holiday.webp", "image/webp", webp})
+		file{"holiday.jpg", "image/jpeg", webp})
 
-	want := map[string]string{"story.pdf": "application/pdf", "holiday.jpg": "image/jpeg"}
+	want := map[string]string{"story.pdf": "application/pdf", "holiday.webp": "image/webp"}
 	_, rec := b.get("/api/v1/submissions/" + id)
 	atts, _ := rec["attachments"].([]any)
 	if len(atts) != len(want) {
@@ -60,14 +61,14 @@ func TestAttachmentsNamedByStoredType(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, a := range sub.Attachments {
-		if ext := path.Ext(a.ObjectKey); ext != map[string]string{"application/pdf": ".pdf", "image/jpeg": ".jpg"}[a.ContentType] {
+		if ext := path.Ext(a.ObjectKey); ext != map[string]string{"application/pdf": ".pdf", "image/webp": ".webp"}[a.ContentType] {
 			t.Errorf("object key %s of a %s", a.ObjectKey, a.ContentType)
 		}
 	}
 
 	// The desk page lists the files under the same names.
 	_, page := b.deskPage("/desk/s/"+id, b.deskSession("editor@example.org"), nil)
-	for _, bad := range []string{"story.html", "holiday.webp"} {
+	for _, bad := range []string{"story.html", "holiday.jpg"} {
 		if strings.Contains(page, bad) {
 			t.Errorf("desk page names an attachment %s", bad)
 		}
@@ -81,8 +82,8 @@ func TestAttachmentsNamedByStoredType(t *testing.T) {
 	// The published photo is an image shown inline, named by its type.
 	_, story, _ := b.page(http.MethodGet, "/stories/"+slug, nil, nil)
 	img := regexp.MustCompile(`/stories/[^"]+/images/[^"]+`).FindString(story)
-	if !strings.HasSuffix(img, ".jpg") {
-		t.Fatalf("story page image %q, want a .jpg", img)
+	if !strings.HasSuffix(img, ".webp") {
+		t.Fatalf("story page image %q, want a .webp", img)
 	}
 	resp, err := http.Get(b.url + img)
 	if err != nil {
@@ -91,7 +92,7 @@ func TestAttachmentsNamedByStoredType(t *testing.T) {
 	resp.Body.Close()
 	disp, params, _ := mime.ParseMediaType(resp.Header.Get("Content-Disposition"))
 	if resp.StatusCode != http.StatusOK || disp != "inline" || params["filename"] != path.Base(img) ||
-		resp.Header.Get("Content-Type") != "image/jpeg" || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		resp.Header.Get("Content-Type") != "image/webp" || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("story image %s: %d, headers %v", img, resp.StatusCode, resp.Header)
 	}
 
@@ -111,7 +112,7 @@ func TestAttachmentsNamedByStoredType(t *testing.T) {
 			photos = append(photos, path.Base(f.Name))
 		}
 	}
-	if len(photos) != 1 || path.Ext(photos[0]) != ".jpg" {
-		t.Errorf("export attachments = %v, want one .jpg", photos)
+	if len(photos) != 1 || path.Ext(photos[0]) != ".webp" {
+		t.Errorf("export attachments = %v, want one .webp", photos)
 	}
 }

@@ -7,8 +7,8 @@ import (
 )
 
 // Clean writes to w what StoryDesk stores of a file Detect accepted as t:
-// a JPEG rebuilt from its DCT coefficients (CleanJPEG), another image
-// rebuilt from its pixels (Reencode), a Word document or a PDF
+// a JPEG rebuilt from its DCT coefficients (CleanJPEG), a PNG or WebP cut
+// down to the chunks that decoding needs (cleanPNG, cleanWebP), a Word document or a PDF
 // rewritten without its metadata and active content (CleanDOCX, CleanPDF).
 // No file is ever stored as it was uploaded. The memory decoding and
 // parsing hold comes out of budget, shared by every request, waiting until
@@ -17,8 +17,10 @@ func Clean(ctx context.Context, w io.Writer, src io.ReadSeeker, size int64, t Ty
 	switch t {
 	case JPEG:
 		return CleanJPEG(ctx, w, src, size, maxPixels, budget)
-	case PNG, WebP:
-		return Reencode(ctx, w, src, t, maxPixels, budget)
+	case PNG:
+		return cleanPNG(ctx, w, src, size, maxPixels, budget)
+	case WebP:
+		return cleanWebP(ctx, w, src, size, maxPixels, budget)
 	case DOCX, PDF:
 		ra, ok := src.(io.ReaderAt)
 		if !ok {

@@ -289,39 +289,3 @@ func (img *jpegImage) complete() error {
 	}
 	return nil
 }
-
-// exifOrientation reads the Orientation tag (0x0112) from IFD0 of an EXIF
-// TIFF structure, returning 1 (upright) when it is absent or unreadable.
-func exifOrientation(tiff []byte) int {
-	if len(tiff) < 8 {
-		return 1
-	}
-	var bo binary.ByteOrder
-	switch string(tiff[:4]) {
-	case "II*\x00":
-		bo = binary.LittleEndian
-	case "MM\x00*":
-		bo = binary.BigEndian
-	default:
-		return 1
-	}
-	ifd := int64(bo.Uint32(tiff[4:]))
-	if ifd < 8 || ifd+2 > int64(len(tiff)) {
-		return 1
-	}
-	n := int64(bo.Uint16(tiff[ifd:]))
-	for i := range n {
-		e := ifd + 2 + 12*i
-		if e+12 > int64(len(tiff)) {
-			return 1
-		}
-		if bo.Uint16(tiff[e:]) == 0x0112 && bo.Uint16(tiff[e+2:]) == 3 {
-			o := int(bo.Uint16(tiff[e+8:]))
-			if o < 1 || o > 8 {
-				return 1
-			}
-			return o
-		}
-	}
-	return 1
-}

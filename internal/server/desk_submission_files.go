@@ -11,11 +11,12 @@ import (
 )
 
 // previewable reports whether an attachment may be shown inline. Intake
-// re-encodes every image from its pixels to JPEG or PNG, so only those two
-// types are ever images we produced; everything else (PDF, DOCX) is
-// download-only, where the browser will not render it.
+// stores every image as JPEG, PNG or WebP that Go decoded whole, rebuilt or
+// cut down to the chunks decoding needs, so only those types are ever
+// images we produced; everything else (PDF, DOCX) is download-only, where
+// the browser will not render it.
 func previewable(contentType string) bool {
-	return contentType == "image/jpeg" || contentType == "image/png"
+	return contentType == "image/jpeg" || contentType == "image/png" || contentType == "image/webp"
 }
 
 // attachmentName is the name an attachment is shown and downloaded under:
