@@ -32,7 +32,7 @@ type statusRequest struct {
 type messageJSON struct {
 	From string    `json:"from"` // "editor" | "submitter"
 	Body string    `json:"body"`
-	Kind string    `json:"kind,omitempty"` // an automatic message's key: "revision_sent"
+	Kind string    `json:"kind,omitempty"` // an automatic message's key ("revision_sent"), or "translation:es" for the author's message about that translation
 	At   time.Time `json:"at"`
 }
 
