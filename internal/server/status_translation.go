@@ -86,8 +86,7 @@ func authorView(st *web.Status, v intake.View) {
 // webMessage is m as the conversation on the desk and the status page
 // shows it: an author's message about a translation names the translation.
 func webMessage(m store.Message) web.Message {
-	lang, _ := store.TranslationOfMessage(m.Kind)
-	return web.Message{FromEditor: m.FromEditor, Body: m.Body, Kind: m.Kind, Translation: lang, At: m.CreatedAt}
+	return web.Message{FromEditor: m.FromEditor, Body: m.Body, Kind: m.Kind, Translation: store.TranslationOfMessage(m.Kind), At: m.CreatedAt}
 }
 
 // bylineFor is the byline the piece's consent gives, which its

@@ -118,3 +118,16 @@ func TestPurgeDeletesTranslations(t *testing.T) {
 		}
 	})
 }
+
+// TestTranslationOfMessage: only the kind of an author's message about a
+// translation names a language; an automatic message's does not (the
+// desk once read "revision_sent" as a language and lost its wording).
+func TestTranslationOfMessage(t *testing.T) {
+	for kind, want := range map[string]string{
+		TranslationMessageKind("es"): "es", "revision_sent": "", "": "",
+	} {
+		if got := TranslationOfMessage(kind); got != want {
+			t.Errorf("TranslationOfMessage(%q) = %q, want %q", kind, got, want)
+		}
+	}
+}

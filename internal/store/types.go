@@ -131,11 +131,13 @@ const translationMessage = "translation:"
 // piece's translation into lang: "translation:es".
 func TranslationMessageKind(lang string) string { return translationMessage + lang }
 
-// TranslationOfMessage returns the language a message of kind is about,
-// and whether it is about a translation at all.
-func TranslationOfMessage(kind string) (string, bool) {
-	lang, ok := strings.CutPrefix(kind, translationMessage)
-	return lang, ok && lang != ""
+// TranslationOfMessage returns the language of the translation a message
+// of kind is about; "" for a message about the piece.
+func TranslationOfMessage(kind string) string {
+	if lang, ok := strings.CutPrefix(kind, translationMessage); ok {
+		return lang
+	}
+	return ""
 }
 
 // OutboxTask is a task that must reach the queue. It is written in the same
