@@ -76,12 +76,25 @@ type Message struct {
 	FromEditor bool
 	Body       string
 	Kind       string // an automatic message's key ("revision_sent"), shown in the page's language
-	At         time.Time
+	// Translation is the language of the translation the author's message
+	// is about ("es"), which the page names in its own language; "" for
+	// a message about the piece.
+	Translation string
+	At          time.Time
 }
 
 // MessageText is what m says in the page's language: an automatic message
-// by its kind, any other as written.
+// by its kind, the author's message about a translation after the name of
+// that translation ("About the Spanish translation: …"), any other as
+// written.
 func (p *Page) MessageText(m Message) string {
+	if m.Translation != "" {
+		key := "message.translation." + m.Translation
+		if !p.has(key) {
+			key = "message.translation.other"
+		}
+		return p.tr(key, map[string]any{"Body": m.Body, "Language": m.Translation})
+	}
 	if m.Kind != "" && p.has("message."+m.Kind) {
 		return p.T("message." + m.Kind)
 	}

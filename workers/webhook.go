@@ -46,6 +46,9 @@ func NewWebhook(st *store.Store, url, secret, baseURL string, log *slog.Logger) 
 
 // WebhookNotice is the JSON body: public facts only, never contact data.
 type WebhookNotice struct {
+	// Event is what happened: NoticePublished, or NoticeLanguageAdded when
+	// a translation of a published piece was approved after it.
+	Event       string    `json:"event"`
 	ID          string    `json:"id"`
 	Slug        string    `json:"slug"`
 	URL         string    `json:"url"`
@@ -56,7 +59,15 @@ type WebhookNotice struct {
 	// is published in when the notice is sent, the original first.
 	Language  string           `json:"language"`
 	Languages []NoticeLanguage `json:"languages"`
+	// NewLanguage is the language a NoticeLanguageAdded notice is about.
+	NewLanguage string `json:"new_language,omitempty"`
 }
+
+// The events of a notice.
+const (
+	NoticePublished     = "published"
+	NoticeLanguageAdded = "language_added"
+)
 
 // NoticeLanguage is one language of a published piece in the notice.
 type NoticeLanguage struct {
@@ -64,6 +75,8 @@ type NoticeLanguage struct {
 	URL      string `json:"url"`
 	Title    string `json:"title"`
 	Original bool   `json:"original"`
+	// New marks the language a NoticeLanguageAdded notice is about.
+	New bool `json:"new,omitempty"`
 }
 
 // Sign returns the hex HMAC-SHA256 of "<timestamp>.<body>", the value of
@@ -75,13 +88,31 @@ func Sign(secret []byte, timestamp string, body []byte) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// ProcessTask delivers one notice.
+// ProcessTask delivers the notice of one publication.
 func (h *Webhook) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	p, err := task.ParsePayload(t.Payload())
 	if err != nil {
 		return fmt.Errorf("webhook: %w: %w", err, asynq.SkipRetry)
 	}
-	id, taskID := p.SubmissionID, task.WebhookID(p.SubmissionID)
+	return h.deliver(ctx, p.SubmissionID, "", task.WebhookID(p.SubmissionID))
+}
+
+// deliver sends submission id's notice about lang ("" for its
+// publication) once: a notice the delivery record says was delivered is
+// not sent again, whoever enqueued its task again, and neither is one
+// about a piece or a language no longer public. Every attempt is
+// recorded; a failed one returns an error, for asynq to retry.
+func (h *Webhook) deliver(ctx context.Context, id, lang, taskID string) error {
+	if h.url == "" {
+		return markDone(ctx, h.store, taskID) // no webhook configured: nobody to tell
+	}
+	d, err := h.store.WebhookDeliveryOf(ctx, id, lang)
+	if err == nil && d.State == store.WebhookDelivered {
+		return markDone(ctx, h.store, taskID)
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("webhook %s: %w", id, err)
+	}
 	pub, err := h.store.PublicationOf(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return markDone(ctx, h.store, taskID)
@@ -97,34 +128,55 @@ func (h *Webhook) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("webhook %s: %w", id, err)
 	}
-	by := render.Byline{Kind: pub.BylineKind, Name: pub.Byline}
-	notice := WebhookNotice{ID: id, Slug: pub.Slug, URL: h.baseURL + "/stories/" + pub.Slug,
-		Title: pub.Title, Byline: by.Text(pub.Language), PublishedAt: pub.PublishedAt, Language: pub.Language}
-	for _, v := range versions {
-		notice.Languages = append(notice.Languages, NoticeLanguage{Language: v.Language, URL: h.baseURL + v.Path(),
-			Title: v.Title, Original: v.Original})
+	notice, ok := h.notice(pub, versions, lang)
+	if !ok {
+		// The translation lost its approval (edited back to draft) before its
+		// notice went out; approving it again arms the task again.
+		return markDone(ctx, h.store, taskID)
 	}
 	body, err := json.Marshal(notice)
 	if err != nil {
 		return fmt.Errorf("webhook %s: %w", id, err)
 	}
-	status, err := h.post(ctx, body)
+	status, err := h.post(ctx, taskID, body)
 	delivered := err == nil && status >= 200 && status < 300
-	if rerr := h.store.RecordWebhookAttempt(ctx, id, delivered, status); rerr != nil {
+	if rerr := h.store.RecordWebhookAttempt(ctx, id, lang, delivered, status); rerr != nil {
 		return fmt.Errorf("webhook %s: %w", id, rerr)
 	}
 	if !delivered {
 		if err == nil {
 			err = fmt.Errorf("answered %d", status)
 		}
-		h.log.Warn("webhook attempt failed", "submission", id, "status", status)
+		h.log.Warn("webhook attempt failed", "submission", id, "notice", notice.Event, "status", status)
 		return fmt.Errorf("webhook %s: %w", id, err)
 	}
-	h.log.Info("webhook delivered", "submission", id, "status", status)
+	h.log.Info("webhook delivered", "submission", id, "notice", notice.Event, "language", lang, "status", status)
 	return markDone(ctx, h.store, taskID)
 }
 
-func (h *Webhook) post(ctx context.Context, body []byte) (int, error) {
+// notice is the notice of pub, published in versions; with lang, the
+// notice that lang was added, which is false when lang is not among them.
+func (h *Webhook) notice(pub store.Publication, versions []store.PublishedVersion, lang string) (WebhookNotice, bool) {
+	by := render.Byline{Kind: pub.BylineKind, Name: pub.Byline}
+	n := WebhookNotice{Event: NoticePublished, ID: pub.SubmissionID, Slug: pub.Slug, URL: h.baseURL + "/stories/" + pub.Slug,
+		Title: pub.Title, Byline: by.Text(pub.Language), PublishedAt: pub.PublishedAt, Language: pub.Language}
+	found := lang == ""
+	for _, v := range versions {
+		isNew := lang != "" && !v.Original && v.Language == lang
+		found = found || isNew
+		n.Languages = append(n.Languages, NoticeLanguage{Language: v.Language, URL: h.baseURL + v.Path(),
+			Title: v.Title, Original: v.Original, New: isNew})
+	}
+	if lang != "" {
+		n.Event, n.NewLanguage = NoticeLanguageAdded, lang
+	}
+	return n, found
+}
+
+// post sends body, signed. X-StoryDesk-Delivery names the notice (its
+// TaskID, the same on every attempt), so a receiver can drop the duplicate
+// that a worker dying between the answer and its record would send.
+func (h *Webhook) post(ctx context.Context, delivery string, body []byte) (int, error) {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url, bytes.NewReader(body))
 	if err != nil {
@@ -134,6 +186,7 @@ func (h *Webhook) post(ctx context.Context, body []byte) (int, error) {
 	req.Header.Set("User-Agent", "StoryDesk-Webhook/1")
 	req.Header.Set("X-StoryDesk-Timestamp", ts)
 	req.Header.Set("X-StoryDesk-Signature", Sign(h.secret, ts, body))
+	req.Header.Set("X-StoryDesk-Delivery", delivery)
 	resp, err := h.client.Do(req)
 	if err != nil {
 		return 0, err

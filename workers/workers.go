@@ -46,6 +46,7 @@ func NewJobs(d Deps) *Jobs {
 	tmp := d.TempDir
 	smtp := SMTP{Addr: c.SMTPAddr, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom}
 	policy := PolicyFromDays(c.RetainContactDays, c.RetainRejectedDays, c.RetainUnreviewedDays)
+	hook := NewWebhook(d.Store, c.WebhookURL, c.WebhookSecret, c.BaseURL, d.Log)
 	return &Jobs{list: []job{
 		// Enqueued through the outbox by the change that needs them.
 		{task.TypeReview, NewReview(d.Store, d.Log, d.ReviewPause), ""},
@@ -53,7 +54,8 @@ func NewJobs(d Deps) *Jobs {
 		{task.TypeTranslationFindings, NewTranslationFindings(d.Store, d.Log), ""},
 		{task.TypePublish, NewPublish(d.Store, d.Blob, d.Dispatch, c.WebhookURL != "", media.NewBudget(int64(c.ImageMemoryMB)<<20), d.Log), ""},
 		{task.TypeUnpublish, NewUnpublish(d.Store, d.Blob, d.Log), ""},
-		{task.TypeWebhook, NewWebhook(d.Store, c.WebhookURL, c.WebhookSecret, c.BaseURL, d.Log), ""},
+		{task.TypeWebhook, hook, ""},
+		{task.TypeWebhookLanguage, NewWebhookLanguage(hook), ""},
 		{task.TypeExport, NewExport(d.Store, d.Blob, export.New(d.Store, d.Blob, tmp), tmp, d.Log), ""},
 		{task.TypeExportRevoke, NewExportRevoke(d.Store, d.Blob, d.Log), ""},
 		// Periodic: enqueued by the scheduler.

@@ -28,8 +28,9 @@ func NewPlacement(st *store.Store, now func() time.Time) *Placement {
 }
 
 // Pitch offers piece id to outlet outletID in language (the outlet's when
-// ""), for the account by; see CheckPitch for when it is refused.
-func (pl *Placement) Pitch(ctx context.Context, id, outletID, language, by string) (store.Pitch, error) {
+// ""), for the account by, stored with the audit entry audit returns for it
+// in one transaction (nil for none); see CheckPitch for when it is refused.
+func (pl *Placement) Pitch(ctx context.Context, id, outletID, language, by string, audit func(store.Pitch) store.AuditEntry) (store.Pitch, error) {
 	if strings.TrimSpace(outletID) == "" {
 		return store.Pitch{}, Invalid("outlet_id", "required")
 	}
@@ -45,7 +46,7 @@ func (pl *Placement) Pitch(ctx context.Context, id, outletID, language, by strin
 		p, err := CheckPitch(pl.now(), sub, o, language, others)
 		p.CreatedBy = by
 		return p, err
-	})
+	}, audit)
 }
 
 // held are the statuses in which an outlet holds a pitch: it keeps the
@@ -83,7 +84,8 @@ func CheckPitch(now time.Time, sub store.Submission, o store.Outlet, language st
 	}
 	// Counted from the current text: an edit after the review changes it.
 	words := finding.WordCount(sanitize.Text(sub.BodyHTML))
-	return store.Pitch{Language: language, Status: store.PitchPitched, WordCount: words}, nil
+	// The window opens by the rules' clock, the one they close it by.
+	return store.Pitch{Language: language, Status: store.PitchPitched, WordCount: words, PitchedAt: now}, nil
 }
 
 // WindowEnd is when p's outlet's exclusivity window closes, which is also
@@ -125,7 +127,10 @@ const maxPitchNote = 5000
 
 // Update applies c to pitch id for the account by; visible refuses a
 // pitch the account may not see (its error is returned, nothing changed).
-func (pl *Placement) Update(ctx context.Context, id string, c PitchChange, by string, visible func(store.Pitch) error) (store.Pitch, error) {
+// The change is stored with the audit entry audit returns for it in one
+// transaction (nil for none).
+func (pl *Placement) Update(ctx context.Context, id string, c PitchChange, by string, visible func(store.Pitch) error,
+	audit func(before, after store.Pitch) store.AuditEntry) (store.Pitch, error) {
 	return pl.store.UpdatePitch(ctx, id, func(cur store.Pitch) (store.Pitch, error) {
 		if err := visible(cur); err != nil {
 			return store.Pitch{}, err
@@ -133,7 +138,7 @@ func (pl *Placement) Update(ctx context.Context, id string, c PitchChange, by st
 		p, err := ApplyPitch(pl.now(), cur, c)
 		p.UpdatedBy = by
 		return p, err
-	})
+	}, audit)
 }
 
 // ApplyPitch validates c and applies it to cur at now: the status move must

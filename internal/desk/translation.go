@@ -109,7 +109,8 @@ func (d *Service) ApproveTranslation(ctx context.Context, u store.User, s store.
 	return d.moveTranslation(ctx, s, lang, store.TranslationMove{
 		From: []store.TranslationStatus{store.TranslationDraft, store.TranslationAwaitingAuthor}, To: store.TranslationApproved,
 		ApprovedBy: u.ID, ApprovalReason: reason,
-		Event: store.Event{ActorID: u.ID, Actor: u.Email, Action: "translation_approved", Detail: lang + ": approved by an editor"},
+		Event:       store.Event{ActorID: u.ID, Actor: u.Email, Action: "translation_approved", Detail: lang + ": approved by an editor"},
+		IfPublished: []store.OutboxTask{task.WebhookLanguage(s.ID, lang)},
 	})
 }
 
@@ -119,7 +120,7 @@ func (d *Service) moveTranslation(ctx context.Context, s store.Submission, lang 
 	if err := translatable(s); err != nil {
 		return store.Translation{}, err
 	}
-	err := d.store.MoveTranslation(ctx, s.ID, lang, m)
+	tasks, err := d.store.MoveTranslation(ctx, s.ID, lang, m)
 	if errors.Is(err, store.ErrConflict) {
 		cur, cerr := d.store.Translation(ctx, s.ID, lang)
 		if cerr != nil {
@@ -130,6 +131,7 @@ func (d *Service) moveTranslation(ctx context.Context, s store.Submission, lang 
 	if err != nil {
 		return store.Translation{}, err
 	}
+	d.dispatch.AfterCommit(ctx, tasks...)
 	return d.store.Translation(ctx, s.ID, lang)
 }
 

@@ -209,7 +209,8 @@ func TestPlacementPitchPages(t *testing.T) {
 			if resp, _ := b.deskPage("/desk/placements?since=yesterday", staff, nil); resp.StatusCode != http.StatusBadRequest {
 				t.Errorf("report with a bad date: %d", resp.StatusCode)
 			}
-			tomorrow := time.Now().UTC().AddDate(0, 0, 2).Format(time.DateOnly)
+			// Pitches are dated by the placement clock, which is days ahead.
+			tomorrow := clock.now().AddDate(0, 0, 2).Format(time.DateOnly)
 			if _, body := b.deskPage("/desk/placements?since="+tomorrow, staff, nil); !strings.Contains(body, "No pitch in this period.") {
 				t.Errorf("report of a later period:\n%s", body)
 			}

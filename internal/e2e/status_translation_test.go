@@ -124,6 +124,23 @@ func testAuthorReviewsTranslation(t *testing.T, db string) {
 	if len(msgs) == 0 || msgs[len(msgs)-1].(map[string]any)["body"] != ask || msgs[len(msgs)-1].(map[string]any)["from"] != "submitter" {
 		t.Errorf("the desk does not see the author's message: %v", msgs)
 	}
+	if kind := msgs[len(msgs)-1].(map[string]any)["kind"]; kind != "translation:es" {
+		t.Errorf("the author's message has kind %v, want translation:es", kind)
+	}
+	// The editors see which translation the message is about, in the
+	// language of their page; the author sees it so too.
+	editor := b.deskSession("editor@example.org")
+	for lang, want := range map[string]string{
+		"en": "About the Spanish translation: " + ask, "es": "Sobre la traducción al español: " + ask,
+	} {
+		_, desk := b.deskPage("/desk/s/"+id+"?lang="+lang, editor, nil)
+		if !strings.Contains(plain(desk), want) {
+			t.Errorf("the desk page in %s does not show %q:\n%s", lang, want, plain(desk))
+		}
+	}
+	if _, page := b.statusPage(url.Values{"receipt": {receipt}, "ui_lang": {"es"}}); !strings.Contains(plain(page), "Sobre la traducción al español: "+ask) {
+		t.Errorf("the status page does not name the translation the author's message is about")
+	}
 
 	// Not awaiting the author: a clear refusal, nothing changes.
 	code, page = b.translationAnswer(receipt, "es", "approve", "", "en")

@@ -146,7 +146,7 @@ func translate(tb testing.TB, st *store.Store, id, lang, body, approvedBy string
 	if approvedBy != store.ApprovedByAuthor {
 		m.ApprovalReason = "The author is unreachable."
 	}
-	if err := st.MoveTranslation(ctx, id, lang, m); err != nil {
+	if _, err := st.MoveTranslation(ctx, id, lang, m); err != nil {
 		tb.Fatal(err)
 	}
 }

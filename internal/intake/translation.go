@@ -9,6 +9,7 @@ import (
 
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/task"
 )
 
 // The author's answers to a translation sent for their approval.
@@ -49,16 +50,21 @@ func (s *Service) DecideTranslation(ctx context.Context, code, lang, decision, m
 	if v.Submission.Status == store.StatusWithdrawn {
 		return ErrWithdrawn
 	}
+	id := v.Submission.ID
 	m := store.TranslationMove{From: []store.TranslationStatus{store.TranslationAwaitingAuthor}, To: store.TranslationApproved,
-		ApprovedBy: store.ApprovedByAuthor, Event: store.Event{Actor: "submitter", Action: "translation_approved", Detail: lang + ": approved by the author"}}
+		ApprovedBy: store.ApprovedByAuthor, Event: store.Event{Actor: "submitter", Action: "translation_approved", Detail: lang + ": approved by the author"},
+		IfPublished: []store.OutboxTask{task.WebhookLanguage(id, lang)}}
 	if decision == TranslationRequestChanges {
 		m.To = store.TranslationChangesRequested
 		m.Event = store.Event{Actor: "submitter", Action: "translation_changes_requested", Detail: lang}
-		m.Message = &store.Message{Body: message}
-	} else if message != "" {
-		m.Message = &store.Message{Body: message}
+		m.IfPublished = nil
 	}
-	err = s.store.MoveTranslation(ctx, v.Submission.ID, lang, m)
+	if message != "" {
+		// Its kind names the translation, so each reader sees which
+		// language it is about in their own (web.Page.MessageText).
+		m.Message = &store.Message{Body: message, Kind: store.TranslationMessageKind(lang)}
+	}
+	tasks, err := s.store.MoveTranslation(ctx, id, lang, m)
 	if errors.Is(err, store.ErrConflict) {
 		return ErrNotAwaiting
 	}
@@ -66,7 +72,8 @@ func (s *Service) DecideTranslation(ctx context.Context, code, lang, decision, m
 		return wrapUnavailable("decide translation", err)
 	}
 	if err == nil {
-		s.log.Info("author answered a translation", "submission", v.Submission.ID, "language", lang, "decision", decision)
+		s.dispatch.AfterCommit(ctx, tasks...)
+		s.log.Info("author answered a translation", "submission", id, "language", lang, "decision", decision)
 	}
 	return err
 }

@@ -114,7 +114,7 @@ func (h *deskSubmission) pitchPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = pitchAudited(c.Request.Context(), h.store, h.place, currentUser(c), s.ID, c.PostForm("outlet_id"), c.PostForm("language"))
+	_, err = pitchAudited(c.Request.Context(), h.place, currentUser(c), s.ID, c.PostForm("outlet_id"), c.PostForm("language"))
 	if err == nil {
 		return h.flash.redirect(c, pieceURL(s.ID)+"#placement", flash{Notice: "pitch_created"})
 	}
@@ -140,7 +140,7 @@ func (h *deskSubmission) pitchStepPage(c *gin.Context) error {
 		}
 		return pitchVisible(u)(p)
 	}
-	_, err = updateAudited(c.Request.Context(), h.store, h.place, u, pid, change, visible)
+	_, err = updateAudited(c.Request.Context(), h.place, u, pid, change, visible)
 	if err == nil {
 		return h.flash.redirect(c, pieceURL(s.ID)+"#pitch-"+pid, flash{Notice: "pitch_updated"})
 	}

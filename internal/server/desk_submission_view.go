@@ -203,7 +203,7 @@ func (h *deskSubmission) view(c *gin.Context, s store.Submission) (*deskView, er
 	}
 	msgs := make([]web.Message, 0, len(stored))
 	for _, m := range stored {
-		msgs = append(msgs, web.Message{FromEditor: m.FromEditor, Body: m.Body, Kind: m.Kind, At: m.CreatedAt})
+		msgs = append(msgs, webMessage(m))
 	}
 	names := newPeople(h.store)
 	timeline, err := h.timeline(c, s.ID, names)
@@ -286,7 +286,7 @@ func (h *deskSubmission) publication(ctx context.Context, s store.Submission, v 
 		return err
 	}
 	v.Publication = &pub
-	wh, err := h.store.WebhookDeliveryOf(ctx, s.ID)
+	wh, err := h.store.WebhookDeliveryOf(ctx, s.ID, "")
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}

@@ -70,10 +70,9 @@ func (h *outletsHandler) add(ctx context.Context, u store.User, req desk.OutletC
 	if err != nil {
 		return store.Outlet{}, err
 	}
-	if o, err = h.store.CreateOutlet(ctx, o); err != nil {
-		return store.Outlet{}, err
-	}
-	return o, auditPlacement(ctx, h.store, u, "outlet_created", o.ID, "outlet "+strconv.Quote(o.Name))
+	return h.store.CreateOutlet(ctx, o, func(o store.Outlet) store.AuditEntry {
+		return placementEntry(u, "outlet_created", o.ID, "outlet "+strconv.Quote(o.Name))
+	})
 }
 
 // change applies req to outlet id and audits which fields changed.
@@ -86,8 +85,7 @@ func (h *outletsHandler) change(ctx context.Context, u store.User, id string, re
 	if err != nil {
 		return store.Outlet{}, err
 	}
-	if o, err = h.store.UpdateOutlet(ctx, o); err != nil {
-		return store.Outlet{}, err
-	}
-	return o, auditPlacement(ctx, h.store, u, "outlet_updated", o.ID, outletChanges(before, o))
+	return h.store.UpdateOutlet(ctx, o, func(o store.Outlet) store.AuditEntry {
+		return placementEntry(u, "outlet_updated", o.ID, outletChanges(before, o))
+	})
 }

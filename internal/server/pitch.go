@@ -67,7 +67,7 @@ func (h *pitchesHandler) create(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := pitchAudited(c.Request.Context(), h.store, h.place, currentUser(c), s.ID, req.OutletID, req.Language)
+	p, err := pitchAudited(c.Request.Context(), h.place, currentUser(c), s.ID, req.OutletID, req.Language)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (h *pitchesHandler) patch(c *gin.Context) error {
 		return err
 	}
 	u := currentUser(c)
-	p, err := updateAudited(c.Request.Context(), h.store, h.place, u, c.Param("id"), req, pitchVisible(u))
+	p, err := updateAudited(c.Request.Context(), h.place, u, c.Param("id"), req, pitchVisible(u))
 	if err != nil {
 		return err
 	}

@@ -9,14 +9,12 @@ import (
 	"github.com/storydesk/storydesk/internal/store"
 )
 
-// auditPlacement records a write of the op-ed desk (an outlet or a pitch)
-// by u: who did what to which outlet or piece. The detail names outlets,
-// statuses and fields, never a word of the piece.
-func auditPlacement(ctx context.Context, st *store.Store, u store.User, action, target, detail string) error {
-	if err := st.Audit(ctx, store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: action, Target: target, Detail: detail}); err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
-	}
-	return nil
+// placementEntry is the audit entry of a write of the op-ed desk (an
+// outlet or a pitch) by u: who did what to which outlet or piece. The
+// detail names outlets, statuses and fields, never a word of the piece.
+// The store writes it in the write's own transaction.
+func placementEntry(u store.User, action, target, detail string) store.AuditEntry {
+	return store.AuditEntry{ActorID: u.ID, Actor: u.Email, Action: action, Target: target, Detail: detail}
 }
 
 // outletChanges names the fields of an outlet that differ between a and b.
@@ -50,26 +48,18 @@ func pitchUpdated(before store.PitchStatus, p store.Pitch) string {
 	return fmt.Sprintf("pitch %s to %s: %s -> %s", p.ID, p.Outlet.Name, before, p.Status)
 }
 
-// pitchAudited pitches piece id to outletID for u and audits it; the API
-// and the piece's page both pitch through it.
-func pitchAudited(ctx context.Context, st *store.Store, pl *desk.Placement, u store.User, id, outletID, language string) (store.Pitch, error) {
-	p, err := pl.Pitch(ctx, id, outletID, language, u.Email)
-	if err != nil {
-		return store.Pitch{}, err
-	}
-	return p, auditPlacement(ctx, st, u, "pitch_created", p.SubmissionID, pitchCreated(p))
+// pitchAudited pitches piece id to outletID for u, audited in the pitch's
+// transaction; the API and the piece's page both pitch through it.
+func pitchAudited(ctx context.Context, pl *desk.Placement, u store.User, id, outletID, language string) (store.Pitch, error) {
+	return pl.Pitch(ctx, id, outletID, language, u.Email, func(p store.Pitch) store.AuditEntry {
+		return placementEntry(u, "pitch_created", p.SubmissionID, pitchCreated(p))
+	})
 }
 
 // updateAudited applies c to pitch id for u, refused by visible, and
-// audits the move.
-func updateAudited(ctx context.Context, st *store.Store, pl *desk.Placement, u store.User, id string, c desk.PitchChange, visible func(store.Pitch) error) (store.Pitch, error) {
-	var before store.PitchStatus
-	p, err := pl.Update(ctx, id, c, u.Email, func(cur store.Pitch) error {
-		before = cur.Status
-		return visible(cur)
+// audits the move in the change's transaction.
+func updateAudited(ctx context.Context, pl *desk.Placement, u store.User, id string, c desk.PitchChange, visible func(store.Pitch) error) (store.Pitch, error) {
+	return pl.Update(ctx, id, c, u.Email, visible, func(before, after store.Pitch) store.AuditEntry {
+		return placementEntry(u, "pitch_updated", after.SubmissionID, pitchUpdated(before.Status, after))
 	})
-	if err != nil {
-		return store.Pitch{}, err
-	}
-	return p, auditPlacement(ctx, st, u, "pitch_updated", p.SubmissionID, pitchUpdated(before, p))
 }

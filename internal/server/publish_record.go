@@ -34,7 +34,7 @@ func (h *submissionsHandler) addPublication(ctx context.Context, rec gin.H, id s
 	case !errors.Is(err, store.ErrNotFound):
 		return err
 	}
-	d, err := h.store.WebhookDeliveryOf(ctx, id)
+	d, err := h.store.WebhookDeliveryOf(ctx, id, "")
 	switch {
 	case err == nil:
 		rec["webhook"] = gin.H{"state": d.State, "attempts": d.Attempts, "last_status": d.LastStatus, "updated_at": d.UpdatedAt}

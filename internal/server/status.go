@@ -32,7 +32,7 @@ type statusRequest struct {
 type messageJSON struct {
 	From string    `json:"from"` // "editor" | "submitter"
 	Body string    `json:"body"`
-	Kind string    `json:"kind,omitempty"` // an automatic message's key: "revision_sent"
+	Kind string    `json:"kind,omitempty"` // an automatic message's key ("revision_sent"), or "translation:es" for the author's message about that translation
 	At   time.Time `json:"at"`
 }
 
@@ -141,7 +141,7 @@ func (h *statusHandler) page(c *gin.Context) error {
 	}
 	authorView(p.Status, v)
 	for _, m := range v.Messages {
-		p.Status.Messages = append(p.Status.Messages, web.Message{FromEditor: m.FromEditor, Body: m.Body, Kind: m.Kind, At: m.CreatedAt})
+		p.Status.Messages = append(p.Status.Messages, webMessage(m))
 	}
 	if _, ok := p.Values["body"]; !ok && p.Status.CanRevise {
 		// The revision form starts from the current text, not an empty box.

@@ -83,6 +83,12 @@ func authorView(st *web.Status, v intake.View) {
 	}
 }
 
+// webMessage is m as the conversation on the desk and the status page
+// shows it: an author's message about a translation names the translation.
+func webMessage(m store.Message) web.Message {
+	return web.Message{FromEditor: m.FromEditor, Body: m.Body, Kind: m.Kind, Translation: store.TranslationOfMessage(m.Kind), At: m.CreatedAt}
+}
+
 // bylineFor is the byline the piece's consent gives, which its
 // translations are published under too; "internal" for a piece never
 // published.

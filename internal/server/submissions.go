@@ -128,6 +128,9 @@ func (h *submissionsHandler) record(s store.Submission, revs []store.Revision, e
 			from = "editor"
 		}
 		mj[i] = gin.H{"from": from, "body": m.Body, "at": m.CreatedAt}
+		if m.Kind != "" {
+			mj[i]["kind"] = m.Kind // "revision_sent", or "translation:es" for the author's message about that translation
+		}
 	}
 	nj := make([]gin.H, len(notes))
 	for i, n := range notes {

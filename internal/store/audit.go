@@ -21,16 +21,25 @@ type AuditEntry struct {
 
 // Audit appends an entry; ID and At are filled when empty.
 func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	if err := insertAudit(ctx, s.db, e); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// insertAudit appends e in q, for writes whose audit entry must commit or
+// roll back with them; ID and At are filled when empty.
+func insertAudit(ctx context.Context, q execer, e AuditEntry) error {
 	if e.ID == "" {
 		e.ID = newID()
 	}
 	if e.At.IsZero() {
 		e.At = now()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO audit (id, at, actor_id, actor, action, target, detail)
+	_, err := q.ExecContext(ctx, `INSERT INTO audit (id, at, actor_id, actor, action, target, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, micros(e.At), e.ActorID, e.Actor, e.Action, e.Target, e.Detail)
 	if err != nil {
-		return fmt.Errorf("store: audit %s: %w", e.Action, err)
+		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
 	return nil
 }

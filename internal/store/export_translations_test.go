@@ -26,7 +26,7 @@ func TestExportBatchTranslations(t *testing.T) {
 			}
 			for _, m := range moves {
 				m.Event = Event{Actor: "t", Action: "translation_moved"}
-				if err := s.MoveTranslation(ctx, sub.ID, "es", m); err != nil {
+				if _, err := s.MoveTranslation(ctx, sub.ID, "es", m); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -45,6 +45,22 @@ func insertOutbox(ctx context.Context, q execer, t *OutboxTask, skipDuplicate bo
 	return err
 }
 
+// rearmOutbox writes t, or makes its row pending again when its TaskID is
+// there already (done or not), so the reconciler runs it once more: for
+// work whose handler decides afresh, from the database, whether anything
+// is still owed.
+func rearmOutbox(ctx context.Context, tx *sql.Tx, t *OutboxTask) error {
+	if t.ID == "" {
+		t.ID = newID()
+	}
+	t.CreatedAt = t.CreatedAt.UTC().Truncate(time.Microsecond)
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, submission_id, task_type, task_id, payload, created_at, attempts)
+		VALUES ($1, $2, $3, $4, $5, $6, 0)
+		ON CONFLICT (task_id) DO UPDATE SET created_at = excluded.created_at, enqueued_at = NULL, done_at = NULL`,
+		t.ID, nullString(t.SubmissionID), t.TaskType, t.TaskID, string(t.Payload), micros(t.CreatedAt))
+	return err
+}
+
 // PendingOutbox returns up to limit unfinished tasks, oldest first, that
 // need (re-)enqueueing: never enqueued and created before olderThan (so a
 // request still between commit and enqueue is left alone), or enqueued

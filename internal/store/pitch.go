@@ -166,11 +166,14 @@ func (s *Store) Pitch(ctx context.Context, id string) (Pitch, error) {
 type PitchCheck func(sub Submission, o Outlet, others []Pitch) (Pitch, error)
 
 // CreatePitch stores the pitch check returns for piece id and outlet
-// outletID. The piece's row is locked first, so two pitches of one piece
-// are checked one after the other and cannot both pass an exclusivity
-// rule. ErrNotFound if the piece or the outlet does not exist; check's
-// error is returned wrapped.
-func (s *Store) CreatePitch(ctx context.Context, id, outletID string, check PitchCheck) (Pitch, error) {
+// outletID, with the audit entry audit returns for it (nil for none) in
+// the same transaction: a pitch is never stored unaudited. The piece's row
+// is locked first, so two pitches of one piece are checked one after the
+// other and cannot both pass an exclusivity rule. The pitch's PitchedAt is
+// the check's (the placement rules' clock), now when it leaves it zero.
+// ErrNotFound if the piece or the outlet does not exist; check's error is
+// returned wrapped.
+func (s *Store) CreatePitch(ctx context.Context, id, outletID string, check PitchCheck, audit func(Pitch) AuditEntry) (Pitch, error) {
 	var p Pitch
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		sub, err := scanSubmission(tx.QueryRowContext(ctx, `SELECT `+submissionColumns("submissions")+` FROM submissions WHERE id = $1`+s.forUpdate(), id))
@@ -189,7 +192,11 @@ func (s *Store) CreatePitch(ctx context.Context, id, outletID string, check Pitc
 			return err
 		}
 		t := now()
-		p.ID, p.SubmissionID, p.OutletID, p.Outlet, p.PitchedAt, p.CreatedAt, p.UpdatedAt = newID(), id, o.ID, o, t, t, t
+		if p.PitchedAt.IsZero() {
+			p.PitchedAt = t
+		}
+		p.PitchedAt = p.PitchedAt.UTC().Truncate(time.Microsecond)
+		p.ID, p.SubmissionID, p.OutletID, p.Outlet, p.CreatedAt, p.UpdatedAt = newID(), id, o.ID, o, t, t
 		p.Piece = PitchPiece{Title: sub.Title, Kind: sub.Kind, Site: sub.Site, ConsentPublish: sub.ConsentPublish,
 			AuthorName: sub.AuthorName, Pseudonym: sub.Pseudonym, Status: sub.Status}
 		_, err = tx.ExecContext(ctx, `INSERT INTO pitches (id, submission_id, outlet_id, language, status, word_count,
@@ -197,7 +204,12 @@ func (s *Store) CreatePitch(ctx context.Context, id, outletID string, check Pitc
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			p.ID, id, o.ID, p.Language, string(p.Status), p.WordCount, p.PublishedURL, p.PublishedOn, p.Note,
 			micros(p.PitchedAt), p.CreatedBy, micros(t), p.CreatedBy, micros(t))
-		return err
+		if err != nil || audit == nil {
+			return err
+		}
+		e := audit(p)
+		e.At = t
+		return insertAudit(ctx, tx, e)
 	})
 	if err != nil {
 		return Pitch{}, fmt.Errorf("store: create pitch of %s: %w", id, err)
@@ -207,9 +219,11 @@ func (s *Store) CreatePitch(ctx context.Context, id, outletID string, check Pitc
 }
 
 // UpdatePitch applies change to pitch id under a lock and stores its
-// status, published URL and date, note and UpdatedBy. ErrNotFound if there
-// is no such pitch; change's error is returned wrapped.
-func (s *Store) UpdatePitch(ctx context.Context, id string, change func(cur Pitch) (Pitch, error)) (Pitch, error) {
+// status, published URL and date, note and UpdatedBy, with the audit entry
+// audit returns for the change (nil for none) in the same transaction.
+// ErrNotFound if there is no such pitch; change's error is returned
+// wrapped.
+func (s *Store) UpdatePitch(ctx context.Context, id string, change func(cur Pitch) (Pitch, error), audit func(before, after Pitch) AuditEntry) (Pitch, error) {
 	var p Pitch
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		lock := ""
@@ -227,7 +241,12 @@ func (s *Store) UpdatePitch(ctx context.Context, id string, change func(cur Pitc
 		_, err = tx.ExecContext(ctx, `UPDATE pitches SET status = $1, published_url = $2, published_on = $3, note = $4,
 			updated_by = $5, updated_at = $6 WHERE id = $7`,
 			string(p.Status), p.PublishedURL, p.PublishedOn, p.Note, p.UpdatedBy, micros(p.UpdatedAt), id)
-		return err
+		if err != nil || audit == nil {
+			return err
+		}
+		e := audit(cur, p)
+		e.At = p.UpdatedAt
+		return insertAudit(ctx, tx, e)
 	})
 	if err != nil {
 		return Pitch{}, fmt.Errorf("store: update pitch %s: %w", id, err)

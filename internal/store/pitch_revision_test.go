@@ -14,11 +14,11 @@ func TestRevisePitch(t *testing.T) {
 	eachDialect(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		sub := approve(t, s, "Long piece")
-		o, err := s.CreateOutlet(ctx, Outlet{Name: "El Diario", Language: "es", WordLimit: 5, TakesOpEds: true, TakesStories: true})
+		o, err := s.CreateOutlet(ctx, Outlet{Name: "El Diario", Language: "es", WordLimit: 5, TakesOpEds: true, TakesStories: true}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := s.CreatePitch(ctx, sub.ID, o.ID, pitchAs("es"))
+		p, err := s.CreatePitch(ctx, sub.ID, o.ID, pitchAs("es"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,12 +19,12 @@ func TestOutlets(t *testing.T) {
 	eachDialect(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		o, err := s.CreateOutlet(ctx, Outlet{Name: "The Tribune", Language: "en", WordLimit: 700, ExclusiveDays: 7,
-			ContactEmail: "oped@tribune.example", TakesOpEds: true})
+			ContactEmail: "oped@tribune.example", TakesOpEds: true}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		o.Name, o.TakesLetters = "The Daily Tribune", true
-		if _, err := s.UpdateOutlet(ctx, o); err != nil {
+		if _, err := s.UpdateOutlet(ctx, o, nil); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Outlet(ctx, o.ID)
@@ -35,7 +35,7 @@ func TestOutlets(t *testing.T) {
 		if list, err := s.Outlets(ctx); err != nil || len(list) != 1 {
 			t.Errorf("Outlets = %+v %v", list, err)
 		}
-		if _, err := s.UpdateOutlet(ctx, Outlet{ID: "missing", Name: "x"}); !errors.Is(err, ErrNotFound) {
+		if _, err := s.UpdateOutlet(ctx, Outlet{ID: "missing", Name: "x"}, nil); !errors.Is(err, ErrNotFound) {
 			t.Errorf("UpdateOutlet(missing) = %v, want ErrNotFound", err)
 		}
 		if _, err := s.Outlet(ctx, "missing"); !errors.Is(err, ErrNotFound) {
@@ -52,27 +52,27 @@ func TestPitchesWithdrawAndDue(t *testing.T) {
 	eachDialect(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		sub := approve(t, s, "Pitched piece")
-		a, err := s.CreateOutlet(ctx, Outlet{Name: "A", Language: "en", ExclusiveDays: 3, TakesOpEds: true, TakesStories: true})
+		a, err := s.CreateOutlet(ctx, Outlet{Name: "A", Language: "en", ExclusiveDays: 3, TakesOpEds: true, TakesStories: true}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := s.CreateOutlet(ctx, Outlet{Name: "B", Language: "es", ExclusiveDays: 0, TakesOpEds: true, TakesStories: true})
+		b, err := s.CreateOutlet(ctx, Outlet{Name: "B", Language: "es", ExclusiveDays: 0, TakesOpEds: true, TakesStories: true}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		pa, err := s.CreatePitch(ctx, sub.ID, a.ID, pitchAs("en"))
+		pa, err := s.CreatePitch(ctx, sub.ID, a.ID, pitchAs("en"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		pb, err := s.CreatePitch(ctx, sub.ID, b.ID, pitchAs("es"))
+		pb, err := s.CreatePitch(ctx, sub.ID, b.ID, pitchAs("es"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		refused := errors.New("refused")
-		if _, err := s.CreatePitch(ctx, sub.ID, a.ID, func(Submission, Outlet, []Pitch) (Pitch, error) { return Pitch{}, refused }); !errors.Is(err, refused) {
+		if _, err := s.CreatePitch(ctx, sub.ID, a.ID, func(Submission, Outlet, []Pitch) (Pitch, error) { return Pitch{}, refused }, nil); !errors.Is(err, refused) {
 			t.Errorf("CreatePitch with a refusing check = %v", err)
 		}
-		if _, err := s.CreatePitch(ctx, sub.ID, "missing", pitchAs("en")); !errors.Is(err, ErrNotFound) {
+		if _, err := s.CreatePitch(ctx, sub.ID, "missing", pitchAs("en"), nil); !errors.Is(err, ErrNotFound) {
 			t.Errorf("CreatePitch to a missing outlet = %v, want ErrNotFound", err)
 		}
 
@@ -97,7 +97,7 @@ func TestPitchesWithdrawAndDue(t *testing.T) {
 		declined, err := s.UpdatePitch(ctx, pb.ID, func(cur Pitch) (Pitch, error) {
 			cur.Status, cur.Note, cur.UpdatedBy = PitchDeclined, "not for us", "staff2@example.org"
 			return cur, nil
-		})
+		}, nil)
 		if err != nil || declined.Status != PitchDeclined {
 			t.Fatalf("UpdatePitch = %+v %v", declined, err)
 		}
@@ -139,7 +139,7 @@ func TestCreatePitchSerialised(t *testing.T) {
 		const n = 16
 		outlets := make([]string, n)
 		for i := range outlets {
-			o, err := s.CreateOutlet(ctx, Outlet{Name: "Outlet " + strconv.Itoa(i), Language: "en", ExclusiveDays: 7})
+			o, err := s.CreateOutlet(ctx, Outlet{Name: "Outlet " + strconv.Itoa(i), Language: "en", ExclusiveDays: 7}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +155,7 @@ func TestCreatePitchSerialised(t *testing.T) {
 		errs := make(chan error, n)
 		for _, id := range outlets {
 			go func() {
-				_, err := s.CreatePitch(ctx, sub.ID, id, first)
+				_, err := s.CreatePitch(ctx, sub.ID, id, first, nil)
 				errs <- err
 			}()
 		}

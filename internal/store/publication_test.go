@@ -64,11 +64,11 @@ func TestWebhookAttempts(t *testing.T) {
 		ctx := context.Background()
 		sub := approve(t, s, "Hook")
 		for _, ok := range []bool{false, true, false} { // a late failing duplicate cannot undo delivery
-			if err := s.RecordWebhookAttempt(ctx, sub.ID, ok, map[bool]int{true: 200, false: 500}[ok]); err != nil {
+			if err := s.RecordWebhookAttempt(ctx, sub.ID, "", ok, map[bool]int{true: 200, false: 500}[ok]); err != nil {
 				t.Fatal(err)
 			}
 		}
-		d, err := s.WebhookDeliveryOf(ctx, sub.ID)
+		d, err := s.WebhookDeliveryOf(ctx, sub.ID, "")
 		if err != nil || d.State != WebhookDelivered || d.Attempts != 3 || d.LastStatus != 500 {
 			t.Errorf("delivery = %+v %v", d, err)
 		}

@@ -45,8 +45,9 @@ type Translation struct {
 }
 
 // TranslationMove is a compare-and-set of a translation's status, with what
-// goes in the same transaction: its event and, for the author's request for
-// changes, their message to the desk.
+// goes in the same transaction: its event, for the author's request for
+// changes their message to the desk, and the tasks owed when the piece is
+// already published.
 type TranslationMove struct {
 	From           []TranslationStatus
 	To             TranslationStatus
@@ -54,6 +55,14 @@ type TranslationMove struct {
 	ApprovalReason string
 	Event          Event
 	Message        *Message
+	// IfPublished are written to the outbox only when the piece's
+	// publication is live as the move commits: the notice that a language
+	// was added to a published piece. Before publication the publication's
+	// own notice lists the language, so nothing more is owed. A task
+	// already in the outbox is armed again (a language approved, edited
+	// back to draft and approved again); its handler keeps it to one
+	// delivery.
+	IfPublished []OutboxTask
 }
 
 const translationColumns = `t.submission_id, t.language, t.status, t.approved_by, t.approval_reason, t.approved_at,
@@ -143,10 +152,12 @@ func (s *Store) CreateTranslation(ctx context.Context, t Translation, rev Revisi
 }
 
 // MoveTranslation moves submission id's translation into lang from one of
-// m.From to m.To, with m's event and message, in one transaction.
-// ErrConflict if it is in another status, ErrNotFound if there is none.
-// Approving records who and why; any other move clears the approval.
-func (s *Store) MoveTranslation(ctx context.Context, id, lang string, m TranslationMove) error {
+// m.From to m.To, with m's event, message and, on a published piece, the
+// tasks m.IfPublished, in one transaction; it returns the tasks written, for
+// the caller to enqueue after commit. ErrConflict if it is in another
+// status, ErrNotFound if there is none. Approving records who and why; any
+// other move clears the approval.
+func (s *Store) MoveTranslation(ctx context.Context, id, lang string, m TranslationMove) ([]OutboxTask, error) {
 	at := now()
 	var approvedAt any
 	if m.To == TranslationApproved {
@@ -155,7 +166,19 @@ func (s *Store) MoveTranslation(ctx context.Context, id, lang string, m Translat
 		m.ApprovedBy, m.ApprovalReason = "", ""
 	}
 	from, args := statusIn(translationStatuses(m.From), 8)
+	var tasks []OutboxTask
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var status Status
+		if len(m.IfPublished) > 0 {
+			// The piece's row lock orders this move with its publication
+			// (store.Publish takes the same lock): either the publication
+			// commits first and is seen here, or its notice is sent after
+			// this approval commits and lists the language.
+			var err error
+			if status, err = s.lockStatus(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE translations SET status = $1, approved_by = $2, approval_reason = $3,
 			approved_at = $4, updated_at = $5 WHERE submission_id = $6 AND language = $7 AND `+from,
 			append([]any{string(m.To), m.ApprovedBy, m.ApprovalReason, approvedAt, micros(at), id, lang}, args...)...)
@@ -169,15 +192,42 @@ func (s *Store) MoveTranslation(ctx context.Context, id, lang string, m Translat
 		if err := insertEvent(ctx, tx, &m.Event); err != nil {
 			return err
 		}
-		if m.Message == nil {
+		if m.Message != nil {
+			if err := insertMessage(ctx, tx, id, m.Message, at); err != nil {
+				return err
+			}
+		}
+		if status != StatusPublished {
 			return nil
 		}
-		return insertMessage(ctx, tx, id, m.Message, at)
+		live, err := livePublication(ctx, tx, id)
+		if err != nil || !live {
+			return err
+		}
+		for _, t := range m.IfPublished {
+			t.CreatedAt = at
+			if err := rearmOutbox(ctx, tx, &t); err != nil {
+				return err
+			}
+			tasks = append(tasks, t)
+		}
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: move translation %s %s: %w", id, lang, err)
+		return nil, fmt.Errorf("store: move translation %s %s: %w", id, lang, err)
 	}
-	return nil
+	return tasks, nil
+}
+
+// livePublication reports whether submission id's publication is up (not
+// unpublished), in tx.
+func livePublication(ctx context.Context, tx *sql.Tx, id string) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM publications WHERE submission_id = $1 AND unpublished_at IS NULL`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // missingTranslation turns a lost compare-and-set into ErrNotFound when the

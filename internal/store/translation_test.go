@@ -33,17 +33,17 @@ func TestTranslationLifecycle(t *testing.T) {
 		// Approval is a compare-and-set from awaiting_author only.
 		approve := TranslationMove{From: []TranslationStatus{TranslationAwaitingAuthor}, To: TranslationApproved,
 			ApprovedBy: ApprovedByAuthor, Event: Event{Actor: "submitter", Action: "translation_approved"}}
-		if err := s.MoveTranslation(ctx, sub.ID, "es", approve); !errors.Is(err, ErrConflict) {
+		if _, err := s.MoveTranslation(ctx, sub.ID, "es", approve); !errors.Is(err, ErrConflict) {
 			t.Errorf("approve a draft: err = %v, want ErrConflict", err)
 		}
-		if err := s.MoveTranslation(ctx, sub.ID, "en", approve); !errors.Is(err, ErrNotFound) {
+		if _, err := s.MoveTranslation(ctx, sub.ID, "en", approve); !errors.Is(err, ErrNotFound) {
 			t.Errorf("approve a missing translation: err = %v, want ErrNotFound", err)
 		}
 		send := TranslationMove{From: []TranslationStatus{TranslationDraft}, To: TranslationAwaitingAuthor, Event: Event{Actor: "ed", Action: "translation_sent"}}
-		if err := s.MoveTranslation(ctx, sub.ID, "es", send); err != nil {
+		if _, err := s.MoveTranslation(ctx, sub.ID, "es", send); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.MoveTranslation(ctx, sub.ID, "es", approve); err != nil {
+		if _, err := s.MoveTranslation(ctx, sub.ID, "es", approve); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Translation(ctx, sub.ID, "es")
@@ -72,12 +72,12 @@ func TestTranslationLifecycle(t *testing.T) {
 		}
 
 		// The author's request for changes carries their message to the desk.
-		if err := s.MoveTranslation(ctx, sub.ID, "es", send); err != nil {
+		if _, err := s.MoveTranslation(ctx, sub.ID, "es", send); err != nil {
 			t.Fatal(err)
 		}
 		request := TranslationMove{From: []TranslationStatus{TranslationAwaitingAuthor}, To: TranslationChangesRequested,
 			Event: Event{Actor: "submitter", Action: "translation_changes_requested"}, Message: &Message{Body: "Cambien el título"}}
-		if err := s.MoveTranslation(ctx, sub.ID, "es", request); err != nil {
+		if _, err := s.MoveTranslation(ctx, sub.ID, "es", request); err != nil {
 			t.Fatal(err)
 		}
 		msgs, err := s.Messages(ctx, sub.ID)
@@ -117,4 +117,17 @@ func TestPurgeDeletesTranslations(t *testing.T) {
 			t.Errorf("%d translation rows survive the purge", n)
 		}
 	})
+}
+
+// TestTranslationOfMessage: only the kind of an author's message about a
+// translation names a language; an automatic message's does not (the
+// desk once read "revision_sent" as a language and lost its wording).
+func TestTranslationOfMessage(t *testing.T) {
+	for kind, want := range map[string]string{
+		TranslationMessageKind("es"): "es", "revision_sent": "", "": "",
+	} {
+		if got := TranslationOfMessage(kind); got != want {
+			t.Errorf("TranslationOfMessage(%q) = %q, want %q", kind, got, want)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -116,9 +117,27 @@ type Message struct {
 	Body         string
 	// Kind names an automatic message ("revision_sent"), which pages show in
 	// the reader's language; "" for one a person wrote. Body then holds an
-	// English text for readers that do not know kinds.
+	// English text for readers that do not know kinds. The author's message
+	// about a translation is theirs, with the kind
+	// TranslationMessageKind(lang), so pages say which language it is about.
 	Kind      string
 	CreatedAt time.Time
+}
+
+// translationMessage prefixes the kind of a message about a translation.
+const translationMessage = "translation:"
+
+// TranslationMessageKind is the kind of the author's message about their
+// piece's translation into lang: "translation:es".
+func TranslationMessageKind(lang string) string { return translationMessage + lang }
+
+// TranslationOfMessage returns the language of the translation a message
+// of kind is about; "" for a message about the piece.
+func TranslationOfMessage(kind string) string {
+	if lang, ok := strings.CutPrefix(kind, translationMessage); ok {
+		return lang
+	}
+	return ""
 }
 
 // OutboxTask is a task that must reach the queue. It is written in the same

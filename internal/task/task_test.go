@@ -25,6 +25,7 @@ func TestTaskIDs(t *testing.T) {
 		{Publish(sub), TypePublish, "publish:sub1", true, `{"submission_id":"sub1"}`},
 		{Unpublish(sub), TypeUnpublish, "unpublish:sub1", true, `{"submission_id":"sub1"}`},
 		{Webhook(sub), TypeWebhook, "webhook:sub1", true, `{"submission_id":"sub1"}`},
+		{WebhookLanguage(sub, "es"), TypeWebhookLanguage, "webhook-language:es:sub1", true, `{"submission_id":"sub1","language":"es"}`},
 		{Export(exp), TypeExport, "export:exp1", false, `{"export_id":"exp1"}`},
 		{ExportRevoke(exp), TypeExportRevoke, "export-revoke:exp1", false, `{"export_id":"exp1"}`},
 	} {
@@ -43,7 +44,7 @@ func TestTaskIDs(t *testing.T) {
 	}
 	// Tied to the submission's row (deleted with it) except the unpublish
 	// job, which must outlive it.
-	for _, tk := range []store.OutboxTask{Review(sub), Findings(sub, 1), Publish(sub), Webhook(sub)} {
+	for _, tk := range []store.OutboxTask{Review(sub), Findings(sub, 1), Publish(sub), Webhook(sub), WebhookLanguage(sub, "es")} {
 		if tk.SubmissionID != sub {
 			t.Errorf("%s: SubmissionID %q, want %q", tk.TaskID, tk.SubmissionID, sub)
 		}
