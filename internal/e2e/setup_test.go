@@ -716,10 +716,7 @@ func (b *bundle) feed() atomFeed {
 func (b *bundle) editorToken(email, role, site string) string {
 	b.t.Helper()
 	ctx := context.Background()
-	hash, err := auth.HashPassword("a long enough password")
-	if err != nil {
-		b.t.Fatal(err)
-	}
+	hash := passwordHash(b.t, "a long enough password")
 	u, err := b.app.Store.CreateUser(ctx, store.User{Email: email, Role: role, Site: site, PasswordHash: hash})
 	if err != nil {
 		b.t.Fatal(err)
@@ -839,10 +836,7 @@ func (b *bundle) acctDo(method, path string, cookies []string, form url.Values, 
 // acctUser creates an account with acctPassword.
 func (b *bundle) acctUser(email, role, site string) store.User {
 	b.t.Helper()
-	hash, err := auth.HashPassword(acctPassword)
-	if err != nil {
-		b.t.Fatal(err)
-	}
+	hash := passwordHash(b.t, acctPassword)
 	u, err := b.app.Store.CreateUser(context.Background(), store.User{Email: email, Name: "Secret Person Name", Role: role, Site: site, PasswordHash: hash})
 	if err != nil {
 		b.t.Fatal(err)
