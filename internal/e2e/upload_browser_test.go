@@ -97,7 +97,8 @@ const (
 type flakyProxy struct {
 	url     string
 	mu      sync.Mutex
-	plan    []proxyStep // for the 1st, 2nd, … POST /submit; pass after the last
+	plan    []proxyStep // for the 1st, 2nd, … POST /submit; then mode
+	mode    proxyStep   // for every post after the plan (set with setMode)
 	posts   int
 	held    chan int      // a held post's body size, once all of it arrived
 	release chan struct{} // lets a held post go on
@@ -164,7 +165,16 @@ func (p *flakyProxy) next() proxyStep {
 	if p.posts <= len(p.plan) {
 		return p.plan[p.posts-1]
 	}
-	return pass
+	return p.mode
+}
+
+// setMode sets what happens to the posts after the plan. A mode rather
+// than a count: Chromium sends a POST again by itself when a kept-alive
+// connection drops before any answer, so one send may be two posts.
+func (p *flakyProxy) setMode(s proxyStep) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.mode = s
 }
 
 // storedPhoto reads back the one photo of the one submission stored.
