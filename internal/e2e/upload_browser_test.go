@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -309,5 +311,62 @@ func TestPhonePhotoShrunkWithProgress(t *testing.T) {
 	}
 	if p := br.consoleProblems(); len(p) > 0 {
 		t.Errorf("the page reported problems: %q", p)
+	}
+}
+
+// throttle applies network conditions to every request of the tab; nil
+// lifts them. (Network.emulateNetworkConditionsByRule with one rule for
+// every URL: the protocol's replacement for emulateNetworkConditions.)
+func (br *browser) throttle(c *network.Conditions) {
+	br.t.Helper()
+	rules := []*network.Conditions{}
+	if c != nil {
+		rules = append(rules, c)
+	}
+	if _, err := chromedp.Call(br.ctx, network.EmulateNetworkConditionsByRule,
+		network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules}); err != nil {
+		br.t.Fatalf("network conditions: %v", err)
+	}
+}
+
+// offline cuts the tab off the network, or puts it back.
+func (br *browser) offline(on bool) {
+	br.t.Helper()
+	if !on {
+		br.throttle(nil)
+		return
+	}
+	br.throttle(&network.Conditions{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+}
+
+// noScript turns the page's JavaScript off, as some phones' browsers and
+// some people do; the test still drives the page through the protocol.
+func (br *browser) noScript() {
+	br.t.Helper()
+	if _, err := chromedp.Call(br.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		br.t.Fatalf("turn JavaScript off: %v", err)
+	}
+}
+
+// TestFormWithoutScript: with JavaScript off the form posts itself as it
+// always has, files and all, and the browser lands on the receipt.
+func TestFormWithoutScript(t *testing.T) {
+	t.Parallel()
+	b := setup(t, options{db: "sqlite"})
+	br := startBrowser(t, b.url)
+	br.phone()
+	br.noScript()
+	br.visit("/?lang=es")
+	if shown := browserRun(br, "the script's button", chromedp.Evaluate[bool](`!document.querySelector(".file-choose").hidden`)); shown {
+		t.Fatal("the script ran: the page's own file button shows")
+	}
+	br.fillStory("Sin JavaScript", "Enviado desde un teléfono sencillo.")
+	br.do("choose a photo", chromedp.SetUploadFiles(chromedp.ID("attachments"), []string{writeFile(t, "foto.jpg", testenv.JPEGWithGPS(t))}))
+	br.load("send", http.StatusOK, chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
+	if p := br.path(); p != "/receipt?lang=es" || len(strings.ReplaceAll(br.text(".receipt-code"), " ", "")) != 16 {
+		t.Fatalf("after sending without JavaScript: on %s", p)
+	}
+	if _, data := b.storedPhoto(t); testenv.HasEXIF(data) {
+		t.Error("the stored photo has EXIF")
 	}
 }

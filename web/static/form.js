@@ -359,8 +359,10 @@
       input.click();
     });
     input.addEventListener("change", function () {
+      // The list holds them from now on, and choosing again adds more. The
+      // input keeps its own pick, unsent, which the form would post if
+      // something bypassed this script.
       addFiles(input.files || []);
-      input.value = ""; // the list above holds them; choosing again adds more
       listFiles();
       show(problem(), false);
     });
@@ -369,9 +371,8 @@
       send();
     });
     el.retry.addEventListener("click", send);
-    if (input.files && input.files.length > 0) {
+    if (input.files && input.files.length > 0 && entries.length === 0) {
       addFiles(input.files); // kept by the browser from before a reload
-      input.value = "";
     }
     listFiles();
     return true;
