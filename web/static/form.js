@@ -378,5 +378,16 @@
     return true;
   }
 
+  // Back from the receipt may bring this page back as it was left, mid-send:
+  // it can be sent again (the same key and story only lead to the same
+  // receipt) or changed into another story.
+  window.addEventListener("pageshow", function (ev) {
+    if (ev.persisted && el.submit) {
+      busy = false;
+      el.submit.removeAttribute("aria-disabled");
+      el.status.hidden = true;
+    }
+  });
+
   enhance();
 })();
