@@ -467,9 +467,10 @@ func a11yPhoto(t testing.TB) []byte {
 }
 
 // refusedOnPurpose are the console's notes of the pages the sweep asks to
-// be refused: an empty or oversized form, an unknown code, a missing page,
+// be refused: an empty or oversized form, a form sent offline, an unknown
+// code, a missing page,
 // too many look-ups, a pitch another outlet's exclusivity blocks.
-var refusedOnPurpose = regexp.MustCompile(`^log network/error http://[^/]+(/submit: Failed to load resource: net::ERR_INTERNET_DISCONNECTED|(/submit|/status|/no/such/page): Failed to load resource: the server responded with a status of (400|404|413|429)|/desk/s/[^/]+/pitches: Failed to load resource: the server responded with a status of 409) `)
+var refusedOnPurpose = regexp.MustCompile(`^log network/error http://[^/]+(/submit: Failed to load resource: net::ERR_INTERNET_DISCONNECTED|(/submit|/status|/no/such/page): Failed to load resource: the server responded with a status of (400|404|413|429)|/desk/s/[^/]+/pitches: Failed to load resource: the server responded with a status of 409)( |$)`)
 
 var getRoute = regexp.MustCompile(`\be\.GET\("([^"]+)"`)
 
