@@ -3,7 +3,9 @@ package e2e_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,6 +48,7 @@ func TestUploadTimeThrottled(t *testing.T) {
 			br.fillStory("Five photos from "+name, "We came in 2015. These are the photos of our first year.")
 			br.throttle(conditions)
 			br.do("choose five photos", chromedp.SetUploadFiles(chromedp.ID("attachments"), paths))
+			marks := br.markRequests()
 			start := time.Now()
 			if script {
 				br.do("send", chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
@@ -57,10 +60,50 @@ func TestUploadTimeThrottled(t *testing.T) {
 			if p := br.path(); p != "/receipt?lang=en" {
 				t.Fatalf("after sending: on %s", p)
 			}
-			t.Logf("%s: tap Send → receipt %.1f s", name, times[name].Seconds())
+			posted, answered := marks.at("POST /submit"), marks.at("GET /receipt")
+			t.Logf("%s: tap Send → receipt %.1f s (tap → post starts %.1f s, → answered %.1f s, → receipt shown %.1f s)", name, times[name].Seconds(),
+				posted.Sub(start).Seconds(), answered.Sub(posted).Seconds(), start.Add(times[name]).Sub(answered).Seconds())
 		})
 	}
 	if off, on := times["javascript-off"], times["form.js"]; off > 0 && on > 0 {
 		t.Logf("tap Send → receipt: %.1f s without the script, %.1f s with it (%.2f× as long)", off.Seconds(), on.Seconds(), on.Seconds()/off.Seconds())
 	}
+}
+
+// requestMarks holds when the tab first started each kind of request
+// ("POST /submit"), by the clock of the test.
+type requestMarks struct {
+	mu    sync.Mutex
+	first map[string]time.Time
+}
+
+func (m *requestMarks) at(what string) time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.first[what]
+}
+
+// markRequests notes from now on when each kind of request starts: for the
+// form's post, after the photos are prepared; the first GET /receipt is the
+// redirect that answers the post.
+func (br *browser) markRequests() *requestMarks {
+	m := &requestMarks{first: map[string]time.Time{}}
+	err := chromedp.Listen(br.ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			u, err := url.Parse(e.Request.URL)
+			if err != nil {
+				return
+			}
+			what := e.Request.Method + " " + u.Path
+			m.mu.Lock()
+			if _, seen := m.first[what]; !seen {
+				m.first[what] = time.Now()
+			}
+			m.mu.Unlock()
+		}
+	})
+	if err != nil {
+		br.t.Fatal(err)
+	}
+	return m
 }
