@@ -238,7 +238,7 @@
     if (!settled) {
       step(el.status.getAttribute("data-preparing"));
     }
-    Promise.all(entries.map(function (e) { return e.ready; })).then(function (files) {
+    whenReady(function () {
       if (!show(problem(), true)) {
         busy = false;
         el.submit.removeAttribute("aria-disabled");
@@ -247,10 +247,23 @@
       }
       var body = new FormData(el.form);
       body.delete("attachments");
-      files.forEach(function (f) {
-        body.append("attachments", f.blob, f.name);
+      entries.forEach(function (e) {
+        body.append("attachments", e.result.blob, e.result.name);
       });
       post(body);
+    });
+  }
+
+  // whenReady calls done once every file chosen is ready, those removed or
+  // added while it waited included.
+  function whenReady(done) {
+    var pending = entries.filter(function (e) { return !e.result; });
+    if (pending.length === 0) {
+      done();
+      return;
+    }
+    Promise.all(pending.map(function (e) { return e.ready; })).then(function () {
+      whenReady(done);
     });
   }
 
