@@ -46,6 +46,9 @@ type Viewer struct {
 type Limits struct {
 	MaxFiles  int // attachments per submission
 	MaxFileMB int // size of one attachment, in megabytes
+	// PrintEdge is the long edge, in pixels, to which the form's script
+	// shrinks a larger photo before sending; 0 leaves photos as they are.
+	PrintEdge int
 }
 
 // MaxFileBytes is the size of one attachment in bytes, for the form's

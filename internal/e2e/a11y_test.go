@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/storydesk/storydesk/internal/store"
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // a11yPage is one page the accessibility sweep opens in each language.
@@ -199,9 +200,25 @@ func (br *browser) lookUp(receipt string, want int) {
 func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 	public = []a11yPage{
 		{"form", "/", func(br *browser, _ string) { br.open("/", http.StatusOK) }},
+		// With the script, a refusal's page comes back by XMLHttpRequest
+		// and replaces the form in place (form.js): no navigation.
 		{"form-errors", "", func(br *browser, _ string) {
 			br.open("/", http.StatusOK)
-			br.load("send the empty form", http.StatusBadRequest, chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
+			br.do("send the empty form", chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.CSS(`.error-summary`)))
+		}},
+		{"form-files", "", func(br *browser, _ string) {
+			br.open("/", http.StatusOK)
+			br.do("choose a photo and a document", chromedp.SetUploadFiles(chromedp.ID("attachments"), []string{
+				writeFile(br.t, "family.jpg", testenv.JPEGWithGPS(br.t)), writeFile(br.t, "letter.pdf", testenv.MinimalPDF())}),
+				chromedp.WaitVisible(chromedp.CSS(`#file-names canvas.file-thumb`)))
+		}},
+		{"form-retry", "", func(br *browser, _ string) {
+			br.open("/", http.StatusOK)
+			br.offline(true)
+			defer br.offline(false)
+			br.do("send while offline", chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.ID(`send-retry`)))
 		}},
 		{"form-too-large", "", func(br *browser, _ string) {
 			br.open("/", http.StatusOK)
@@ -210,7 +227,8 @@ func a11yPages(b *bundle, d a11yData) (public, staff []a11yPage) {
 			// story box it would spend seconds laying out text nobody sees.
 			br.do("add 4.5 MB", chromedp.Evaluate[chromedp.Void](
 				`document.querySelector("main form").append(Object.assign(document.createElement("input"), {type: "hidden", name: "pad", value: "a".repeat(9 << 19)}))`))
-			br.load("send it", http.StatusRequestEntityTooLarge, chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
+			br.do("send it", chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+				chromedp.WaitVisible(chromedp.CSS(`.error-summary`)))
 		}},
 		{"receipt", "/receipt", func(br *browser, lang string) {
 			br.open("/", http.StatusOK)
@@ -449,9 +467,10 @@ func a11yPhoto(t testing.TB) []byte {
 }
 
 // refusedOnPurpose are the console's notes of the pages the sweep asks to
-// be refused: an empty or oversized form, an unknown code, a missing page,
+// be refused: an empty or oversized form, a form sent offline, an unknown
+// code, a missing page,
 // too many look-ups, a pitch another outlet's exclusivity blocks.
-var refusedOnPurpose = regexp.MustCompile(`^log network/error http://[^/]+((/submit|/status|/no/such/page): Failed to load resource: the server responded with a status of (400|404|413|429)|/desk/s/[^/]+/pitches: Failed to load resource: the server responded with a status of 409) `)
+var refusedOnPurpose = regexp.MustCompile(`^log network/error http://[^/]+(/submit: Failed to load resource: net::ERR_INTERNET_DISCONNECTED|(/submit|/status|/no/such/page): Failed to load resource: the server responded with a status of (400|404|413|429)|/desk/s/[^/]+/pitches: Failed to load resource: the server responded with a status of 409)( |$)`)
 
 var getRoute = regexp.MustCompile(`\be\.GET\("([^"]+)"`)
 

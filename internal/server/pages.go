@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/storydesk/storydesk/internal/intake"
+	"github.com/storydesk/storydesk/internal/media"
 	"github.com/storydesk/storydesk/web"
 )
 
@@ -80,7 +81,7 @@ func (h *pageHandler) privacy(c *gin.Context) error {
 }
 
 func webLimits(l intake.Limits) web.Limits {
-	return web.Limits{MaxFiles: l.MaxFiles, MaxFileMB: int(l.MaxFileBytes >> 20)}
+	return web.Limits{MaxFiles: l.MaxFiles, MaxFileMB: int(l.MaxFileBytes >> 20), PrintEdge: media.PrintLongEdge}
 }
 
 // langCookie keeps the language an editor chose with the language links:

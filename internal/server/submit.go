@@ -123,8 +123,7 @@ func (h *submitHandler) api(c *gin.Context) error {
 	}
 	var res intake.Result
 	if err == nil {
-		idem := intake.Idempotency{Key: c.GetHeader("Idempotency-Key"), Client: h.limiter.ClientKey(c.ClientIP())}
-		res, err = h.intake.Submit(c.Request.Context(), in, idem)
+		res, err = h.intake.Submit(c.Request.Context(), in, h.idempotency(c))
 	}
 	if err != nil {
 		h.refused(c, counted, err)
@@ -132,6 +131,11 @@ func (h *submitHandler) api(c *gin.Context) error {
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": res.ID, "receipt": res.Receipt.String(), "status": res.Status})
 	return nil
+}
+
+// idempotency is the request's retry key, bound to its client.
+func (h *submitHandler) idempotency(c *gin.Context) intake.Idempotency {
+	return intake.Idempotency{Key: c.GetHeader("Idempotency-Key"), Client: h.limiter.ClientKey(c.ClientIP())}
 }
 
 // apiInput reads an API submission: a body declared over the cap is
@@ -165,7 +169,10 @@ func (h *submitHandler) form(c *gin.Context) error {
 	}
 	var res intake.Result
 	if err == nil {
-		res, err = h.intake.Submit(c.Request.Context(), in, intake.Idempotency{})
+		// The form's script sends an Idempotency-Key as the API's clients
+		// do, so a retry after a lost answer gets the stored submission and
+		// its receipt (put in a fresh slot below) instead of a second copy.
+		res, err = h.intake.Submit(c.Request.Context(), in, h.idempotency(c))
 	}
 	if err != nil && admitErr == nil {
 		h.refused(c, counted, err)
