@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -89,6 +91,7 @@ func (js *Jobs) Mux() *asynq.ServeMux {
 		mux.Handle(j.typ, j.handler)
 		known[j.typ] = true
 	}
+	js.metrics.TaskTypes(slices.Sorted(maps.Keys(known))...)
 	mux.Use(instrument(js.metrics, known))
 	return mux
 }

@@ -114,7 +114,11 @@ func (a *App) build(ctx context.Context) error {
 	}, tmp, log, media.NewBudget(int64(cfg.ImageMemoryMB)<<20))
 	// Every process reports the shared queues: a Prometheus scraping only
 	// the web servers, or only the workers, still sees them.
-	a.Registry.MustRegister(metric.NewQueues(asynq.NewInspectorFromRedisClient(a.Redis)))
+	a.Registry.MustRegister(metric.NewQueues(asynq.NewInspectorFromRedisClient(a.Redis)), metric.NewReadiness(
+		metric.Probe{Name: "database", Ping: a.Store.Ping},
+		metric.Probe{Name: "redis", Ping: func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() }},
+		metric.Probe{Name: "s3", Ping: a.Blob.Ping},
+	))
 	return nil
 }
 

@@ -83,14 +83,54 @@ func New(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{.1, .5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600},
 		}, []string{"result"}),
 		s3Errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "storydesk_s3_errors_total", Help: "Failed calls to the S3 service, by operation (put, get, stat, delete, list, presign, bucket).",
+			Name: "storydesk_s3_errors_total", Help: "Failed calls to the S3 service, by operation (put, get, stat, delete, list, bucket).",
 		}, []string{"op"}),
 		dbErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "storydesk_db_errors_total", Help: "Failed database calls (not constraint conflicts, not cancelled requests), by operation (connect, query, exec, begin, commit, batch).",
 		}, []string{"op"}),
 	}
 	reg.MustRegister(m.intake, m.decisions, m.taskRuns, m.taskRun, m.taskLatency, m.exports, m.s3Errors, m.dbErrors)
+	// Every known class starts at 0, so a scrape lists each series before
+	// its first event and rate() and increase() see that first event.
+	for _, r := range []string{IntakeAccepted, IntakeTooLarge, IntakeType, IntakeRateLimit, IntakeBadField, IntakeUnavailable, IntakeError} {
+		m.intake.WithLabelValues(r)
+	}
+	for _, r := range []string{"done", "failed"} {
+		m.exports.WithLabelValues(r)
+	}
+	for _, op := range []string{"put", "get", "stat", "delete", "list", "bucket"} {
+		m.s3Errors.WithLabelValues(op)
+	}
+	for _, op := range DBOps {
+		m.dbErrors.WithLabelValues(op)
+	}
 	return m
+}
+
+// DBOps are the operation classes of storydesk_db_errors_total.
+var DBOps = []string{"connect", "query", "exec", "begin", "commit", "batch"}
+
+// Decisions starts the decisions' series at 0, one per rule name.
+func (m *Metrics) Decisions(names ...string) {
+	if m == nil {
+		return
+	}
+	for _, n := range names {
+		m.decisions.WithLabelValues(n)
+	}
+}
+
+// TaskTypes starts the task series at 0, one per task type.
+func (m *Metrics) TaskTypes(types ...string) {
+	if m == nil {
+		return
+	}
+	for _, t := range types {
+		m.taskRuns.WithLabelValues(t, "done")
+		m.taskRuns.WithLabelValues(t, "failed")
+		m.taskRun.WithLabelValues(t)
+		m.taskLatency.WithLabelValues(t)
+	}
 }
 
 // Intake counts one submission with its outcome (see IntakeResult).

@@ -44,6 +44,9 @@ func routes(e *gin.Engine, d Deps) {
 	account := &accountHandler{store: d.Store, tf: tf, ses: ses, render: r, flash: flashes, log: log}
 	queue := &deskQueue{store: d.Store, render: r, flash: flashes, log: log}
 	rules := desk.New(d.Store, d.Sanitizer, d.Dispatch, log)
+	for _, r := range desk.Rules {
+		d.Metrics.Decisions(r.Name)
+	}
 	clock := d.Clock
 	if clock == nil {
 		clock = time.Now

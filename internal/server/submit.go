@@ -117,6 +117,7 @@ func (h *submitHandler) read(c *gin.Context, capBytes int64, textOnly bool) (*in
 func (h *submitHandler) api(c *gin.Context) error {
 	counted, err := h.admit(c)
 	if err != nil {
+		h.metrics.Intake(metric.IntakeResult(classify(err).status))
 		return err
 	}
 	in, err := h.apiInput(c)
