@@ -26,9 +26,9 @@ import (
 // the upload be a plain PUT (or a sized multipart one), and never leaves a
 // half-written object in the bucket when the export fails.
 type Export struct {
-	store  *store.Store
-	blob   *blob.Store
-	writer *export.Writer
+	store   *store.Store
+	blob    *blob.Store
+	writer  *export.Writer
 	tmpDir  string
 	metrics *metric.Metrics
 	log     *slog.Logger

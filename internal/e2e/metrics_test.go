@@ -205,6 +205,17 @@ func TestMetricsHoldNoSubmitterData(t *testing.T) {
 	}
 	b.finishedExport(b.editorToken("staff@example.org", "staff", ""))
 	text := scrapeText(t, b.url)
+	// The series this test guards are there and counted what it did.
+	got := parseSeries(text)
+	for k, want := range map[string]float64{
+		`storydesk_intake_total{result="accepted"}`:             1,
+		`storydesk_intake_total{result="bad_field"}`:            1,
+		`storydesk_decisions_total{decision="request_changes"}`: 1,
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %v, want %v", k, got[k], want)
+		}
+	}
 	for _, s := range append(secrets, id, receipt, "127.0.0.1", "example.org") {
 		if strings.Contains(strings.ToLower(text), strings.ToLower(s)) {
 			t.Errorf("/metrics holds %q", s)
