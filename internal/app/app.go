@@ -144,6 +144,7 @@ func (a *App) openServices(ctx context.Context) error {
 		return fmt.Errorf("app: database (STORYDESK_DATABASE_URL): %w", err)
 	}
 	a.Store = st
+	st.OnError(a.Metrics.DBError)
 	a.closers = append(a.closers, st)
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("app: database (STORYDESK_DATABASE_URL): %w", err)

@@ -1,6 +1,7 @@
 // Package metric holds the Prometheus series StoryDesk reports beside the
 // HTTP ones (internal/server): intake and decisions, tasks, exports, the
-// queues, readiness, the data directory's free space and S3 errors. Every
+// queues, readiness, the data directory's free space, S3 and database
+// errors. Every
 // label is a fixed class named in code (an outcome, a decision, a task type,
 // an operation), never anything a person sent, an id or a site: whoever
 // reads the metrics must learn nothing about who wrote what.
@@ -53,6 +54,7 @@ type Metrics struct {
 	taskLatency *prometheus.HistogramVec
 	exports     *prometheus.HistogramVec
 	s3Errors    *prometheus.CounterVec
+	dbErrors    *prometheus.CounterVec
 }
 
 // taskBuckets span a one-second review to an hour-long export or a task
@@ -84,8 +86,11 @@ func New(reg prometheus.Registerer) *Metrics {
 		s3Errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "storydesk_s3_errors_total", Help: "Failed calls to the S3 service, by operation (put, get, stat, delete, list, bucket).",
 		}, []string{"op"}),
+		dbErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "storydesk_db_errors_total", Help: "Failed database calls (not constraint conflicts, not cancelled requests), by operation (connect, query, exec, begin, commit, batch).",
+		}, []string{"op"}),
 	}
-	reg.MustRegister(m.intake, m.decisions, m.taskRuns, m.taskRun, m.taskLatency, m.exports, m.s3Errors)
+	reg.MustRegister(m.intake, m.decisions, m.taskRuns, m.taskRun, m.taskLatency, m.exports, m.s3Errors, m.dbErrors)
 	// Every known class starts at 0, so a scrape lists each series before
 	// its first event and rate() and increase() see that first event.
 	for _, r := range []string{IntakeAccepted, IntakeTooLarge, IntakeType, IntakeRateLimit, IntakeBadField, IntakeUnavailable, IntakeError} {
@@ -96,6 +101,9 @@ func New(reg prometheus.Registerer) *Metrics {
 	}
 	for _, op := range []string{"put", "get", "stat", "delete", "list", "bucket"} {
 		m.s3Errors.WithLabelValues(op)
+	}
+	for _, op := range []string{"connect", "query", "exec", "begin", "commit", "batch"} {
+		m.dbErrors.WithLabelValues(op)
 	}
 	return m
 }
@@ -178,4 +186,12 @@ func (m *Metrics) S3Error(op string) {
 		return
 	}
 	m.s3Errors.WithLabelValues(op).Inc()
+}
+
+// DBError counts a failed database call of operation class op.
+func (m *Metrics) DBError(op string) {
+	if m == nil {
+		return
+	}
+	m.dbErrors.WithLabelValues(op).Inc()
 }
