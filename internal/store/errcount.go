@@ -118,7 +118,7 @@ func (c *errConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx
 	if bt, ok := c.Conn.(driver.ConnBeginTx); ok {
 		tx, err = bt.BeginTx(ctx, opts)
 	} else {
-		tx, err = c.Conn.Begin() //nolint:staticcheck // the fallback database/sql itself uses
+		tx, err = c.Conn.Begin() // the fallback database/sql itself uses
 	}
 	if err != nil {
 		c.hook.report("begin", err)
