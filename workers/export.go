@@ -13,6 +13,7 @@ import (
 
 	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/export"
+	"github.com/storydesk/storydesk/internal/metric"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
 )
@@ -25,16 +26,17 @@ import (
 // the upload be a plain PUT (or a sized multipart one), and never leaves a
 // half-written object in the bucket when the export fails.
 type Export struct {
-	store  *store.Store
-	blob   *blob.Store
-	writer *export.Writer
-	tmpDir string
-	log    *slog.Logger
+	store   *store.Store
+	blob    *blob.Store
+	writer  *export.Writer
+	tmpDir  string
+	metrics *metric.Metrics
+	log     *slog.Logger
 }
 
 // NewExport returns the export handler.
-func NewExport(st *store.Store, bl *blob.Store, w *export.Writer, tmpDir string, log *slog.Logger) *Export {
-	return &Export{store: st, blob: bl, writer: w, tmpDir: tmpDir, log: log}
+func NewExport(st *store.Store, bl *blob.Store, w *export.Writer, tmpDir string, m *metric.Metrics, log *slog.Logger) *Export {
+	return &Export{store: st, blob: bl, writer: w, tmpDir: tmpDir, metrics: m, log: log}
 }
 
 // progressEvery bounds how often progress is written to the database.
@@ -61,7 +63,11 @@ func (h *Export) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		// outbox row must stop the reconciler from handing it back.
 		return markDone(ctx, h.store, task.ExportID(e.ID))
 	}
+	start := time.Now()
 	count, size, err := h.run(ctx, e)
+	if ctx.Err() == nil {
+		h.metrics.Export(time.Since(start), err != nil)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return err // shutting down: asynq hands the task back

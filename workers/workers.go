@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -16,6 +18,7 @@ import (
 	"github.com/storydesk/storydesk/internal/config"
 	"github.com/storydesk/storydesk/internal/export"
 	"github.com/storydesk/storydesk/internal/media"
+	"github.com/storydesk/storydesk/internal/metric"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/internal/task"
 )
@@ -30,6 +33,8 @@ type Deps struct {
 	Log      *slog.Logger
 	// TempDir is the process's own spool directory (app.App.TempDir).
 	TempDir string
+	// Metrics receive every task run (instrument) and export; nil records nothing.
+	Metrics *metric.Metrics
 	// ReviewPause, when set, is slept mid-review: fault-injection tests
 	// kill a worker while it holds a task.
 	ReviewPause time.Duration
@@ -47,7 +52,7 @@ func NewJobs(d Deps) *Jobs {
 	smtp := SMTP{Addr: c.SMTPAddr, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom}
 	policy := PolicyFromDays(c.RetainContactDays, c.RetainRejectedDays, c.RetainUnreviewedDays)
 	hook := NewWebhook(d.Store, c.WebhookURL, c.WebhookSecret, c.BaseURL, d.Log)
-	return &Jobs{list: []job{
+	return &Jobs{metrics: d.Metrics, list: []job{
 		// Enqueued through the outbox by the change that needs them.
 		{task.TypeReview, NewReview(d.Store, d.Log, d.ReviewPause), ""},
 		{task.TypeFindings, NewFindings(d.Store, d.Log), ""},
@@ -56,7 +61,7 @@ func NewJobs(d Deps) *Jobs {
 		{task.TypeUnpublish, NewUnpublish(d.Store, d.Blob, d.Log), ""},
 		{task.TypeWebhook, hook, ""},
 		{task.TypeWebhookLanguage, NewWebhookLanguage(hook), ""},
-		{task.TypeExport, NewExport(d.Store, d.Blob, export.New(d.Store, d.Blob, tmp), tmp, d.Log), ""},
+		{task.TypeExport, NewExport(d.Store, d.Blob, export.New(d.Store, d.Blob, tmp), tmp, d.Metrics, d.Log), ""},
 		{task.TypeExportRevoke, NewExportRevoke(d.Store, d.Blob, d.Log), ""},
 		// Periodic: enqueued by the scheduler.
 		{task.TypeCleanup, NewCleanup(d.Blob, d.Log, time.Hour), hourly},
@@ -68,7 +73,10 @@ func NewJobs(d Deps) *Jobs {
 }
 
 // Jobs is the job table of a worker process.
-type Jobs struct{ list []job }
+type Jobs struct {
+	list    []job
+	metrics *metric.Metrics
+}
 
 // job is one line of the job table.
 type job struct {
@@ -80,10 +88,40 @@ type job struct {
 // Mux routes every task type to its handler.
 func (js *Jobs) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
+	known := map[string]bool{}
 	for _, j := range js.list {
 		mux.Handle(j.typ, j.handler)
+		known[j.typ] = true
 	}
+	js.metrics.TaskTypes(slices.Sorted(maps.Keys(known))...)
+	mux.Use(instrument(js.metrics, known))
 	return mux
+}
+
+// instrument records every task run: its duration and result by type and,
+// when it succeeds, the time since its enqueue. It is the one place task
+// metrics are taken. A type no job handles is counted as "unknown", so
+// whatever lands in Redis cannot make up label values; a run cut short by
+// shutdown is not counted (asynq hands it back, it will run again).
+func instrument(m *metric.Metrics, known map[string]bool) asynq.MiddlewareFunc {
+	return func(next asynq.Handler) asynq.Handler {
+		return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+			start := time.Now()
+			err := next.ProcessTask(ctx, t)
+			if ctx.Err() != nil {
+				return err
+			}
+			typ := t.Type()
+			if !known[typ] {
+				typ = "unknown"
+			}
+			m.TaskRun(typ, time.Since(start), err != nil)
+			if at, ok := task.EnqueuedAt(t); ok && err == nil {
+				m.TaskLatency(typ, time.Since(at))
+			}
+			return err
+		})
+	}
 }
 
 // scheduledUnique is how long a scheduled task blocks a duplicate: long

@@ -24,6 +24,7 @@ import (
 	"github.com/storydesk/storydesk/internal/intake"
 	"github.com/storydesk/storydesk/internal/limit"
 	"github.com/storydesk/storydesk/internal/media"
+	"github.com/storydesk/storydesk/internal/metric"
 	"github.com/storydesk/storydesk/internal/receipt"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
@@ -47,6 +48,8 @@ type App struct {
 	// follow-up list); nil is the real clock. Tests set it before serving.
 	Clock    func() time.Time
 	Registry *prometheus.Registry
+	// Metrics are the series beyond HTTP's (internal/metric), on Registry.
+	Metrics *metric.Metrics
 	// Receipts keep a receipt page showable for a few minutes after a form submission.
 	Receipts *receipt.Slots
 	// TempDir is this process's own spool directory (uploads, exports):
@@ -87,6 +90,10 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.closers = append(a.closers, spool)
 	a.TempDir = spool.dir
+	a.Registry = prometheus.NewRegistry()
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		metric.NewDataDir(cfg.DataDir))
+	a.Metrics = metric.New(a.Registry)
 	if err := a.openServices(ctx); err != nil {
 		return err
 	}
@@ -105,8 +112,13 @@ func (a *App) build(ctx context.Context) error {
 	a.Intake = intake.New(a.Store, a.Blob, a.Dispatch, a.Sanitizer, hasher, intake.Limits{
 		MaxFiles: cfg.MaxFiles, MaxFileBytes: cfg.MaxFileBytes(), MaxPixels: media.DefaultMaxPixels,
 	}, tmp, log, media.NewBudget(int64(cfg.ImageMemoryMB)<<20))
-	a.Registry = prometheus.NewRegistry()
-	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Every process reports the shared queues: a Prometheus scraping only
+	// the web servers, or only the workers, still sees them.
+	a.Registry.MustRegister(metric.NewQueues(asynq.NewInspectorFromRedisClient(a.Redis)), metric.NewReadiness(
+		metric.Probe{Name: "database", Ping: a.Store.Ping},
+		metric.Probe{Name: "redis", Ping: func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() }},
+		metric.Probe{Name: "s3", Ping: a.Blob.Ping},
+	))
 	return nil
 }
 
@@ -132,6 +144,7 @@ func (a *App) openServices(ctx context.Context) error {
 		return fmt.Errorf("app: database (STORYDESK_DATABASE_URL): %w", err)
 	}
 	a.Store = st
+	st.OnError(a.Metrics.DBError)
 	a.closers = append(a.closers, st)
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("app: database (STORYDESK_DATABASE_URL): %w", err)

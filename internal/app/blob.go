@@ -29,7 +29,7 @@ func (a *App) openBlob(ctx context.Context) error {
 	cfg := a.Config
 	opt := blob.Options{
 		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
-		Bucket: cfg.S3Bucket, Region: cfg.S3Region, TLS: cfg.S3TLS,
+		Bucket: cfg.S3Bucket, Region: cfg.S3Region, TLS: cfg.S3TLS, OnError: a.Metrics.S3Error,
 	}
 	if cfg.EmbeddedS3() {
 		s, err := embedded.StartS3(ctx, filepath.Join(cfg.DataDir, "s3"))

@@ -27,6 +27,9 @@ const (
 type WorkerOptions struct {
 	Concurrency int
 	ReviewPause time.Duration // test hook: sleep mid-review (STORYDESK_TEST_REVIEW_PAUSE)
+	// MetricsReady, if not nil, receives the address /metrics listens on
+	// (STORYDESK_METRICS_ADDR), once it listens.
+	MetricsReady func(addr string)
 }
 
 // Handler builds the web handler.
@@ -37,7 +40,7 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	return server.New(server.Deps{
 		Store: a.Store, Blob: a.Blob, Intake: a.Intake, Sanitizer: a.Sanitizer, Renderer: r,
-		Limiter: a.Limiter, Passwords: auth.NewPasswords(auth.DefaultConcurrentHashes), Redis: a.Redis, Registry: a.Registry, Log: a.Log, Dispatch: a.Dispatch,
+		Limiter: a.Limiter, Passwords: auth.NewPasswords(auth.DefaultConcurrentHashes), Redis: a.Redis, Registry: a.Registry, Metrics: a.Metrics, Log: a.Log, Dispatch: a.Dispatch,
 		Secret: a.Config.Secret, BaseURL: a.Config.BaseURL, SubmitRate: a.Config.SubmitRate, SubmitGlobal: a.Config.SubmitGlobalRate,
 		TrustedProxies: a.Config.TrustedProxies, MetricsToken: a.Config.MetricsToken, Receipts: a.Receipts,
 		Clock: a.Clock,
@@ -99,7 +102,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 func (a *App) Work(ctx context.Context, o WorkerOptions) error {
 	jobs := workers.NewJobs(workers.Deps{
 		Store: a.Store, Blob: a.Blob, Dispatch: a.Dispatch, Redis: a.RedisOpt,
-		Config: a.Config, Log: a.Log, ReviewPause: o.ReviewPause, TempDir: a.TempDir,
+		Config: a.Config, Log: a.Log, ReviewPause: o.ReviewPause, TempDir: a.TempDir, Metrics: a.Metrics,
 	})
 	srv := workers.NewServer(a.RedisOpt, workers.Options{Concurrency: o.Concurrency}, a.Log)
 	if err := srv.Start(jobs.Mux()); err != nil {
@@ -112,7 +115,14 @@ func (a *App) Work(ctx context.Context, o WorkerOptions) error {
 	}
 	a.Log.Info("workers started")
 	go a.Dispatch.RunReconciler(ctx, reconcileEvery, reconcileAge)
+	stopMetrics, err := a.serveWorkerMetrics(o.MetricsReady)
+	if err != nil {
+		sched.Shutdown()
+		srv.Shutdown()
+		return err
+	}
 	<-ctx.Done()
+	stopMetrics()
 	a.Log.Info("stopping workers; handing tasks back")
 	sched.Shutdown()
 	srv.Shutdown()
@@ -125,4 +135,23 @@ func (a *App) All(ctx context.Context, o WorkerOptions, ready func(addr string))
 	g.Go(func() error { return a.Work(ctx, o) })
 	g.Go(func() error { return a.Serve(ctx, ready) })
 	return g.Wait()
+}
+
+// serveWorkerMetrics serves /metrics on STORYDESK_METRICS_ADDR, when set:
+// the task series are counted in the worker process, which has no web
+// server. The returned func stops it.
+func (a *App) serveWorkerMetrics(ready func(addr string)) (stop func(), err error) {
+	if a.Config.MetricsAddr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", a.Config.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("app: listen on %s (STORYDESK_METRICS_ADDR): %w", a.Config.MetricsAddr, err)
+	}
+	srv := &http.Server{Handler: server.MetricsHandler(a.Registry, a.Config.MetricsToken), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	return func() { srv.Close() }, nil
 }

@@ -26,6 +26,9 @@ type Options struct {
 	Bucket    string
 	Region    string
 	TLS       bool
+	// OnError, when set, is told of every S3 request that failed, by
+	// operation class (see errorCounter); the app counts them in /metrics.
+	OnError func(op string)
 }
 
 // Store reads and writes objects in one bucket.
@@ -37,11 +40,19 @@ type Store struct {
 
 // New connects lazily: no request is made until the first call.
 func New(o Options) (*Store, error) {
-	c, err := minio.New(o.Endpoint, &minio.Options{
+	mo := &minio.Options{
 		Creds:  credentials.NewStaticV4(o.AccessKey, o.SecretKey, ""),
 		Secure: o.TLS,
 		Region: o.Region,
-	})
+	}
+	if o.OnError != nil {
+		t, err := minio.DefaultTransport(o.TLS)
+		if err != nil {
+			return nil, fmt.Errorf("blob: transport: %w", err)
+		}
+		mo.Transport = errorCounter{next: t, bucket: o.Bucket, onError: o.OnError}
+	}
+	c, err := minio.New(o.Endpoint, mo)
 	if err != nil {
 		return nil, fmt.Errorf("blob: client for %s: %w", o.Endpoint, err)
 	}

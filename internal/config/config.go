@@ -73,6 +73,9 @@ type Config struct {
 	// MetricsToken is the bearer token GET /metrics asks for; without it
 	// there is no /metrics (request counts show when people act).
 	MetricsToken string
+	// MetricsAddr, when set, is where a worker process (worker, all)
+	// serves GET /metrics, as it has no web server of its own.
+	MetricsAddr string
 
 	// TestReviewPause makes the review job sleep partway through a task
 	// (STORYDESK_TEST_REVIEW_PAUSE), for the fault-injection tests only:
@@ -129,6 +132,13 @@ func Load(getenv func(string) string) (Config, error) {
 		r.fail("STORYDESK_METRICS_TOKEN", "must be at least 16 characters (try: openssl rand -hex 32)")
 	}
 	r.refusePlaceholder("STORYDESK_METRICS_TOKEN", c.MetricsToken)
+	if c.MetricsAddr = r.str("STORYDESK_METRICS_ADDR", ""); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			r.fail("STORYDESK_METRICS_ADDR", "must be host:port or :port")
+		} else if c.MetricsToken == "" {
+			r.fail("STORYDESK_METRICS_ADDR", "needs STORYDESK_METRICS_TOKEN: /metrics is served only to its bearer")
+		}
+	}
 	c.WebhookURL, c.WebhookSecret = r.str("STORYDESK_WEBHOOK_URL", ""), r.str("STORYDESK_WEBHOOK_SECRET", "")
 	c.SMTPAddr, c.SMTPUser, c.SMTPPassword = r.str("STORYDESK_SMTP_ADDR", ""), r.str("STORYDESK_SMTP_USER", ""), r.str("STORYDESK_SMTP_PASSWORD", "")
 	c.SMTPFrom = r.str("STORYDESK_SMTP_FROM", "")

@@ -74,6 +74,8 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"STORYDESK_S3_TLS": "yes please"}, "STORYDESK_S3_TLS"},
 		{map[string]string{"STORYDESK_SECRET": "short"}, "STORYDESK_SECRET"},
 		{map[string]string{"STORYDESK_METRICS_TOKEN": "short"}, "STORYDESK_METRICS_TOKEN"},
+		{map[string]string{"STORYDESK_METRICS_ADDR": ":9090"}, "STORYDESK_METRICS_ADDR"}, // no token
+		{map[string]string{"STORYDESK_METRICS_ADDR": "9090", "STORYDESK_METRICS_TOKEN": "0123456789abcdef0123"}, "STORYDESK_METRICS_ADDR"},
 		{map[string]string{"STORYDESK_LOG_FORMAT": "xml"}, "STORYDESK_LOG_FORMAT"},
 		{map[string]string{"STORYDESK_TEST_REVIEW_PAUSE": "5"}, "STORYDESK_TEST_REVIEW_PAUSE"},
 		{map[string]string{"STORYDESK_TRUSTED_PROXIES": "proxy.example"}, "STORYDESK_TRUSTED_PROXIES"},

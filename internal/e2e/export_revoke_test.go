@@ -121,7 +121,7 @@ func TestExportRevokedWhileRunning(t *testing.T) {
 		t.Fatalf("withdraw: %d %v", code, res)
 	}
 	tmp := t.TempDir()
-	h := workers.NewExport(b.app.Store, b.app.Blob, export.New(b.app.Store, b.app.Blob, tmp), tmp, b.app.Log)
+	h := workers.NewExport(b.app.Store, b.app.Blob, export.New(b.app.Store, b.app.Blob, tmp), tmp, nil, b.app.Log)
 	t0 := task.Export(exp)
 	if err := h.ProcessTask(ctx, asynq.NewTask(t0.TaskType, t0.Payload)); err != nil {
 		t.Fatalf("export task of a revoked export: %v", err)

@@ -26,7 +26,11 @@ func (h *deskSubmission) decide(c *gin.Context, req decisionRequest) (store.Subm
 	if err != nil {
 		return store.Submission{}, err
 	}
-	return h.desk.Decide(c.Request.Context(), currentUser(c), s, dec)
+	s, err = h.desk.Decide(c.Request.Context(), currentUser(c), s, dec)
+	if err == nil {
+		h.metrics.Decision(dec.Rule.Name)
+	}
+	return s, err
 }
 
 // decisionAPI is POST /api/v1/submissions/{id}/decision.

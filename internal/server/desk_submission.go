@@ -10,6 +10,7 @@ import (
 
 	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/desk"
+	"github.com/storydesk/storydesk/internal/metric"
 	"github.com/storydesk/storydesk/internal/store"
 	"github.com/storydesk/storydesk/web"
 )
@@ -24,7 +25,9 @@ type deskSubmission struct {
 	links  *linkSigner
 	render *web.Renderer
 	flash  *flasher
-	log    *slog.Logger
+	// metrics count decisions (by rule name only).
+	metrics *metric.Metrics
+	log     *slog.Logger
 }
 
 // load fetches the submission named in the URL, hidden (404) from accounts

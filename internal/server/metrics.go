@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 type metrics struct {
@@ -59,4 +60,22 @@ func metricsAuth(token string) gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// MetricsHandler serves GET /metrics from reg to token's bearer alone, for
+// a worker process, which has no web server of its own
+// (STORYDESK_METRICS_ADDR).
+func MetricsHandler(reg *prometheus.Registry, token string) http.Handler {
+	want := []byte("Bearer " + token)
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, `{"error":"authentication required"}`, http.StatusUnauthorized)
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	})
+	return mux
 }

@@ -37,19 +37,22 @@ func routes(e *gin.Engine, d Deps) {
 	admin := &userAdmin{store: d.Store, tf: tf, baseURL: d.BaseURL, log: log}
 	pages := &pageHandler{render: r, limits: d.Intake.Limits()}
 	receipts := &receiptHandler{slots: d.Receipts, render: r, baseURL: d.BaseURL, log: log}
-	sub := &submitHandler{intake: d.Intake, render: r, limiter: d.Limiter, rate: d.SubmitRate, globalRate: d.SubmitGlobal, receipts: receipts, log: log}
+	sub := &submitHandler{intake: d.Intake, render: r, limiter: d.Limiter, rate: d.SubmitRate, globalRate: d.SubmitGlobal, receipts: receipts, metrics: d.Metrics, log: log}
 	status := &statusHandler{intake: d.Intake, render: r, limiter: d.Limiter, log: log}
 	ses := &sessionHandler{store: d.Store, authn: authn, limiter: d.Limiter, render: r, log: log, tf: tf, pw: d.Passwords}
 	invite := &inviteHandler{store: d.Store, render: r, log: log, pw: d.Passwords}
 	account := &accountHandler{store: d.Store, tf: tf, ses: ses, render: r, flash: flashes, log: log}
 	queue := &deskQueue{store: d.Store, render: r, flash: flashes, log: log}
 	rules := desk.New(d.Store, d.Sanitizer, d.Dispatch, log)
+	for _, r := range desk.Rules {
+		d.Metrics.Decisions(r.Name)
+	}
 	clock := d.Clock
 	if clock == nil {
 		clock = time.Now
 	}
 	place := desk.NewPlacement(d.Store, clock)
-	onDesk := &deskSubmission{store: d.Store, blob: d.Blob, desk: rules, place: place, links: links, render: r, flash: flashes, log: log}
+	onDesk := &deskSubmission{store: d.Store, blob: d.Blob, desk: rules, place: place, links: links, render: r, flash: flashes, metrics: d.Metrics, log: log}
 	subs := &submissionsHandler{store: d.Store, blob: d.Blob, san: d.Sanitizer, links: links}
 	pub := &publishHandler{store: d.Store, desk: rules, flash: flashes}
 	exports := &exportsHandler{store: d.Store, blob: d.Blob, dispatch: d.Dispatch, render: r, links: links, flash: flashes, log: log}

@@ -18,6 +18,7 @@ import (
 	"github.com/storydesk/storydesk/internal/blob"
 	"github.com/storydesk/storydesk/internal/intake"
 	"github.com/storydesk/storydesk/internal/limit"
+	"github.com/storydesk/storydesk/internal/metric"
 	"github.com/storydesk/storydesk/internal/receipt"
 	"github.com/storydesk/storydesk/internal/sanitize"
 	"github.com/storydesk/storydesk/internal/store"
@@ -36,6 +37,7 @@ type Deps struct {
 	Passwords *auth.Passwords       // every password hash and check, capped at once
 	Redis     redis.UniversalClient // for readiness checks
 	Registry  *prometheus.Registry
+	Metrics   *metric.Metrics // intake and decision counts; nil records nothing
 	Log       *slog.Logger
 	// Dispatch enqueues outbox tasks after commit (publish, export).
 	Dispatch *task.Dispatcher

@@ -13,6 +13,7 @@ import (
 
 	"github.com/storydesk/storydesk/internal/intake"
 	"github.com/storydesk/storydesk/internal/limit"
+	"github.com/storydesk/storydesk/internal/metric"
 	"github.com/storydesk/storydesk/web"
 )
 
@@ -26,6 +27,7 @@ type submitHandler struct {
 	// flood from many addresses cannot fill the queue and the bucket.
 	globalRate int
 	receipts   *receiptHandler
+	metrics    *metric.Metrics
 	log        *slog.Logger
 }
 
@@ -115,6 +117,7 @@ func (h *submitHandler) read(c *gin.Context, capBytes int64, textOnly bool) (*in
 func (h *submitHandler) api(c *gin.Context) error {
 	counted, err := h.admit(c)
 	if err != nil {
+		h.metrics.Intake(metric.IntakeResult(classify(err).status))
 		return err
 	}
 	in, err := h.apiInput(c)
@@ -126,9 +129,11 @@ func (h *submitHandler) api(c *gin.Context) error {
 		res, err = h.intake.Submit(c.Request.Context(), in, h.idempotency(c))
 	}
 	if err != nil {
+		h.metrics.Intake(metric.IntakeResult(classify(err).status))
 		h.refused(c, counted, err)
 		return err
 	}
+	h.metrics.Intake(metric.IntakeAccepted)
 	c.JSON(http.StatusCreated, gin.H{"id": res.ID, "receipt": res.Receipt.String(), "status": res.Status})
 	return nil
 }
@@ -184,6 +189,7 @@ func (h *submitHandler) form(c *gin.Context) error {
 	p := newPage(c, h.render, uiLang)
 	p.Limits = webLimits(h.intake.Limits())
 	if err == nil {
+		h.metrics.Intake(metric.IntakeAccepted)
 		// Post/redirect/get: Back and reload never send the story twice, and
 		// the receipt page can be reloaded, switched to the other language and
 		// printed; the code travels in no URL, only the slot's cookie does.
@@ -198,6 +204,7 @@ func (h *submitHandler) form(c *gin.Context) error {
 		p.Values = in.Values()
 	}
 	status, codes := formErrors(err)
+	h.metrics.Intake(metric.IntakeResult(status))
 	setRetryAfter(c, err)
 	p.RetryMinutes = retryMinutes(err)
 	if status >= 500 && status != http.StatusServiceUnavailable {

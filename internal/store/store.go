@@ -30,6 +30,7 @@ const (
 type Store struct {
 	db      *sql.DB
 	dialect string
+	errs    *errHook // see OnError
 }
 
 // Open connects to the database named by rawURL: sqlite://PATH, sqlite:PATH,
@@ -40,11 +41,12 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		db      *sql.DB
 		dialect string
 		err     error
+		hook    = &errHook{}
 	)
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		dialect = DialectPostgres
-		db, err = sql.Open("pgx", rawURL)
+		db, err = openCounted("pgx", rawURL, hook)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
@@ -62,7 +64,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		db, err = sql.Open("sqlite", dsn)
+		db, err = openCounted("sqlite", dsn, hook)
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
@@ -74,7 +76,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("store: open: unsupported database URL scheme (want sqlite:// or postgres://)")
 	}
-	s := &Store{db: db, dialect: dialect}
+	s := &Store{db: db, dialect: dialect, errs: hook}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err

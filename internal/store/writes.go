@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 
@@ -57,6 +58,9 @@ func (s *Store) inWrites(ctx context.Context, fn func(w execer) error) ([]int64,
 	defer conn.Close()
 	var counts []int64
 	err = conn.Raw(func(dc any) error {
+		if u, ok := dc.(interface{ Unwrap() driver.Conn }); ok {
+			dc = u.Unwrap() // the error-counting wrapper (errcount.go)
+		}
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("store: writes: driver connection is %T, not pgx", dc)
@@ -76,7 +80,9 @@ func (s *Store) inWrites(ctx context.Context, fn func(w execer) error) ([]int64,
 			counts = append(counts, tag.RowsAffected())
 		}
 		errs = append(errs, br.Close())
-		return errors.Join(errs...)
+		err := errors.Join(errs...)
+		s.errs.report("batch", err)
+		return err
 	})
 	return counts, err
 }

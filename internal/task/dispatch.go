@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -64,7 +65,8 @@ func (d *Dispatcher) AfterCommit(ctx context.Context, tasks ...store.OutboxTask)
 func (d *Dispatcher) enqueue(ctx context.Context, t store.OutboxTask) error {
 	ctx, cancel := context.WithTimeout(ctx, enqueueTimeout)
 	defer cancel()
-	_, err := d.client.EnqueueContext(ctx, asynq.NewTask(t.TaskType, t.Payload),
+	headers := map[string]string{HeaderEnqueuedAt: strconv.FormatInt(time.Now().UnixNano(), 10)}
+	_, err := d.client.EnqueueContext(ctx, asynq.NewTaskWithHeaders(t.TaskType, t.Payload, headers),
 		asynq.TaskID(t.TaskID), asynq.Queue(QueueDefault), asynq.MaxRetry(25))
 	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
 		return nil // already queued: exactly what we wanted
@@ -111,4 +113,20 @@ func (d *Dispatcher) RunReconciler(ctx context.Context, interval, age time.Durat
 			}
 		}
 	}
+}
+
+// HeaderEnqueuedAt is the task header that carries when the task was put
+// on the queue (Unix nanoseconds), so the workers can report the time from
+// enqueue to done (storydesk_task_latency_seconds). A task the reconciler
+// enqueues again counts from that enqueue.
+const HeaderEnqueuedAt = "enqueued_at"
+
+// EnqueuedAt reads HeaderEnqueuedAt; ok is false for a task enqueued
+// without it (the scheduler's periodic tasks).
+func EnqueuedAt(t *asynq.Task) (at time.Time, ok bool) {
+	n, err := strconv.ParseInt(t.Headers()[HeaderEnqueuedAt], 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(0, n), true
 }
