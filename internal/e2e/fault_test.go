@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -105,17 +104,4 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	if n := countAction(events, "reviewed"); n != 1 {
 		t.Errorf("%d reviews recorded, want exactly 1", n)
 	}
-}
-
-// buildBinary builds cmd/storydesk into the test's temp dir.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "storydesk")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/storydesk/storydesk/cmd/storydesk")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	return bin
 }
