@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/storydesk/storydesk/internal/task"
 	"github.com/storydesk/storydesk/internal/testenv"
 )
@@ -65,8 +67,11 @@ func TestManyInstances(t *testing.T) {
 	began := time.Now()
 	first := c.startServe()
 	c.startServe()
-	killed := c.startWorker()
-	c.startWorker()
+	// The worker to be killed sleeps in every review it takes, so it is
+	// sure to hold some when killed: asynq hands them to another worker
+	// once their lease expires, and each piece must still be reviewed once.
+	killed := c.startWorker(map[string]string{"STORYDESK_TEST_REVIEW_PAUSE": "1h"})
+	c.startWorker(nil)
 
 	// The burst. Pieces from killAfter on wait until the worker is killed,
 	// and from rollAfter on until the serve is replaced, so both happen
@@ -189,8 +194,19 @@ func TestManyInstances(t *testing.T) {
 	for range killAfter {
 		<-answered
 	}
+	in := asynq.NewInspector(b.app.RedisOpt)
+	defer in.Close()
+	held := 0
+	waitFor(t, time.Minute, "the worker to be killed to hold a review", func() (bool, any) {
+		info, err := in.GetQueueInfo(task.QueueDefault)
+		if err != nil {
+			return false, err
+		}
+		held = info.Active
+		return held > 0, info
+	})
 	killed.kill(t)
-	c.startWorker() // its supervisor starts it again
+	c.startWorker(nil) // its supervisor starts it again
 	exportA := c.startExport(0, staff)
 	close(killDone)
 	for range rollAfter - killAfter {
@@ -362,8 +378,8 @@ func TestManyInstances(t *testing.T) {
 	for _, e := range fivexx {
 		t.Errorf("5xx: %s", e)
 	}
-	t.Logf("201s %d, rows %d, files %d, objects %d, reviews %d, published %d, webhook notices %d, digests %d (reviews counted per recipient %v), 5xx %d, refused by the stopping serve %d (sent again), periodic runs %d over %d periods (per job %v)",
-		len(accepted), rows, filesSent, len(keys), reviews, len(published), notices, len(mails), mailed, len(fivexx), refused, len(runs), len(periods[periodicTypes[0]]), periodCounts(periods))
+	t.Logf("201s %d, rows %d, files %d, objects %d, reviews %d (tasks active in the queue when the worker was killed: %d), published %d, webhook notices %d, digests %d (reviews counted per recipient %v), 5xx %d, refused by the stopping serve %d (sent again), periodic runs %d in %d periods of %s (runs per job %v), %s in all",
+		len(accepted), rows, filesSent, len(keys), reviews, held, len(published), notices, len(mails), mailed, len(fivexx), refused, len(runs), boundaries, jobPeriod, periodCounts(periods), ended.Sub(began).Round(time.Second))
 }
 
 // decisionFor is what the editors decide on piece i.
@@ -457,8 +473,12 @@ func (c *cluster) startServe() *instance {
 	return in
 }
 
-func (c *cluster) startWorker() *process {
-	p := startProcess(c.t, c.bin, c.procEnv(), "worker", "-concurrency", "4")
+func (c *cluster) startWorker(extra map[string]string) *process {
+	env := c.procEnv()
+	for k, v := range extra {
+		env[k] = v
+	}
+	p := startProcess(c.t, c.bin, env, "worker", "-concurrency", "4")
 	p.waitLine(c.t, `"msg":"workers started"`)
 	c.mu.Lock()
 	c.workers = append(c.workers, p)
