@@ -112,7 +112,7 @@ func TestManyInstances(t *testing.T) {
 				files := multiFiles(t, i)
 				body, ct := form(t, fieldsWith("title", fmt.Sprintf("Piece %d", i), "contact_email", "maria@example.org"), files...)
 				raw, _ := io.ReadAll(body)
-				code, out, err := c.send(i, http.MethodPost, "/api/v1/submissions", "", ct, raw)
+				code, out, err := c.sendOnce(i, http.MethodPost, "/api/v1/submissions", "", ct, testenv.RandomHex(16), raw)
 				mu.Lock()
 				if err != nil || code != http.StatusCreated {
 					burstErrs = append(burstErrs, fmt.Errorf("piece %d: %d %.200s %v", i, code, out, err))
@@ -190,6 +190,10 @@ func TestManyInstances(t *testing.T) {
 		}()
 	}
 
+	// The editors stop before the test ends, however it ends.
+	stopEditors := sync.OnceFunc(func() { close(editorsDone); decided.Wait() })
+	defer stopEditors()
+
 	// In the middle: the worker killed, then the serve replaced.
 	for range killAfter {
 		<-answered
@@ -236,8 +240,7 @@ func TestManyInstances(t *testing.T) {
 		}
 		return len(left) == 0, left
 	})
-	close(editorsDone)
-	decided.Wait()
+	stopEditors()
 	for _, err := range editorErrors {
 		t.Error(err)
 	}
@@ -522,6 +525,12 @@ func (c *cluster) stopAll() {
 // serve). A connection a stopping serve refused is counted and sent again
 // to the next serve, as a client retries; every 5xx is recorded.
 func (c *cluster) send(k int, method, path, token, contentType string, body []byte) (int, []byte, error) {
+	return c.sendOnce(k, method, path, token, contentType, "", body)
+}
+
+// sendOnce is send with an Idempotency-Key (none if ""), which makes the
+// resending of a refused submission safe even had it been stored.
+func (c *cluster) sendOnce(k int, method, path, token, contentType, key string, body []byte) (int, []byte, error) {
 	for try := 0; ; try++ {
 		c.mu.Lock()
 		in := c.serves[(k+try)%len(c.serves)]
@@ -532,6 +541,9 @@ func (c *cluster) send(k int, method, path, token, contentType string, body []by
 		}
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
 		}
 		resp, err := multiClient.Do(req)
 		if err != nil {
