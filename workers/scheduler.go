@@ -38,13 +38,8 @@ func (js *Jobs) StartScheduler(redis asynq.RedisConnOpt, period time.Duration, l
 	if period <= 0 {
 		period = DefaultPeriod
 	}
-	s := &Scheduler{client: asynq.NewClient(redis), period: period, log: log,
+	s := &Scheduler{client: asynq.NewClient(redis), types: js.Periodic(), period: period, log: log,
 		stop: make(chan struct{}), done: make(chan struct{})}
-	for _, j := range js.list {
-		if j.periodic {
-			s.types = append(s.types, j.typ)
-		}
-	}
 	go s.run()
 	return s
 }

@@ -88,6 +88,17 @@ func (js *Jobs) Mux() *asynq.ServeMux {
 	return mux
 }
 
+// Periodic lists the task types the Scheduler enqueues every period.
+func (js *Jobs) Periodic() []string {
+	var types []string
+	for _, j := range js.list {
+		if j.periodic {
+			types = append(types, j.typ)
+		}
+	}
+	return types
+}
+
 // logRun logs each finished run of a periodic job with its TaskID, which
 // names its period: operators see when retention last ran, and the
 // multi-instance test counts the runs of each period across workers.
