@@ -40,9 +40,6 @@ type Deps struct {
 	ReviewPause time.Duration
 }
 
-// hourly is the schedule of the periodic jobs.
-const hourly = "@every 1h"
-
 // NewJobs builds every job's handler once. It is the one job table: a job
 // is its names in task/<job>.go, its handler in workers/<job>.go and one
 // line here.
@@ -52,37 +49,38 @@ func NewJobs(d Deps) *Jobs {
 	smtp := SMTP{Addr: c.SMTPAddr, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom}
 	policy := PolicyFromDays(c.RetainContactDays, c.RetainRejectedDays, c.RetainUnreviewedDays)
 	hook := NewWebhook(d.Store, c.WebhookURL, c.WebhookSecret, c.BaseURL, d.Log)
-	return &Jobs{metrics: d.Metrics, list: []job{
+	return &Jobs{log: d.Log, metrics: d.Metrics, list: []job{
 		// Enqueued through the outbox by the change that needs them.
-		{task.TypeReview, NewReview(d.Store, d.Log, d.ReviewPause), ""},
-		{task.TypeFindings, NewFindings(d.Store, d.Log), ""},
-		{task.TypeTranslationFindings, NewTranslationFindings(d.Store, d.Log), ""},
-		{task.TypePublish, NewPublish(d.Store, d.Blob, d.Dispatch, c.WebhookURL != "", media.NewBudget(int64(c.ImageMemoryMB)<<20), d.Log), ""},
-		{task.TypeUnpublish, NewUnpublish(d.Store, d.Blob, d.Log), ""},
-		{task.TypeWebhook, hook, ""},
-		{task.TypeWebhookLanguage, NewWebhookLanguage(hook), ""},
-		{task.TypeExport, NewExport(d.Store, d.Blob, export.New(d.Store, d.Blob, tmp), tmp, d.Metrics, d.Log), ""},
-		{task.TypeExportRevoke, NewExportRevoke(d.Store, d.Blob, d.Log), ""},
-		// Periodic: enqueued by the scheduler.
-		{task.TypeCleanup, NewCleanup(d.Blob, d.Log, time.Hour), hourly},
-		{task.TypeRetention, NewRetention(d.Store, d.Blob, d.Redis, policy, d.Log), hourly},
-		{task.TypeDigest, NewDigest(d.Store, smtp, c.BaseURL, d.Log), hourly}, // a no-op without STORYDESK_SMTP_ADDR
-		{task.TypeExportCleanup, NewExportCleanup(d.Store, d.Blob, d.Log), hourly},
-		{task.TypePurgeExpired, NewPurgeExpired(d.Store, d.Log), hourly},
+		{task.TypeReview, NewReview(d.Store, d.Log, d.ReviewPause), false},
+		{task.TypeFindings, NewFindings(d.Store, d.Log), false},
+		{task.TypeTranslationFindings, NewTranslationFindings(d.Store, d.Log), false},
+		{task.TypePublish, NewPublish(d.Store, d.Blob, d.Dispatch, c.WebhookURL != "", media.NewBudget(int64(c.ImageMemoryMB)<<20), d.Log), false},
+		{task.TypeUnpublish, NewUnpublish(d.Store, d.Blob, d.Log), false},
+		{task.TypeWebhook, hook, false},
+		{task.TypeWebhookLanguage, NewWebhookLanguage(hook), false},
+		{task.TypeExport, NewExport(d.Store, d.Blob, export.New(d.Store, d.Blob, tmp), tmp, d.Metrics, d.Log), false},
+		{task.TypeExportRevoke, NewExportRevoke(d.Store, d.Blob, d.Log), false},
+		// Periodic: enqueued by the Scheduler, once per period.
+		{task.TypeCleanup, NewCleanup(d.Blob, d.Log, time.Hour), true},
+		{task.TypeRetention, NewRetention(d.Store, d.Blob, d.Redis, policy, d.Log), true},
+		{task.TypeDigest, NewDigest(d.Store, smtp, c.BaseURL, d.Log), true}, // a no-op without STORYDESK_SMTP_ADDR
+		{task.TypeExportCleanup, NewExportCleanup(d.Store, d.Blob, d.Log), true},
+		{task.TypePurgeExpired, NewPurgeExpired(d.Store, d.Log), true},
 	}}
 }
 
 // Jobs is the job table of a worker process.
 type Jobs struct {
 	list    []job
+	log     *slog.Logger
 	metrics *metric.Metrics
 }
 
 // job is one line of the job table.
 type job struct {
-	typ     string        // task.TypeX
-	handler asynq.Handler // its handler
-	every   string        // cron spec of a periodic job; "" for the others
+	typ      string        // task.TypeX
+	handler  asynq.Handler // its handler
+	periodic bool          // enqueued by the Scheduler, not by a change
 }
 
 // Mux routes every task type to its handler.
@@ -90,7 +88,11 @@ func (js *Jobs) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	known := map[string]bool{}
 	for _, j := range js.list {
-		mux.Handle(j.typ, j.handler)
+		h := j.handler
+		if j.periodic {
+			h = js.logRun(h)
+		}
+		mux.Handle(j.typ, h)
 		known[j.typ] = true
 	}
 	js.metrics.TaskTypes(slices.Sorted(maps.Keys(known))...)
@@ -124,28 +126,29 @@ func instrument(m *metric.Metrics, known map[string]bool) asynq.MiddlewareFunc {
 	}
 }
 
-// scheduledUnique is how long a scheduled task blocks a duplicate: long
-// enough to cover several schedulers firing at the same tick.
-const scheduledUnique = 30 * time.Second
-
-// StartScheduler starts the scheduler of the periodic jobs. Several worker
-// processes may each run one: every job is enqueued with asynq.Unique for
-// scheduledUnique, so only one copy runs, and each job is safe to run
-// twice anyway.
-func (js *Jobs) StartScheduler(redis asynq.RedisConnOpt, log *slog.Logger) (*asynq.Scheduler, error) {
-	s := asynq.NewScheduler(redis, &asynq.SchedulerOpts{Logger: Logger(log)})
+// Periodic lists the task types the Scheduler enqueues every period.
+func (js *Jobs) Periodic() []string {
+	var types []string
 	for _, j := range js.list {
-		if j.every == "" {
-			continue
-		}
-		if _, err := s.Register(j.every, asynq.NewTask(j.typ, nil), asynq.Queue(task.QueueDefault), asynq.Unique(scheduledUnique)); err != nil {
-			return nil, fmt.Errorf("workers: schedule %s: %w", j.typ, err)
+		if j.periodic {
+			types = append(types, j.typ)
 		}
 	}
-	if err := s.Start(); err != nil {
-		return nil, fmt.Errorf("workers: start scheduler: %w", err)
-	}
-	return s, nil
+	return types
+}
+
+// logRun logs each finished run of a periodic job with its TaskID, which
+// names its period: operators see when retention last ran, and the
+// multi-instance test counts the runs of each period across workers.
+func (js *Jobs) logRun(h asynq.Handler) asynq.Handler {
+	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+		if err := h.ProcessTask(ctx, t); err != nil {
+			return err
+		}
+		id, _ := asynq.GetTaskID(ctx)
+		js.log.Info("periodic job done", "type", t.Type(), "task", id)
+		return nil
+	})
 }
 
 // markDone records that the work of outbox task taskID is finished, so the

@@ -27,6 +27,7 @@ const (
 type WorkerOptions struct {
 	Concurrency int
 	ReviewPause time.Duration // test hook: sleep mid-review (STORYDESK_TEST_REVIEW_PAUSE)
+	JobPeriod   time.Duration // test hook: the periodic jobs' period (STORYDESK_TEST_JOB_PERIOD); 0 = hourly
 	// MetricsReady, if not nil, receives the address /metrics listens on
 	// (STORYDESK_METRICS_ADDR), once it listens.
 	MetricsReady func(addr string)
@@ -108,11 +109,7 @@ func (a *App) Work(ctx context.Context, o WorkerOptions) error {
 	if err := srv.Start(jobs.Mux()); err != nil {
 		return fmt.Errorf("app: start workers: %w", err)
 	}
-	sched, err := jobs.StartScheduler(a.RedisOpt, a.Log)
-	if err != nil {
-		srv.Shutdown()
-		return err
-	}
+	sched := jobs.StartScheduler(a.RedisOpt, o.JobPeriod, a.Log)
 	a.Log.Info("workers started")
 	go a.Dispatch.RunReconciler(ctx, reconcileEvery, reconcileAge)
 	stopMetrics, err := a.serveWorkerMetrics(o.MetricsReady)

@@ -195,7 +195,7 @@ func runServer(ctx context.Context, env Env, cmd string, args []string) error {
 		return err
 	}
 	defer a.Close()
-	opts := app.WorkerOptions{Concurrency: concurrency, ReviewPause: a.Config.TestReviewPause}
+	opts := app.WorkerOptions{Concurrency: concurrency, ReviewPause: a.Config.TestReviewPause, JobPeriod: a.Config.TestJobPeriod}
 	ready := func(addr string) {
 		fmt.Fprintf(env.Stderr, "StoryDesk is listening on %s (public URL %s)\n", addr, a.Config.BaseURL)
 		if a.Config.EmbeddedRedis() || a.Config.EmbeddedS3() {

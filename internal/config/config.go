@@ -81,6 +81,11 @@ type Config struct {
 	// (STORYDESK_TEST_REVIEW_PAUSE), for the fault-injection tests only:
 	// never set in production.
 	TestReviewPause time.Duration
+
+	// TestJobPeriod replaces the hour between runs of the periodic jobs
+	// (STORYDESK_TEST_JOB_PERIOD), for the multi-instance test only: never
+	// set in production.
+	TestJobPeriod time.Duration
 }
 
 // EmbeddedRedis reports whether the in-process Redis-protocol server is used.
@@ -118,6 +123,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ImageMemoryMB:        r.integer("STORYDESK_IMAGE_MEMORY_MB", 256, 16, 1<<20),
 
 		TestReviewPause: r.duration("STORYDESK_TEST_REVIEW_PAUSE"),
+		TestJobPeriod:   r.duration("STORYDESK_TEST_JOB_PERIOD"),
 	}
 	if s := r.str("STORYDESK_SECRET", ""); s != "" {
 		if len(s) < 32 {

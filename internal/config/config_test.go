@@ -46,11 +46,12 @@ func TestLoadValues(t *testing.T) {
 		"STORYDESK_SUBMIT_RATE":     "0",
 
 		"STORYDESK_TEST_REVIEW_PAUSE": "5s",
+		"STORYDESK_TEST_JOB_PERIOD":   "2s",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.EmbeddedRedis() || c.EmbeddedS3() || !c.S3TLS || c.SubmitRate != 0 || len(c.Secret) != 32 || c.TestReviewPause != 5*time.Second {
+	if c.EmbeddedRedis() || c.EmbeddedS3() || !c.S3TLS || c.SubmitRate != 0 || len(c.Secret) != 32 || c.TestReviewPause != 5*time.Second || c.TestJobPeriod != 2*time.Second {
 		t.Errorf("values not taken: %+v", c)
 	}
 	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.1/32"), netip.MustParsePrefix("192.168.0.0/16")}
@@ -78,6 +79,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"STORYDESK_METRICS_ADDR": "9090", "STORYDESK_METRICS_TOKEN": "0123456789abcdef0123"}, "STORYDESK_METRICS_ADDR"},
 		{map[string]string{"STORYDESK_LOG_FORMAT": "xml"}, "STORYDESK_LOG_FORMAT"},
 		{map[string]string{"STORYDESK_TEST_REVIEW_PAUSE": "5"}, "STORYDESK_TEST_REVIEW_PAUSE"},
+		{map[string]string{"STORYDESK_TEST_JOB_PERIOD": "2"}, "STORYDESK_TEST_JOB_PERIOD"},
 		{map[string]string{"STORYDESK_TRUSTED_PROXIES": "proxy.example"}, "STORYDESK_TRUSTED_PROXIES"},
 		{map[string]string{"STORYDESK_BASE_URL": "ftp://x"}, "STORYDESK_BASE_URL"},
 	}

@@ -11,46 +11,40 @@ import (
 	"time"
 )
 
-// The storydesk binary the tests that run real processes start, built once
-// for the whole run: every go build links the whole program again (seconds
-// of CPU each), and these tests only need the one build of this tree.
-var storydeskBinary struct {
-	once sync.Once
-	dir  string // made by TestMain, removed when the run ends
-	path string
-	err  error
+// binaryDir holds the storydesk binary the tests build; TestMain removes it.
+var binaryDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "storydesk-e2e-") })
+
+// built is the binary, built once for every test that runs processes: a
+// build takes a core for many seconds, and CI time matters.
+var built = sync.OnceValues(func() (string, error) {
+	dir, err := binaryDir()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "storydesk")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/storydesk/storydesk/cmd/storydesk")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// buildBinary returns the path of cmd/storydesk built once for the run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin, err := built()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
 }
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "storydesk-e2e-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2e: temp dir for the storydesk binary:", err)
-		os.Exit(1)
-	}
-	storydeskBinary.dir = dir
 	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// buildBinary returns the path of cmd/storydesk built from this tree, built
-// on the first call; a failed build fails every test that asks for it.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	b := &storydeskBinary
-	b.once.Do(func() {
-		bin := filepath.Join(b.dir, "storydesk")
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/storydesk/storydesk/cmd/storydesk")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.err = fmt.Errorf("build: %v\n%s", err, out)
-			return
-		}
-		b.path = bin
-	})
-	if b.err != nil {
-		t.Fatal(b.err)
+	if dir, err := binaryDir(); err == nil {
+		os.RemoveAll(dir)
 	}
-	return b.path
+	os.Exit(code)
 }
