@@ -118,7 +118,8 @@ func (c *errConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx
 	if bt, ok := c.Conn.(driver.ConnBeginTx); ok {
 		tx, err = bt.BeginTx(ctx, opts)
 	} else {
-		tx, err = c.Conn.Begin() // the fallback database/sql itself uses
+		//lint:ignore SA1019 the fallback database/sql itself uses for a driver without BeginTx
+		tx, err = c.Conn.Begin()
 	}
 	if err != nil {
 		c.hook.report("begin", err)
