@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"mime/multipart"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -20,10 +19,6 @@ import (
 // jpegtran -copy none -rotate 90 on the same photo. The ratio of the
 // extra time to jpegtran's must stay at most 1.5.
 func BenchmarkPhotoSubmission(b *testing.B) {
-	tool, err := exec.LookPath("jpegtran")
-	if err != nil {
-		b.Skip("jpegtran is missing: install Debian's libjpeg-turbo-progs (scripts/test does)")
-	}
 	photo := testenv.PhonePhoto(b)
 	s := benchService(b)
 	photoForm, photoBoundary := benchFormWith(b, 8<<10, "photo.jpg", func(w io.Writer, _ *rand.Rand) error {
@@ -47,13 +42,8 @@ func BenchmarkPhotoSubmission(b *testing.B) {
 	for b.Loop() {
 		photoTime += submit(photoForm, photoBoundary)
 		docTime += submit(docForm, docBoundary)
-		cmd := exec.Command(tool, "-copy", "none", "-rotate", "90")
-		cmd.Stdin, cmd.Stdout = bytes.NewReader(photo), io.Discard
-		t0 := time.Now()
-		if err := cmd.Run(); err != nil {
-			b.Fatal(err)
-		}
-		tranTime += time.Since(t0)
+		wall, _ := testenv.JPEGTranRotate(b, photo)
+		tranTime += wall
 	}
 	n := float64(b.N)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / n / 1000 }

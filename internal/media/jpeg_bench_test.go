@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -19,10 +18,6 @@ import (
 // CPU ratios are both reported: on a shared machine the CPU one is
 // steadier.
 func BenchmarkCleanJPEGVsJPEGTran(b *testing.B) {
-	tool, err := exec.LookPath("jpegtran")
-	if err != nil {
-		b.Skipf("jpegtran is missing: install Debian's %s (scripts/test does)", jpegtranPackage)
-	}
 	// A phone's photo with a phone's metadata (EXIF orientation 6 with
 	// GPS, XMP, ICC, MPF, a comment, a second image appended after EOI).
 	photo := withPhoneMetadata(testenv.PhonePhoto(b), 6)
@@ -40,14 +35,9 @@ func BenchmarkCleanJPEGVsJPEGTran(b *testing.B) {
 		oursCPU += cpuTime() - c0
 		size = out.Len()
 
-		cmd := exec.Command(tool, "-copy", "none", "-rotate", "90")
-		cmd.Stdin, cmd.Stdout = bytes.NewReader(photo), io.Discard
-		t0 = time.Now()
-		if err := cmd.Run(); err != nil {
-			b.Fatal(err)
-		}
-		tran += time.Since(t0)
-		tranCPU += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		wall, cpu := testenv.JPEGTranRotate(b, photo)
+		tran += wall
+		tranCPU += cpu
 
 		t0, c0 = time.Now(), cpuTime()
 		if _, err := Reencode(ctx, io.Discard, bytes.NewReader(photo), JPEG, DefaultMaxPixels, budget); err != nil {

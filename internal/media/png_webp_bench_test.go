@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/storydesk/storydesk/internal/testenv"
 )
 
 // photoImage is a 4000×3000 (12-megapixel) RGB image shaped like a
@@ -117,16 +119,9 @@ func BenchmarkCleanPNGWebP(b *testing.B) {
 		})
 	}
 	b.Run("JPEG/jpegtran-rotate90", func(b *testing.B) {
-		jpg := filepath.Join(b.TempDir(), "photo.jpg")
-		if err := os.WriteFile(jpg, photoJPG, 0o600); err != nil {
-			b.Fatal(err)
-		}
 		defer reportCPU(b)()
 		for b.Loop() {
-			cmd := exec.Command("jpegtran", "-copy", "none", "-rotate", "90", "-outfile", os.DevNull, jpg)
-			if msg, err := cmd.CombinedOutput(); err != nil {
-				b.Fatalf("jpegtran (Debian's libjpeg-turbo-progs): %v: %s", err, msg)
-			}
+			testenv.JPEGTranRotate(b, photoJPG)
 		}
 	})
 }
