@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"maps"
 	"net"
 	"strings"
 	"testing"
@@ -16,16 +17,12 @@ func TestHealthcheck(t *testing.T) {
 	s3 := testenv.S3Server(t)
 	dir := t.TempDir()
 	vars := map[string]string{
-		"STORYDESK_DATA_DIR":      dir,
-		"STORYDESK_ADDR":          "127.0.0.1:0",
-		"STORYDESK_DATABASE_URL":  "sqlite://" + dir + "/storydesk.db",
-		"STORYDESK_REDIS_URL":     testenv.StartRedisServer(t).URL(),
-		"STORYDESK_S3_ENDPOINT":   s3.Endpoint,
-		"STORYDESK_S3_ACCESS_KEY": s3.AccessKey,
-		"STORYDESK_S3_SECRET_KEY": s3.SecretKey,
-		"STORYDESK_S3_REGION":     s3.Region,
-		"STORYDESK_S3_BUCKET":     "t-" + testenv.RandomHex(6),
+		"STORYDESK_DATA_DIR":     dir,
+		"STORYDESK_ADDR":         "127.0.0.1:0",
+		"STORYDESK_DATABASE_URL": "sqlite://" + dir + "/storydesk.db",
+		"STORYDESK_REDIS_URL":    testenv.StartRedisServer(t).URL(),
 	}
+	maps.Copy(vars, s3.Env())
 	// Nothing listens on a port just closed.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

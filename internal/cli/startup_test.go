@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,17 +16,14 @@ func TestStartupFailures(t *testing.T) {
 	s3 := testenv.S3Server(t)
 	base := func(t *testing.T) map[string]string {
 		dir := t.TempDir()
-		return map[string]string{
-			"STORYDESK_DATA_DIR":      dir,
-			"STORYDESK_ADDR":          "127.0.0.1:0",
-			"STORYDESK_DATABASE_URL":  "sqlite://" + dir + "/storydesk.db",
-			"STORYDESK_REDIS_URL":     "redis://127.0.0.1:1/0", // only dialled once in use
-			"STORYDESK_S3_ENDPOINT":   s3.Endpoint,
-			"STORYDESK_S3_ACCESS_KEY": s3.AccessKey,
-			"STORYDESK_S3_SECRET_KEY": s3.SecretKey,
-			"STORYDESK_S3_REGION":     s3.Region,
-			"STORYDESK_S3_BUCKET":     "t-" + testenv.RandomHex(6),
+		vars := map[string]string{
+			"STORYDESK_DATA_DIR":     dir,
+			"STORYDESK_ADDR":         "127.0.0.1:0",
+			"STORYDESK_DATABASE_URL": "sqlite://" + dir + "/storydesk.db",
+			"STORYDESK_REDIS_URL":    "redis://127.0.0.1:1/0", // only dialled once in use
 		}
+		maps.Copy(vars, s3.Env())
+		return vars
 	}
 	// A port nothing listens on: connections are refused at once.
 	const deadAddr = "127.0.0.1:1"

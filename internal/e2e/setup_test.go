@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -120,11 +121,7 @@ func setup(t testing.TB, o options) *bundle {
 		}
 		rs = testenv.StartRedisServer(t)
 		env["STORYDESK_REDIS_URL"] = rs.URL()
-		env["STORYDESK_S3_ENDPOINT"] = s3.Endpoint
-		env["STORYDESK_S3_ACCESS_KEY"] = s3.AccessKey
-		env["STORYDESK_S3_SECRET_KEY"] = s3.SecretKey
-		env["STORYDESK_S3_REGION"] = s3.Region
-		env["STORYDESK_S3_BUCKET"] = "t-" + testenv.RandomHex(6)
+		maps.Copy(env, s3.Env())
 	}
 	for k, v := range o.env {
 		env[k] = v

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
@@ -210,16 +211,12 @@ func TestStartTogether(t *testing.T) {
 	bin := buildBinary(t)
 	s3 := testenv.S3Server(t)
 	env := map[string]string{
-		"STORYDESK_ADDR":          "127.0.0.1:0",
-		"STORYDESK_DATA_DIR":      filepath.Join(t.TempDir(), "fresh"),
-		"STORYDESK_DATABASE_URL":  testenv.PostgresURL(t),
-		"STORYDESK_REDIS_URL":     testenv.StartRedisServer(t).URL(),
-		"STORYDESK_S3_ENDPOINT":   s3.Endpoint,
-		"STORYDESK_S3_ACCESS_KEY": s3.AccessKey,
-		"STORYDESK_S3_SECRET_KEY": s3.SecretKey,
-		"STORYDESK_S3_REGION":     s3.Region,
-		"STORYDESK_S3_BUCKET":     "t-" + testenv.RandomHex(6),
+		"STORYDESK_ADDR":         "127.0.0.1:0",
+		"STORYDESK_DATA_DIR":     filepath.Join(t.TempDir(), "fresh"),
+		"STORYDESK_DATABASE_URL": testenv.PostgresURL(t),
+		"STORYDESK_REDIS_URL":    testenv.StartRedisServer(t).URL(),
 	}
+	maps.Copy(env, s3.Env())
 	serve := startProcess(t, bin, env, "serve")
 	worker := startProcess(t, bin, env, "worker")
 	serve.waitLine(t, "StoryDesk is listening on ")

@@ -93,6 +93,18 @@ type S3 struct {
 	Region    string
 }
 
+// Env is the configuration that points a StoryDesk at s, with a fresh
+// bucket of its own (it creates the bucket on start).
+func (s S3) Env() map[string]string {
+	return map[string]string{
+		"STORYDESK_S3_ENDPOINT":   s.Endpoint,
+		"STORYDESK_S3_ACCESS_KEY": s.AccessKey,
+		"STORYDESK_S3_SECRET_KEY": s.SecretKey,
+		"STORYDESK_S3_REGION":     s.Region,
+		"STORYDESK_S3_BUCKET":     "t-" + RandomHex(6),
+	}
+}
+
 // S3Server returns the S3 server started by scripts/test (the Versity gateway),
 // after checking that it answers.
 func S3Server(t testing.TB) S3 {
